@@ -1,0 +1,43 @@
+package dev.clmlp;
+
+import dev.clmlp.cpu.CpuBackend;
+import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.OpenClBackend;
+import dev.clmlp.opencl.OpenClUnavailableException;
+import dev.clmlp.tensor.Backend;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Opens a backend by name: "auto", "cpu", "opencl" or "opencl:N". */
+public final class Backends {
+    private Backends() {}
+
+    public static Backend open(String spec) {
+        String s = spec == null ? "auto" : spec.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("cpu")) return new CpuBackend();
+        if (s.equals("auto")) return autoDevice().<Backend>map(OpenClBackend::new).orElseGet(CpuBackend::new);
+        if (s.equals("opencl")) {
+            List<ClDevice> devices = ClDevice.list();
+            if (devices.isEmpty()) throw new OpenClUnavailableException("No OpenCL device found", null);
+            return new OpenClBackend(autoDevice().orElse(devices.get(0)));
+        }
+        if (s.startsWith("opencl:")) {
+            try {
+                return OpenClBackend.open(Integer.parseInt(s.substring("opencl:".length())));
+            } catch (NumberFormatException e) {
+                // fall through to the error below
+            }
+        }
+        throw new IllegalArgumentException("unknown backend '" + spec + "': expected auto, cpu, opencl or opencl:N");
+    }
+
+    /** The device --backend auto picks: the first GPU, if OpenCL has one. */
+    public static Optional<ClDevice> autoDevice() {
+        try {
+            return ClDevice.list().stream().filter(ClDevice::isGpu).findFirst();
+        } catch (OpenClUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+}

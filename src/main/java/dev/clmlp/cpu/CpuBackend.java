@@ -1,0 +1,234 @@
+package dev.clmlp.cpu;
+
+import dev.clmlp.tensor.Activation;
+import dev.clmlp.tensor.Backend;
+import dev.clmlp.tensor.DType;
+import dev.clmlp.tensor.Philox;
+import dev.clmlp.tensor.Storage;
+import dev.clmlp.tensor.Tensor;
+
+import java.util.concurrent.ForkJoinPool;
+
+/** The pure-Java reference backend: plain loops, plus a blocked multithreaded GEMM. */
+public final class CpuBackend extends Backend {
+    private final ForkJoinPool pool;
+
+    public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
+
+    public CpuBackend(int threads) { pool = new ForkJoinPool(Math.max(1, threads)); }
+
+    @Override public String name() { return "cpu"; }
+
+    @Override public String description() {
+        return "Java CPU backend (" + pool.getParallelism() + " threads, " + System.getProperty("java.vm.name")
+                + " " + System.getProperty("java.version") + ")";
+    }
+
+    @Override protected Storage newStorage(DType dtype, long elements) { return new CpuStorage(dtype, elements); }
+
+    @Override protected void closeBackend() { pool.shutdown(); }
+
+    private static CpuStorage s(Tensor t) { return (CpuStorage) t.storage(); }
+    private static float[] f(Tensor t) { return s(t).f; }
+    private static int[] ints(Tensor t) { return s(t).i; }
+    private static int off(Tensor t) { return (int) t.offset(); }
+    private static int n(Tensor t) { return (int) t.size(); }
+
+    @Override protected void doWrite(Tensor t, Object host) {
+        CpuStorage st = s(t);
+        Object dst = st.f != null ? st.f : st.i != null ? st.i : st.b;
+        System.arraycopy(host, 0, dst, off(t), n(t));
+    }
+
+    @Override protected void doRead(Tensor t, Object host) {
+        CpuStorage st = s(t);
+        Object src = st.f != null ? st.f : st.i;
+        System.arraycopy(src, off(t), host, 0, n(t));
+    }
+
+    @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
+                                    float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        CpuGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
+    }
+
+    @Override protected void doAddBias(Tensor x, Tensor bias, Tensor y) {
+        float[] xs = f(x), bs = f(bias), ys = f(y);
+        int cols = x.cols(), xo = off(x), bo = off(bias), yo = off(y);
+        for (int r = 0; r < x.rows(); r++)
+            for (int c = 0; c < cols; c++) ys[yo + r * cols + c] = xs[xo + r * cols + c] + bs[bo + c];
+    }
+
+    @Override protected void doBiasGrad(Tensor dy, Tensor db) {
+        float[] d = f(dy), g = f(db);
+        int cols = dy.cols(), o = off(dy), go = off(db);
+        for (int c = 0; c < cols; c++) {
+            float acc = 0f;
+            for (int r = 0; r < dy.rows(); r++) acc += d[o + r * cols + c];
+            g[go + c] = acc;
+        }
+    }
+
+    @Override protected void doActivation(Activation fn, Tensor x, Tensor y) {
+        float[] xs = f(x), ys = f(y);
+        int xo = off(x), yo = off(y);
+        for (int e = 0; e < n(x); e++) {
+            float v = xs[xo + e];
+            ys[yo + e] = switch (fn) {
+                case LINEAR -> v;
+                case RELU -> v > 0f ? v : 0f;
+                case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-v)));
+                case TANH -> (float) Math.tanh(v);
+            };
+        }
+    }
+
+    @Override protected void doActivationGrad(Activation fn, Tensor y, Tensor dy, Tensor dx) {
+        float[] ys = f(y), ds = f(dy), xs = f(dx);
+        int yo = off(y), dyo = off(dy), dxo = off(dx);
+        for (int e = 0; e < n(y); e++) {
+            float v = ys[yo + e], g = ds[dyo + e];
+            xs[dxo + e] = switch (fn) {
+                case LINEAR -> g;
+                case RELU -> v > 0f ? g : 0f;
+                case SIGMOID -> g * v * (1f - v);
+                case TANH -> g * (1f - v * v);
+            };
+        }
+    }
+
+    @Override protected void doSoftmax(Tensor x, Tensor y) {
+        float[] xs = f(x), ys = f(y);
+        int k = x.cols();
+        for (int r = 0; r < x.rows(); r++) softmaxRow(xs, off(x) + r * k, ys, off(y) + r * k, k);
+    }
+
+    /** Writes softmax of xs[xo..xo+k) to ys[yo..); returns log(sum exp(x - max)) + max. */
+    private static float softmaxRow(float[] xs, int xo, float[] ys, int yo, int k) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) max = Math.max(max, xs[xo + j]);
+        float sum = 0f;
+        for (int j = 0; j < k; j++) {
+            float e = (float) Math.exp(xs[xo + j] - max);
+            ys[yo + j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < k; j++) ys[yo + j] *= inv;
+        return (float) Math.log(sum) + max;
+    }
+
+    @Override protected void doSoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss) {
+        float[] x = f(logits), p = f(probs), d = f(dlogits), loss = f(rowLoss);
+        int k = logits.cols(), rows = logits.rows();
+        float invN = 1f / rows;
+        boolean labels = targets.dtype() == DType.INT32;
+        for (int r = 0; r < rows; r++) {
+            int xo = off(logits) + r * k, po = off(probs) + r * k, dOff = off(dlogits) + r * k;
+            float lse = softmaxRow(x, xo, p, po, k);
+            float l = 0f;
+            if (labels) {
+                int label = ints(targets)[off(targets) + r];
+                l = label >= 0 && label < k ? lse - x[xo + label] : Float.NaN;
+                for (int j = 0; j < k; j++) d[dOff + j] = (p[po + j] - (j == label ? 1f : 0f)) * invN;
+            } else {
+                float[] y = f(targets);
+                int yo = off(targets) + r * k;
+                for (int j = 0; j < k; j++) {
+                    l += y[yo + j] * (lse - x[xo + j]);
+                    d[dOff + j] = (p[po + j] - y[yo + j]) * invN;
+                }
+            }
+            loss[off(rowLoss) + r] = l;
+        }
+    }
+
+    @Override protected void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step) {
+        float[] xs = f(x), ys = f(y), ms = f(mask);
+        for (int e = 0; e < n(x); e++) {
+            float keep = Philox.uniform(seed, step, e) >= rate ? scale : 0f;
+            ms[off(mask) + e] = keep;
+            ys[off(y) + e] = xs[off(x) + e] * keep;
+        }
+    }
+
+    @Override protected void doMultiply(Tensor a, Tensor b, Tensor c) {
+        float[] as = f(a), bs = f(b), cs = f(c);
+        for (int e = 0; e < n(a); e++) cs[off(c) + e] = as[off(a) + e] * bs[off(b) + e];
+    }
+
+    @Override protected void doCopy(Tensor src, Tensor dst) {
+        System.arraycopy(f(src), off(src), f(dst), off(dst), n(src));
+    }
+
+    @Override protected void doSgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
+        float[] p = f(param), g = f(grad);
+        int po = off(param), go = off(grad);
+        if (velocity == null) {
+            for (int e = 0; e < n(param); e++) p[po + e] -= lr * g[go + e];
+        } else {
+            float[] v = f(velocity);
+            int vo = off(velocity);
+            for (int e = 0; e < n(param); e++) {
+                float ve = momentum * v[vo + e] - lr * g[go + e];
+                v[vo + e] = ve;
+                p[po + e] += ve;
+            }
+        }
+    }
+
+    @Override protected void doAdam(Tensor param, Tensor grad, Tensor m, Tensor v, float lrT, float beta1, float beta2, float eps) {
+        float[] p = f(param), g = f(grad), ms = f(m), vs = f(v);
+        int po = off(param), go = off(grad), mo = off(m), vo = off(v);
+        for (int e = 0; e < n(param); e++) {
+            float ge = g[go + e];
+            float me = ms[mo + e] + (ge - ms[mo + e]) * (1f - beta1);
+            float ve = vs[vo + e] + (ge * ge - vs[vo + e]) * (1f - beta2);
+            ms[mo + e] = me;
+            vs[vo + e] = ve;
+            p[po + e] -= lrT * me / ((float) Math.sqrt(ve) + eps);
+        }
+    }
+
+    @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        int cols = src.cols(), srcRows = src.rows();
+        CpuStorage s = s(src), d = s(dst);
+        int[] idx = ints(indices);
+        for (int r = 0; r < dst.rows(); r++) {
+            int row = idx[off(indices) + start + r], dOff = off(dst) + r * cols;
+            if (row < 0 || row >= srcRows) { // as on OpenCL, where a kernel cannot throw
+                if (d.f != null) java.util.Arrays.fill(d.f, dOff, dOff + cols, Float.NaN);
+                else java.util.Arrays.fill(d.i, dOff, dOff + cols, -1);
+                continue;
+            }
+            int so = off(src) + row * cols;
+            if (s.b != null) for (int c = 0; c < cols; c++) d.f[dOff + c] = (s.b[so + c] & 0xFF) * (1f / 255f);
+            else if (s.f != null) System.arraycopy(s.f, so, d.f, dOff, cols);
+            else System.arraycopy(s.i, so, d.i, dOff, cols);
+        }
+    }
+
+    private static int argmax(float[] x, int o, int k) {
+        int best = 0;
+        for (int j = 1; j < k; j++) if (x[o + j] > x[o + best]) best = j;
+        return best;
+    }
+
+    @Override protected void doArgmaxRows(Tensor x, Tensor out) {
+        int k = x.cols();
+        for (int r = 0; r < x.rows(); r++) ints(out)[off(out) + r] = argmax(f(x), off(x) + r * k, k);
+    }
+
+    @Override protected void doCountCorrect(Tensor scores, Tensor labels, Tensor out, int index) {
+        int k = scores.cols(), count = 0;
+        for (int r = 0; r < scores.rows(); r++)
+            if (argmax(f(scores), off(scores) + r * k, k) == ints(labels)[off(labels) + r]) count++;
+        ints(out)[off(out) + index] = count;
+    }
+
+    @Override protected void doSum(Tensor x, Tensor out, int index) {
+        float[] xs = f(x);
+        float acc = 0f;
+        for (int e = 0; e < n(x); e++) acc += xs[off(x) + e];
+        f(out)[off(out) + index] = acc;
+    }
+}

@@ -1,0 +1,262 @@
+package dev.clmlp.opencl;
+
+import dev.clmlp.tensor.Activation;
+import dev.clmlp.tensor.Backend;
+import dev.clmlp.tensor.DType;
+import dev.clmlp.tensor.Storage;
+import dev.clmlp.tensor.Tensor;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.jocl.CL.*;
+
+/**
+ * The OpenCL backend: one context, one in-order queue and one program per device, built once
+ * (and cached on disk). Operations enqueue kernels without waiting; downloads block.
+ */
+public final class OpenClBackend extends Backend {
+    private static final String[] KERNELS = {"gemm", "add_bias", "bias_grad", "activation", "activation_grad",
+        "multiply", "dropout", "gather_rows", "gather_rows_u8", "softmax", "softmax_xent_labels",
+        "softmax_xent_dense", "argmax_rows", "count_correct", "sum_all", "sgd", "sgd_momentum", "adam"};
+
+    private final ClDevice device;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final cl_program program;
+    private final GemmParams gemm;
+    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final int reduceGroupSize;
+
+    /** Opens device {@code opencl:index} (see {@link ClDevice#list()}). */
+    public static OpenClBackend open(int index) {
+        List<ClDevice> devices = ClDevice.list();
+        if (index < 0 || index >= devices.size())
+            throw new IllegalArgumentException("no OpenCL device opencl:" + index + " (" + devices.size()
+                    + " device(s) present; see ./clmlp devices)");
+        return new OpenClBackend(devices.get(index));
+    }
+
+    public OpenClBackend(ClDevice device) {
+        this.device = device;
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
+        context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
+        queue = clCreateCommandQueue(context, device.id(), 0, null);
+        String source = ClProgram.source();
+        cl_program built = null;
+        GemmParams chosen = null;
+        for (GemmParams g : GemmParams.candidates(device.maxWorkGroupSize(), device.localMemBytes())) {
+            cl_program p = ClProgram.build(context, device, source, "-cl-std=CL1.2 " + g.buildOptions());
+            cl_kernel k = clCreateKernel(p, "gemm", null);
+            long fits = kernelWorkGroupSize(k);
+            clReleaseKernel(k);
+            if (fits >= g.groupSize()) { built = p; chosen = g; break; }
+            clReleaseProgram(p); // too many registers for this tiling on this device: try a smaller one
+        }
+        if (built == null) {
+            close();
+            throw new IllegalStateException("no GEMM tiling fits device " + device.name() + " (max work-group "
+                    + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes)");
+        }
+        program = built;
+        gemm = chosen;
+        for (String name : KERNELS) kernels.put(name, clCreateKernel(program, name, null));
+        long reduce = Math.min(256, Math.min(device.maxWorkGroupSize(), kernelWorkGroupSize(kernels.get("sum_all"))));
+        reduce = Math.min(reduce, kernelWorkGroupSize(kernels.get("count_correct")));
+        reduceGroupSize = Integer.highestOneBit((int) reduce);
+    }
+
+    public ClDevice device() { return device; }
+
+    public GemmParams gemmParams() { return gemm; }
+
+    @Override public String name() { return device.backendName(); }
+
+    @Override public String description() { return device.name() + " (" + device.platformName() + ", " + device.driver() + ")"; }
+
+    private long kernelWorkGroupSize(cl_kernel k) {
+        long[] v = new long[1];
+        clGetKernelWorkGroupInfo(k, device.id(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(v), null);
+        return v[0];
+    }
+
+    // ---- memory ------------------------------------------------------------------------------
+
+    private static final class ClStorage extends Storage {
+        final cl_mem mem;
+
+        ClStorage(cl_mem mem, DType dtype, long elements) {
+            super(dtype, elements);
+            this.mem = mem;
+        }
+
+        @Override protected void release() { clReleaseMemObject(mem); }
+    }
+
+    @Override protected Storage newStorage(DType dtype, long elements) {
+        if (elements > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("allocate: " + elements + " elements exceed the 2^31 - 1 that kernels index");
+        long bytes = elements * dtype.bytes();
+        cl_mem mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+        byte[] zero = new byte[dtype.bytes()];
+        clEnqueueFillBuffer(queue, mem, Pointer.to(zero), zero.length, 0, bytes, 0, null, null);
+        return new ClStorage(mem, dtype, elements);
+    }
+
+    private static cl_mem mem(Tensor t) { return ((ClStorage) t.storage()).mem; }
+
+    private static Pointer host(Object array) {
+        return array instanceof float[] f ? Pointer.to(f) : array instanceof int[] i ? Pointer.to(i) : Pointer.to((byte[]) array);
+    }
+
+    @Override protected void doWrite(Tensor t, Object array) {
+        int b = t.dtype().bytes();
+        clEnqueueWriteBuffer(queue, mem(t), CL_TRUE, t.offset() * b, t.size() * b, host(array), 0, null, null);
+    }
+
+    @Override protected void doRead(Tensor t, Object array) {
+        int b = t.dtype().bytes();
+        clEnqueueReadBuffer(queue, mem(t), CL_TRUE, t.offset() * b, t.size() * b, host(array), 0, null, null);
+    }
+
+    @Override public void finish() { clFinish(queue); }
+
+    @Override protected void closeBackend() {
+        for (cl_kernel k : kernels.values()) clReleaseKernel(k);
+        kernels.clear();
+        if (program != null) clReleaseProgram(program);
+        if (queue != null) clReleaseCommandQueue(queue);
+        clReleaseContext(context);
+    }
+
+    // ---- launching ---------------------------------------------------------------------------
+
+    /** Local memory of the given size, as a kernel argument. */
+    private record Local(long bytes) {}
+
+    /**
+     * Sets the arguments and enqueues. A Tensor argument expands to two kernel arguments,
+     * its buffer and its element offset, matching the (x, xOff) pairs of every kernel.
+     */
+    private void launch(String name, long[] global, long[] local, Object... args) {
+        cl_kernel k = kernels.get(name);
+        int i = 0;
+        for (Object a : args) {
+            if (a instanceof Tensor t) {
+                clSetKernelArg(k, i++, Sizeof.cl_mem, Pointer.to(mem(t)));
+                clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[] {(int) t.offset()}));
+            } else if (a instanceof Integer v) {
+                clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[] {v}));
+            } else if (a instanceof Float v) {
+                clSetKernelArg(k, i++, Sizeof.cl_float, Pointer.to(new float[] {v}));
+            } else if (a instanceof Local l) {
+                clSetKernelArg(k, i++, l.bytes(), null);
+            } else {
+                throw new IllegalArgumentException("kernel argument of type " + a.getClass());
+            }
+        }
+        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, null);
+    }
+
+    /** One work-item per element (rounded up to a multiple of 64; kernels guard the range). */
+    private void launch1d(String name, long items, Object... args) {
+        launch(name, new long[] {(items + 63) / 64 * 64}, null, args);
+    }
+
+    private void launchReduce(String name, Object... args) {
+        Object[] withScratch = java.util.Arrays.copyOf(args, args.length + 1);
+        withScratch[args.length] = new Local(4L * reduceGroupSize);
+        launch(name, new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, withScratch);
+    }
+
+    // ---- operations ---------------------------------------------------------------------------
+
+    @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
+                                    float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
+        int rtsM = gemm.tsM() / gemm.wptM(), rtsN = gemm.tsN() / gemm.wptN();
+        long[] local = {rtsN, rtsM};
+        long[] global = {(long) ((n + gemm.tsN() - 1) / gemm.tsN()) * rtsN, (long) ((m + gemm.tsM() - 1) / gemm.tsM()) * rtsM};
+        launch("gemm", global, local, m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c);
+    }
+
+    @Override protected void doAddBias(Tensor x, Tensor bias, Tensor y) {
+        launch1d("add_bias", x.size(), x.rows(), x.cols(), x, bias, y);
+    }
+
+    @Override protected void doBiasGrad(Tensor dy, Tensor db) {
+        launch1d("bias_grad", dy.cols(), dy.rows(), dy.cols(), dy, db);
+    }
+
+    @Override protected void doActivation(Activation f, Tensor x, Tensor y) {
+        launch1d("activation", x.size(), (int) x.size(), f.ordinal(), x, y);
+    }
+
+    @Override protected void doActivationGrad(Activation f, Tensor y, Tensor dy, Tensor dx) {
+        launch1d("activation_grad", y.size(), (int) y.size(), f.ordinal(), y, dy, dx);
+    }
+
+    @Override protected void doSoftmax(Tensor x, Tensor y) {
+        launch1d("softmax", x.rows(), x.rows(), x.cols(), x, y);
+    }
+
+    @Override protected void doSoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss) {
+        String kernel = targets.dtype() == DType.INT32 ? "softmax_xent_labels" : "softmax_xent_dense";
+        launch1d(kernel, logits.rows(), logits.rows(), logits.cols(), logits, targets, probs, dlogits, rowLoss);
+    }
+
+    @Override protected void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step) {
+        launch1d("dropout", x.size(), (int) x.size(), rate, scale, (int) seed, (int) (seed >>> 32),
+                (int) step, (int) (step >>> 32), x, y, mask);
+    }
+
+    @Override protected void doMultiply(Tensor a, Tensor b, Tensor c) {
+        launch1d("multiply", a.size(), (int) a.size(), a, b, c);
+    }
+
+    @Override protected void doCopy(Tensor src, Tensor dst) {
+        clEnqueueCopyBuffer(queue, mem(src), mem(dst), src.offset() * 4, dst.offset() * 4, src.size() * 4, 0, null, null);
+    }
+
+    @Override protected void doSgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
+        if (velocity == null) launch1d("sgd", param.size(), (int) param.size(), lr, param, grad);
+        else launch1d("sgd_momentum", param.size(), (int) param.size(), lr, momentum, param, grad, velocity);
+    }
+
+    @Override protected void doAdam(Tensor param, Tensor grad, Tensor m, Tensor v, float lrT, float beta1, float beta2, float eps) {
+        launch1d("adam", param.size(), (int) param.size(), lrT, beta1, beta2, eps, param, grad, m, v);
+    }
+
+    @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        Tensor window = indices.view(start, dst.rows(), 1);
+        if (src.dtype() == DType.UINT8) {
+            launch1d("gather_rows_u8", dst.size(), dst.rows(), dst.cols(), src.rows(), src, window, dst);
+        } else {
+            int bad = dst.dtype() == DType.FLOAT32 ? Float.floatToRawIntBits(Float.NaN) : -1;
+            launch1d("gather_rows", dst.size(), dst.rows(), dst.cols(), src.rows(), src, window, dst, bad);
+        }
+    }
+
+    @Override protected void doArgmaxRows(Tensor x, Tensor out) {
+        launch1d("argmax_rows", x.rows(), x.rows(), x.cols(), x, out);
+    }
+
+    @Override protected void doCountCorrect(Tensor scores, Tensor labels, Tensor out, int index) {
+        launchReduce("count_correct", scores.rows(), scores.cols(), scores, labels, out.view(index, 1, 1));
+    }
+
+    @Override protected void doSum(Tensor x, Tensor out, int index) {
+        launchReduce("sum_all", (int) x.size(), x, out.view(index, 1, 1));
+    }
+}

@@ -1,0 +1,360 @@
+package dev.clmlp.tensor;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * The compute operations of clmlp, identical in meaning on every backend (the Java CPU backend
+ * is the reference, OpenCL the fast path). Each public operation checks its arguments here, once,
+ * and then calls the backend's {@code do*} implementation. Operations may run asynchronously;
+ * {@link Tensor#download} waits for everything before it. A backend is not thread-safe.
+ * Closing a backend frees every tensor still allocated on it.
+ */
+public abstract class Backend implements AutoCloseable {
+    private final Set<Storage> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean closed;
+
+    /** Short identifier: "cpu", "opencl:0". */
+    public abstract String name();
+
+    /** Human-readable device description. */
+    public abstract String description();
+
+    /** Number of allocations (device buffers) currently alive on this backend. */
+    public final int liveBuffers() { return live.size(); }
+
+    // ---- allocation and transfer ---------------------------------------------------------
+
+    /** A new zero-filled rows x cols tensor. */
+    public final Tensor allocate(DType dtype, int rows, int cols) {
+        if (closed) throw new IllegalStateException("allocate: backend " + name() + " is closed");
+        if (dtype == null) throw new NullPointerException("allocate: dtype is null");
+        if (rows <= 0 || cols <= 0)
+            throw new IllegalArgumentException("allocate: sizes must be positive, got " + rows + "x" + cols);
+        Storage s = newStorage(dtype, (long) rows * cols);
+        live.add(s);
+        return new Tensor(this, s, 0, rows, cols, true);
+    }
+
+    public final Tensor zeros(int rows, int cols) { return allocate(DType.FLOAT32, rows, cols); }
+
+    public final Tensor upload(float[] data, int rows, int cols) {
+        checkLength("upload", data == null ? -1 : data.length, rows, cols);
+        Tensor t = allocate(DType.FLOAT32, rows, cols);
+        write(t, data);
+        return t;
+    }
+
+    public final Tensor upload(int[] data, int rows, int cols) {
+        checkLength("upload", data == null ? -1 : data.length, rows, cols);
+        Tensor t = allocate(DType.INT32, rows, cols);
+        write(t, data);
+        return t;
+    }
+
+    /** Uploads raw bytes (pixels) as a UINT8 tensor. */
+    public final Tensor upload(byte[] data, int rows, int cols) {
+        checkLength("upload", data == null ? -1 : data.length, rows, cols);
+        Tensor t = allocate(DType.UINT8, rows, cols);
+        doWrite(t, data);
+        return t;
+    }
+
+    final void write(Tensor t, Object data) {
+        checkTransfer("upload", t, data);
+        doWrite(t, data);
+    }
+
+    final void read(Tensor t, Object data) {
+        checkTransfer("download", t, data);
+        doRead(t, data);
+    }
+
+    final void free(Storage s) {
+        if (live.remove(s)) s.close();
+    }
+
+    @Override public void close() {
+        if (closed) return;
+        for (Storage s : live.toArray(new Storage[0])) s.close();
+        live.clear();
+        closed = true;
+        closeBackend();
+    }
+
+    public final boolean isClosed() { return closed; }
+
+    // ---- operations ----------------------------------------------------------------------
+
+    /** C = alpha * op(A) * op(B) + beta * C, op(X) = X or its transpose. With beta == 0, C is not read. */
+    public final void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        String op = "gemm";
+        checkFloat(op, "a", a); checkFloat(op, "b", b); checkFloat(op, "c", c);
+        int m = transA ? a.cols() : a.rows(), k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows(), n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n)
+            throw new IllegalArgumentException(op + ": shapes do not agree: op(A) is " + m + "x" + k
+                    + " (A " + a.rows() + "x" + a.cols() + (transA ? ", transposed" : "") + "), op(B) is "
+                    + kb + "x" + n + " (B " + b.rows() + "x" + b.cols() + (transB ? ", transposed" : "")
+                    + "), C is " + c.rows() + "x" + c.cols() + "; expected C " + m + "x" + n + " and equal inner sizes");
+        doGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+    }
+
+    /** y = x + bias, bias (1 x cols) added to every row; y may be x. */
+    public final void addBias(Tensor x, Tensor bias, Tensor y) {
+        String op = "addBias";
+        checkFloat(op, "x", x); checkFloat(op, "bias", bias); checkFloat(op, "y", y);
+        checkShape(op, "bias", bias, 1, x.cols(), x);
+        checkSameShape(op, "y", y, x);
+        doAddBias(x, bias, y);
+    }
+
+    /** db (1 x cols) = column sums of dy (rows x cols): the gradient of a row-broadcast bias. */
+    public final void biasGrad(Tensor dy, Tensor db) {
+        String op = "biasGrad";
+        checkFloat(op, "dy", dy); checkFloat(op, "db", db);
+        checkShape(op, "db", db, 1, dy.cols(), dy);
+        doBiasGrad(dy, db);
+    }
+
+    /** y = f(x) element-wise; y may be x. */
+    public final void activation(Activation f, Tensor x, Tensor y) {
+        String op = "activation";
+        checkNotNull(op, "f", f);
+        checkFloat(op, "x", x); checkFloat(op, "y", y);
+        checkSameShape(op, "y", y, x);
+        doActivation(f, x, y);
+    }
+
+    /** dx = dy * f'(x), where y = f(x) is the forward output; dx may be dy. */
+    public final void activationGrad(Activation f, Tensor y, Tensor dy, Tensor dx) {
+        String op = "activationGrad";
+        checkNotNull(op, "f", f);
+        checkFloat(op, "y", y); checkFloat(op, "dy", dy); checkFloat(op, "dx", dx);
+        checkSameShape(op, "dy", dy, y);
+        checkSameShape(op, "dx", dx, y);
+        doActivationGrad(f, y, dy, dx);
+    }
+
+    /** Row-wise softmax, shifted by the row maximum for stability; y may be x. */
+    public final void softmax(Tensor x, Tensor y) {
+        String op = "softmax";
+        checkFloat(op, "x", x); checkFloat(op, "y", y);
+        checkSameShape(op, "y", y, x);
+        doSoftmax(x, y);
+    }
+
+    /**
+     * Fused softmax + categorical cross-entropy over a batch of n rows and k classes.
+     * targets: INT32 n x 1 class labels, or FLOAT32 n x k one-hot (or probability) rows.
+     * Writes probs = softmax(logits), dlogits = (probs - y) / n, rowLoss[r] = -sum_j y_j log p_j.
+     * A label outside [0, k) yields a NaN loss for its row.
+     */
+    public final void softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss) {
+        String op = "softmaxCrossEntropy";
+        checkFloat(op, "logits", logits); checkOpen(op, "targets", targets);
+        checkFloat(op, "probs", probs); checkFloat(op, "dlogits", dlogits); checkFloat(op, "rowLoss", rowLoss);
+        if (targets.dtype() == DType.INT32) checkShape(op, "targets", targets, logits.rows(), 1, logits);
+        else if (targets.dtype() == DType.FLOAT32) checkShape(op, "targets", targets, logits.rows(), logits.cols(), logits);
+        else throw new IllegalArgumentException(op + ": targets must be int32 labels or float32 one-hot, got " + targets.shape());
+        checkSameShape(op, "probs", probs, logits);
+        checkSameShape(op, "dlogits", dlogits, logits);
+        checkShape(op, "rowLoss", rowLoss, logits.rows(), 1, logits);
+        doSoftmaxCrossEntropy(logits, targets, probs, dlogits, rowLoss);
+    }
+
+    /** Inverted dropout: mask = (u >= rate) / (1 - rate) with u = Philox(seed, step, element); y = x * mask. */
+    public final void dropout(Tensor x, Tensor y, Tensor mask, float rate, long seed, long step) {
+        String op = "dropout";
+        checkFloat(op, "x", x); checkFloat(op, "y", y); checkFloat(op, "mask", mask);
+        checkSameShape(op, "y", y, x);
+        checkSameShape(op, "mask", mask, x);
+        if (!(rate >= 0f && rate < 1f)) throw new IllegalArgumentException(op + ": rate must be in [0, 1), got " + rate);
+        doDropout(x, y, mask, rate, 1f / (1f - rate), seed, step);
+    }
+
+    /** c = a * b element-wise (dropout's backward pass: dx = dy * mask). */
+    public final void multiply(Tensor a, Tensor b, Tensor c) {
+        String op = "multiply";
+        checkFloat(op, "a", a); checkFloat(op, "b", b); checkFloat(op, "c", c);
+        checkSameShape(op, "b", b, a);
+        checkSameShape(op, "c", c, a);
+        doMultiply(a, b, c);
+    }
+
+    /** dst = src (same number of elements; shapes may differ). */
+    public final void copy(Tensor src, Tensor dst) {
+        String op = "copy";
+        checkFloat(op, "src", src); checkFloat(op, "dst", dst);
+        if (src.size() != dst.size())
+            throw new IllegalArgumentException(op + ": sizes differ: src " + src.shape() + ", dst " + dst.shape());
+        doCopy(src, dst);
+    }
+
+    /**
+     * SGD step. Without velocity (null): p -= lr * g. With velocity (momentum as in Keras):
+     * v = momentum * v - lr * g; p += v.
+     */
+    public final void sgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
+        String op = "sgd";
+        checkFloat(op, "param", param); checkFloat(op, "grad", grad);
+        checkSameShape(op, "grad", grad, param);
+        if (velocity != null) {
+            checkFloat(op, "velocity", velocity);
+            checkSameShape(op, "velocity", velocity, param);
+        }
+        doSgd(param, grad, velocity, lr, momentum);
+    }
+
+    /**
+     * Adam step t (1-based) as Keras: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
+     * p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps).
+     */
+    public final void adam(Tensor param, Tensor grad, Tensor m, Tensor v,
+                           float lr, float beta1, float beta2, float eps, long t) {
+        String op = "adam";
+        checkFloat(op, "param", param); checkFloat(op, "grad", grad); checkFloat(op, "m", m); checkFloat(op, "v", v);
+        checkSameShape(op, "grad", grad, param);
+        checkSameShape(op, "m", m, param);
+        checkSameShape(op, "v", v, param);
+        if (t < 1) throw new IllegalArgumentException(op + ": step t must be >= 1, got " + t);
+        float lrT = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        doAdam(param, grad, m, v, lrT, beta1, beta2, eps);
+    }
+
+    /**
+     * dst row r = src row indices[start + r], for r < dst.rows. indices is an INT32 tensor
+     * (a vector of row numbers). src and dst have the same dtype, except that a UINT8 src
+     * (pixels) fills a FLOAT32 dst with value * (1/255). A row whose index is outside src is
+     * filled with NaN (FLOAT32) or -1 (INT32): kernels cannot throw, so both backends flag it so.
+     */
+    public final void gatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        String op = "gatherRows";
+        checkOpen(op, "src", src); checkOpen(op, "indices", indices); checkOpen(op, "dst", dst);
+        checkDType(op, "indices", indices, DType.INT32);
+        DType want = src.dtype() == DType.UINT8 ? DType.FLOAT32 : src.dtype();
+        checkDType(op, "dst", dst, want);
+        if (dst.cols() != src.cols())
+            throw new IllegalArgumentException(op + ": dst has " + dst.cols() + " columns, src " + src.shape() + " has " + src.cols());
+        if (start < 0 || start + (long) dst.rows() > indices.size())
+            throw new IllegalArgumentException(op + ": index window [" + start + ", " + (start + dst.rows())
+                    + ") outside indices " + indices.shape());
+        doGatherRows(src, indices, start, dst);
+    }
+
+    /** out[r] = index of the first maximum of row r of x; out is INT32 rows x 1. */
+    public final void argmaxRows(Tensor x, Tensor out) {
+        String op = "argmaxRows";
+        checkFloat(op, "x", x); checkDType(op, "out", out, DType.INT32);
+        checkShape(op, "out", out, x.rows(), 1, x);
+        doArgmaxRows(x, out);
+    }
+
+    /** out[index] = number of rows r with argmax(scores row r) == labels[r]; out is INT32. */
+    public final void countCorrect(Tensor scores, Tensor labels, Tensor out, int index) {
+        String op = "countCorrect";
+        checkFloat(op, "scores", scores); checkDType(op, "labels", labels, DType.INT32);
+        checkDType(op, "out", out, DType.INT32);
+        checkShape(op, "labels", labels, scores.rows(), 1, scores);
+        checkIndex(op, out, index);
+        doCountCorrect(scores, labels, out, index);
+    }
+
+    /** out[index] = sum of all elements of x (FLOAT32 out), in a fixed, deterministic order. */
+    public final void sum(Tensor x, Tensor out, int index) {
+        String op = "sum";
+        checkFloat(op, "x", x); checkFloat(op, "out", out);
+        checkIndex(op, out, index);
+        doSum(x, out, index);
+    }
+
+    /** Waits until every operation enqueued so far has finished. */
+    public void finish() {}
+
+    // ---- backend implementations ---------------------------------------------------------
+
+    protected abstract Storage newStorage(DType dtype, long elements);
+    protected abstract void doWrite(Tensor t, Object hostArray);
+    protected abstract void doRead(Tensor t, Object hostArray);
+    protected abstract void closeBackend();
+
+    protected abstract void doGemm(boolean transA, boolean transB, int m, int n, int k,
+                                   float alpha, Tensor a, Tensor b, float beta, Tensor c);
+    protected abstract void doAddBias(Tensor x, Tensor bias, Tensor y);
+    protected abstract void doBiasGrad(Tensor dy, Tensor db);
+    protected abstract void doActivation(Activation f, Tensor x, Tensor y);
+    protected abstract void doActivationGrad(Activation f, Tensor y, Tensor dy, Tensor dx);
+    protected abstract void doSoftmax(Tensor x, Tensor y);
+    protected abstract void doSoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss);
+    protected abstract void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step);
+    protected abstract void doMultiply(Tensor a, Tensor b, Tensor c);
+    protected abstract void doCopy(Tensor src, Tensor dst);
+    protected abstract void doSgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum);
+    protected abstract void doAdam(Tensor param, Tensor grad, Tensor m, Tensor v, float lrT, float beta1, float beta2, float eps);
+    protected abstract void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst);
+    protected abstract void doArgmaxRows(Tensor x, Tensor out);
+    protected abstract void doCountCorrect(Tensor scores, Tensor labels, Tensor out, int index);
+    protected abstract void doSum(Tensor x, Tensor out, int index);
+
+    // ---- argument checks: every message names the operation, the argument and the shapes --
+
+    static void checkOpen(String op, String arg, Tensor t) {
+        if (t == null) throw new NullPointerException(op + ": argument '" + arg + "' is null");
+        if (t.isClosed()) throw new IllegalStateException(op + ": tensor '" + arg + "' (" + t.shape() + ") is closed");
+        if (t.backend().closed) throw new IllegalStateException(op + ": backend " + t.backend().name() + " is closed");
+    }
+
+    private void checkOwn(String op, String arg, Tensor t) {
+        checkOpen(op, arg, t);
+        if (t.backend() != this)
+            throw new IllegalArgumentException(op + ": tensor '" + arg + "' lives on " + t.backend().name() + ", not on " + name());
+    }
+
+    private void checkDType(String op, String arg, Tensor t, DType want) {
+        checkOwn(op, arg, t);
+        if (t.dtype() != want)
+            throw new IllegalArgumentException(op + ": '" + arg + "' must be " + want + ", got " + t.shape());
+    }
+
+    private void checkFloat(String op, String arg, Tensor t) { checkDType(op, arg, t, DType.FLOAT32); }
+
+    private static void checkNotNull(String op, String arg, Object o) {
+        if (o == null) throw new NullPointerException(op + ": argument '" + arg + "' is null");
+    }
+
+    private static void checkShape(String op, String arg, Tensor t, int rows, int cols, Tensor ref) {
+        if (t.rows() != rows || t.cols() != cols)
+            throw new IllegalArgumentException(op + ": '" + arg + "' must be " + rows + "x" + cols + " but is "
+                    + t.rows() + "x" + t.cols() + " (input is " + ref.rows() + "x" + ref.cols() + ")");
+    }
+
+    private static void checkSameShape(String op, String arg, Tensor t, Tensor ref) {
+        checkShape(op, arg, t, ref.rows(), ref.cols(), ref);
+    }
+
+    private static void checkIndex(String op, Tensor out, int index) {
+        if (index < 0 || index >= out.size())
+            throw new IllegalArgumentException(op + ": index " + index + " outside out " + out.shape());
+    }
+
+    private static void checkLength(String op, int length, int rows, int cols) {
+        if (length < 0) throw new NullPointerException(op + ": data is null");
+        if (rows <= 0 || cols <= 0)
+            throw new IllegalArgumentException(op + ": sizes must be positive, got " + rows + "x" + cols);
+        if (length != (long) rows * cols)
+            throw new IllegalArgumentException(op + ": data has " + length + " elements, " + rows + "x" + cols
+                    + " needs " + (long) rows * cols);
+    }
+
+    private void checkTransfer(String op, Tensor t, Object data) {
+        checkOwn(op, "tensor", t);
+        int length = data instanceof float[] f ? f.length : data instanceof int[] i ? i.length : -1;
+        DType want = data instanceof float[] ? DType.FLOAT32 : DType.INT32;
+        if (t.dtype() != want)
+            throw new IllegalArgumentException(op + ": tensor is " + t.shape() + " but the host array is " + want);
+        if (length != t.size())
+            throw new IllegalArgumentException(op + ": host array has " + length + " elements, tensor "
+                    + t.shape() + " has " + t.size());
+    }
+}

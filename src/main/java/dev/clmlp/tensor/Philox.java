@@ -1,0 +1,40 @@
+package dev.clmlp.tensor;
+
+/**
+ * Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11): a
+ * counter-based RNG. The n-th random number is a pure function of (key, counter), so every
+ * element of a dropout mask can be drawn independently, on any backend, in any order, with the
+ * same result. The OpenCL twin lives in src/main/opencl/random.cl.
+ */
+public final class Philox {
+    private static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57;
+    private static final int W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+
+    private Philox() {}
+
+    /** The four 32-bit outputs for counter (c0..c3) under key (k0, k1). */
+    public static int[] block(int c0, int c1, int c2, int c3, int k0, int k1) {
+        for (int round = 0; round < 10; round++) {
+            long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
+            long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
+            int hi0 = (int) (p0 >>> 32), lo0 = (int) p0;
+            int hi1 = (int) (p1 >>> 32), lo1 = (int) p1;
+            c0 = hi1 ^ c1 ^ k0;
+            c1 = lo1;
+            c2 = hi0 ^ c3 ^ k1;
+            c3 = lo0;
+            k0 += W0;
+            k1 += W1;
+        }
+        return new int[] {c0, c1, c2, c3};
+    }
+
+    /**
+     * Uniform float in [0, 1) for element {@code index} of the stream (seed, step): word
+     * index%4 of the block at counter (index/4, 0, step), keyed by seed; 24 random bits.
+     */
+    public static float uniform(long seed, long step, int index) {
+        int[] w = block(index >>> 2, 0, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32));
+        return (w[index & 3] >>> 8) * 0x1.0p-24f;
+    }
+}

@@ -1,0 +1,91 @@
+// Element-wise kernels: one work-item per element (or per row/column where noted); every
+// kernel guards its range, so the global size may be rounded up.
+
+// y[r,c] = x[r,c] + bias[c]
+__kernel void add_bias(const int rows, const int cols, __global const float* x, const int xOff,
+                       __global const float* bias, const int bOff, __global float* y, const int yOff)
+{
+    const int e = get_global_id(0);
+    if (e < rows * cols) y[yOff + e] = x[xOff + e] + bias[bOff + e % cols];
+}
+
+// db[c] = sum_r dy[r,c]; one work-item per column
+__kernel void bias_grad(const int rows, const int cols, __global const float* dy, const int dOff,
+                        __global float* db, const int dbOff)
+{
+    const int c = get_global_id(0);
+    if (c >= cols) return;
+    float acc = 0.0f;
+    for (int r = 0; r < rows; r++) acc += dy[dOff + r * cols + c];
+    db[dbOff + c] = acc;
+}
+
+// fn: 0 linear, 1 relu, 2 sigmoid, 3 tanh (dev.clmlp.tensor.Activation order)
+__kernel void activation(const int size, const int fn, __global const float* x, const int xOff,
+                         __global float* y, const int yOff)
+{
+    const int e = get_global_id(0);
+    if (e >= size) return;
+    const float v = x[xOff + e];
+    y[yOff + e] = fn == 1 ? (v > 0.0f ? v : 0.0f)
+                : fn == 2 ? 1.0f / (1.0f + exp(-v))
+                : fn == 3 ? tanh(v)
+                : v;
+}
+
+// dx = dy * f'(x), written in terms of the forward output y
+__kernel void activation_grad(const int size, const int fn, __global const float* y, const int yOff,
+                              __global const float* dy, const int dyOff, __global float* dx, const int dxOff)
+{
+    const int e = get_global_id(0);
+    if (e >= size) return;
+    const float v = y[yOff + e], g = dy[dyOff + e];
+    dx[dxOff + e] = fn == 1 ? (v > 0.0f ? g : 0.0f)
+                  : fn == 2 ? g * v * (1.0f - v)
+                  : fn == 3 ? g * (1.0f - v * v)
+                  : g;
+}
+
+// c = a * b
+__kernel void multiply(const int size, __global const float* a, const int aOff, __global const float* b,
+                       const int bOff, __global float* c, const int cOff)
+{
+    const int e = get_global_id(0);
+    if (e < size) c[cOff + e] = a[aOff + e] * b[bOff + e];
+}
+
+// Inverted dropout: mask = keep ? scale : 0, y = x * mask
+__kernel void dropout(const int size, const float rate, const float scale,
+                      const uint seedLo, const uint seedHi, const uint stepLo, const uint stepHi,
+                      __global const float* x, const int xOff, __global float* y, const int yOff,
+                      __global float* mask, const int mOff)
+{
+    const int e = get_global_id(0);
+    if (e >= size) return;
+    const float keep = philox_uniform(seedLo, seedHi, stepLo, stepHi, (uint)e) >= rate ? scale : 0.0f;
+    mask[mOff + e] = keep;
+    y[yOff + e] = x[xOff + e] * keep;
+}
+
+// dst row r = src row idx[start + r]; 32-bit words, so it serves float and int tensors alike.
+// An index outside src fills the row with `bad` (NaN bits or -1).
+__kernel void gather_rows(const int rows, const int cols, const int srcRows,
+                          __global const uint* src, const int sOff, __global const int* idx, const int iOff,
+                          __global uint* dst, const int dOff, const uint bad)
+{
+    const int e = get_global_id(0);
+    if (e >= rows * cols) return;
+    const int r = e / cols, c = e % cols, row = idx[iOff + r];
+    dst[dOff + e] = (row >= 0 && row < srcRows) ? src[sOff + row * cols + c] : bad;
+}
+
+// Same from uint8 pixels to float in [0, 1]
+__kernel void gather_rows_u8(const int rows, const int cols, const int srcRows,
+                             __global const uchar* src, const int sOff, __global const int* idx, const int iOff,
+                             __global float* dst, const int dOff)
+{
+    const int e = get_global_id(0);
+    if (e >= rows * cols) return;
+    const int r = e / cols, c = e % cols, row = idx[iOff + r];
+    dst[dOff + e] = (row >= 0 && row < srcRows) ? (float)src[sOff + row * cols + c] * (1.0f / 255.0f) : NAN;
+}

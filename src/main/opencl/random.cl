@@ -1,0 +1,19 @@
+// Philox4x32-10 counter-based RNG; the Java twin is dev.clmlp.tensor.Philox.
+// Element `index` of stream (seed, step) uses word index%4 of the block at counter
+// (index/4, 0, step_lo, step_hi) under key (seed_lo, seed_hi).
+
+uint4 philox4x32_10(uint4 c, uint2 k) {
+    for (int round = 0; round < 10; round++) {
+        uint hi0 = mul_hi(0xD2511F53u, c.x), lo0 = 0xD2511F53u * c.x;
+        uint hi1 = mul_hi(0xCD9E8D57u, c.z), lo1 = 0xCD9E8D57u * c.z;
+        c = (uint4)(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
+        k += (uint2)(0x9E3779B9u, 0xBB67AE85u);
+    }
+    return c;
+}
+
+float philox_uniform(uint seed_lo, uint seed_hi, uint step_lo, uint step_hi, uint index) {
+    uint4 w = philox4x32_10((uint4)(index >> 2, 0u, step_lo, step_hi), (uint2)(seed_lo, seed_hi));
+    uint word = (index & 3u) == 0u ? w.x : (index & 3u) == 1u ? w.y : (index & 3u) == 2u ? w.z : w.w;
+    return (float)(word >> 8) * 0x1.0p-24f;
+}

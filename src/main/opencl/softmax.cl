@@ -1,0 +1,109 @@
+// Row-wise kernels (one work-item per row) and single-work-group reductions.
+
+// Writes softmax of row x[0..k) to y and returns log(sum exp(x - max)) + max.
+float softmax_row(__global const float* x, __global float* y, const int k)
+{
+    float mx = -INFINITY;
+    for (int j = 0; j < k; j++) mx = fmax(mx, x[j]);
+    float sum = 0.0f;
+    for (int j = 0; j < k; j++) {
+        const float e = exp(x[j] - mx);
+        y[j] = e;
+        sum += e;
+    }
+    const float inv = 1.0f / sum;
+    for (int j = 0; j < k; j++) y[j] *= inv;
+    return log(sum) + mx;
+}
+
+__kernel void softmax(const int rows, const int k, __global const float* x, const int xOff,
+                      __global float* y, const int yOff)
+{
+    const int r = get_global_id(0);
+    if (r < rows) softmax_row(x + xOff + r * k, y + yOff + r * k, k);
+}
+
+// probs = softmax(logits); dlogits = (probs - onehot(label)) / rows; loss[r] = lse - logit[label]
+__kernel void softmax_xent_labels(const int rows, const int k, __global const float* x, const int xOff,
+                                  __global const int* labels, const int lOff,
+                                  __global float* p, const int pOff, __global float* d, const int dOff,
+                                  __global float* loss, const int lossOff)
+{
+    const int r = get_global_id(0);
+    if (r >= rows) return;
+    __global const float* xr = x + xOff + r * k;
+    __global float* pr = p + pOff + r * k;
+    __global float* dr = d + dOff + r * k;
+    const float lse = softmax_row(xr, pr, k), invN = 1.0f / rows;
+    const int label = labels[lOff + r];
+    loss[lossOff + r] = (label >= 0 && label < k) ? lse - xr[label] : NAN;
+    for (int j = 0; j < k; j++) dr[j] = (pr[j] - (j == label ? 1.0f : 0.0f)) * invN;
+}
+
+// Same with float target rows y (one-hot or probabilities): loss[r] = -sum_j y_j log p_j
+__kernel void softmax_xent_dense(const int rows, const int k, __global const float* x, const int xOff,
+                                 __global const float* y, const int yOff,
+                                 __global float* p, const int pOff, __global float* d, const int dOff,
+                                 __global float* loss, const int lossOff)
+{
+    const int r = get_global_id(0);
+    if (r >= rows) return;
+    __global const float* xr = x + xOff + r * k;
+    __global const float* yr = y + yOff + r * k;
+    __global float* pr = p + pOff + r * k;
+    __global float* dr = d + dOff + r * k;
+    const float lse = softmax_row(xr, pr, k), invN = 1.0f / rows;
+    float l = 0.0f;
+    for (int j = 0; j < k; j++) {
+        l += yr[j] * (lse - xr[j]);
+        dr[j] = (pr[j] - yr[j]) * invN;
+    }
+    loss[lossOff + r] = l;
+}
+
+int argmax_row(__global const float* x, const int k)
+{
+    int best = 0;
+    for (int j = 1; j < k; j++) if (x[j] > x[best]) best = j;
+    return best;
+}
+
+__kernel void argmax_rows(const int rows, const int k, __global const float* x, const int xOff,
+                          __global int* out, const int oOff)
+{
+    const int r = get_global_id(0);
+    if (r < rows) out[oOff + r] = argmax_row(x + xOff + r * k, k);
+}
+
+// One work-group of get_local_size(0) (a power of two) work-items: a fixed-order tree
+// reduction, so the result is bit-identical from run to run.
+__kernel void count_correct(const int rows, const int k, __global const float* x, const int xOff,
+                            __global const int* labels, const int lOff, __global int* out, const int oOff,
+                            __local int* scratch)
+{
+    const int lid = get_local_id(0), lsz = get_local_size(0);
+    int count = 0;
+    for (int r = lid; r < rows; r += lsz) count += argmax_row(x + xOff + r * k, k) == labels[lOff + r];
+    scratch[lid] = count;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = lsz / 2; s > 0; s /= 2) {
+        if (lid < s) scratch[lid] += scratch[lid + s];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0) out[oOff] = scratch[0];
+}
+
+__kernel void sum_all(const int size, __global const float* x, const int xOff, __global float* out, const int oOff,
+                      __local float* scratch)
+{
+    const int lid = get_local_id(0), lsz = get_local_size(0);
+    float acc = 0.0f;
+    for (int e = lid; e < size; e += lsz) acc += x[xOff + e];
+    scratch[lid] = acc;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = lsz / 2; s > 0; s /= 2) {
+        if (lid < s) scratch[lid] += scratch[lid + s];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0) out[oOff] = scratch[0];
+}
