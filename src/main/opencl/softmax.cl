@@ -1,10 +1,15 @@
 // Row-wise kernels (one work-item per row) and single-work-group reductions.
 
-// Writes softmax of row x[0..k) to y and returns log(sum exp(x - max)) + max.
-float softmax_row(__global const float* x, __global float* y, const int k)
+float row_max(__global const float* x, const int k)
 {
     float mx = -INFINITY;
     for (int j = 0; j < k; j++) mx = fmax(mx, x[j]);
+    return mx;
+}
+
+// Writes softmax of row x[0..k) to y and returns log(sum_j exp(x_j - mx)).
+float softmax_row(__global const float* x, __global float* y, const int k, const float mx)
+{
     float sum = 0.0f;
     for (int j = 0; j < k; j++) {
         const float e = exp(x[j] - mx);
@@ -13,17 +18,20 @@ float softmax_row(__global const float* x, __global float* y, const int k)
     }
     const float inv = 1.0f / sum;
     for (int j = 0; j < k; j++) y[j] *= inv;
-    return log(sum) + mx;
+    return log(sum);
 }
 
 __kernel void softmax(const int rows, const int k, __global const float* x, const int xOff,
                       __global float* y, const int yOff)
 {
     const int r = get_global_id(0);
-    if (r < rows) softmax_row(x + xOff + r * k, y + yOff + r * k, k);
+    if (r >= rows) return;
+    __global const float* xr = x + xOff + r * k;
+    softmax_row(xr, y + yOff + r * k, k, row_max(xr, k));
 }
 
-// probs = softmax(logits); dlogits = (probs - onehot(label)) / rows; loss[r] = lse - logit[label]
+// Cross-entropy terms use -log p_j = logSum - (x_j - max): exact for huge logits.
+// probs = softmax(logits); dlogits = (probs - onehot(label)) / rows
 __kernel void softmax_xent_labels(const int rows, const int k, __global const float* x, const int xOff,
                                   __global const int* labels, const int lOff,
                                   __global float* p, const int pOff, __global float* d, const int dOff,
@@ -34,9 +42,9 @@ __kernel void softmax_xent_labels(const int rows, const int k, __global const fl
     __global const float* xr = x + xOff + r * k;
     __global float* pr = p + pOff + r * k;
     __global float* dr = d + dOff + r * k;
-    const float lse = softmax_row(xr, pr, k), invN = 1.0f / rows;
+    const float mx = row_max(xr, k), logSum = softmax_row(xr, pr, k, mx), invN = 1.0f / rows;
     const int label = labels[lOff + r];
-    loss[lossOff + r] = (label >= 0 && label < k) ? lse - xr[label] : NAN;
+    loss[lossOff + r] = (label >= 0 && label < k) ? logSum - (xr[label] - mx) : NAN;
     for (int j = 0; j < k; j++) dr[j] = (pr[j] - (j == label ? 1.0f : 0.0f)) * invN;
 }
 
@@ -52,10 +60,10 @@ __kernel void softmax_xent_dense(const int rows, const int k, __global const flo
     __global const float* yr = y + yOff + r * k;
     __global float* pr = p + pOff + r * k;
     __global float* dr = d + dOff + r * k;
-    const float lse = softmax_row(xr, pr, k), invN = 1.0f / rows;
+    const float mx = row_max(xr, k), logSum = softmax_row(xr, pr, k, mx), invN = 1.0f / rows;
     float l = 0.0f;
     for (int j = 0; j < k; j++) {
-        l += yr[j] * (lse - xr[j]);
+        l += yr[j] * (logSum - (xr[j] - mx));
         dr[j] = (pr[j] - yr[j]) * invN;
     }
     loss[lossOff + r] = l;

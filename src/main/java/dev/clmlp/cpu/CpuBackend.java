@@ -99,13 +99,20 @@ public final class CpuBackend extends Backend {
     @Override protected void doSoftmax(Tensor x, Tensor y) {
         float[] xs = f(x), ys = f(y);
         int k = x.cols();
-        for (int r = 0; r < x.rows(); r++) softmaxRow(xs, off(x) + r * k, ys, off(y) + r * k, k);
+        for (int r = 0; r < x.rows(); r++) {
+            int xo = off(x) + r * k;
+            softmaxRow(xs, xo, ys, off(y) + r * k, k, rowMax(xs, xo, k));
+        }
     }
 
-    /** Writes softmax of xs[xo..xo+k) to ys[yo..); returns log(sum exp(x - max)) + max. */
-    private static float softmaxRow(float[] xs, int xo, float[] ys, int yo, int k) {
+    private static float rowMax(float[] xs, int xo, int k) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < k; j++) max = Math.max(max, xs[xo + j]);
+        return max;
+    }
+
+    /** Writes softmax of xs[xo..xo+k) to ys[yo..); returns log(sum_j exp(x_j - max)). */
+    private static float softmaxRow(float[] xs, int xo, float[] ys, int yo, int k, float max) {
         float sum = 0f;
         for (int j = 0; j < k; j++) {
             float e = (float) Math.exp(xs[xo + j] - max);
@@ -114,9 +121,10 @@ public final class CpuBackend extends Backend {
         }
         float inv = 1f / sum;
         for (int j = 0; j < k; j++) ys[yo + j] *= inv;
-        return (float) Math.log(sum) + max;
+        return (float) Math.log(sum);
     }
 
+    /** Cross-entropy terms use -log p_j = logSum - (x_j - max): exact for huge logits. */
     @Override protected void doSoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss) {
         float[] x = f(logits), p = f(probs), d = f(dlogits), loss = f(rowLoss);
         int k = logits.cols(), rows = logits.rows();
@@ -124,17 +132,18 @@ public final class CpuBackend extends Backend {
         boolean labels = targets.dtype() == DType.INT32;
         for (int r = 0; r < rows; r++) {
             int xo = off(logits) + r * k, po = off(probs) + r * k, dOff = off(dlogits) + r * k;
-            float lse = softmaxRow(x, xo, p, po, k);
+            float max = rowMax(x, xo, k);
+            float logSum = softmaxRow(x, xo, p, po, k, max);
             float l = 0f;
             if (labels) {
                 int label = ints(targets)[off(targets) + r];
-                l = label >= 0 && label < k ? lse - x[xo + label] : Float.NaN;
+                l = label >= 0 && label < k ? logSum - (x[xo + label] - max) : Float.NaN;
                 for (int j = 0; j < k; j++) d[dOff + j] = (p[po + j] - (j == label ? 1f : 0f)) * invN;
             } else {
                 float[] y = f(targets);
                 int yo = off(targets) + r * k;
                 for (int j = 0; j < k; j++) {
-                    l += y[yo + j] * (lse - x[xo + j]);
+                    l += y[yo + j] * (logSum - (x[xo + j] - max));
                     d[dOff + j] = (p[po + j] - y[yo + j]) * invN;
                 }
             }

@@ -1,0 +1,379 @@
+package dev.clmlp.tensor;
+
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every operation against a float64 reference, on random shapes (jqwik draws fresh sizes and a
+ * fresh seed each run and reports them on failure) and on fixed awkward ones. Outputs are
+ * views at a random offset inside a NaN-poisoned buffer: an element left unwritten, or written
+ * outside the view, fails the test. Subclasses bind the backend.
+ */
+abstract class BackendContract {
+    abstract Backend backend();
+
+    /** A view holding data at a random offset inside a larger tensor whose other elements are NaN. */
+    record Placed(Tensor parent, Tensor view, int offset) implements AutoCloseable {
+        /** The parent's contents outside the view must still be NaN. */
+        void assertSurroundingUntouched(String what) {
+            float[] all = parent.download();
+            for (int i = 0; i < all.length; i++)
+                if ((i < offset || i >= offset + view.size()) && !Float.isNaN(all[i]))
+                    fail(what + ": element " + i + " outside the view was overwritten with " + all[i]);
+        }
+
+        @Override public void close() { parent.close(); }
+    }
+
+    Placed place(Random r, float[] data, int rows, int cols) {
+        int before = r.nextInt(5), after = r.nextInt(5), n = rows * cols;
+        float[] all = new float[before + n + after];
+        Arrays.fill(all, Float.NaN);
+        if (data != null) System.arraycopy(data, 0, all, before, n);
+        Tensor parent = backend().upload(all, 1, all.length);
+        return new Placed(parent, parent.view(before, rows, cols), before);
+    }
+
+    static void assertClose(String what, double expected, float actual, double tol) {
+        if (!(Math.abs(actual - expected) <= tol))
+            fail(what + ": expected " + expected + " but was " + actual + " (tolerance " + tol + ")");
+    }
+
+    // ---- GEMM ---------------------------------------------------------------------------------
+
+    void checkGemm(long seed, int m, int n, int k, boolean ta, boolean tb, float alpha, float beta) {
+        Random r = new Random(seed);
+        float[] a = Rand.floats(r, m * k, 1), b = Rand.floats(r, k * n, 1);
+        float[] c0 = beta == 0 ? null : Rand.floats(r, m * n, 1);
+        double[][] ref = Ref.gemm(ta, tb, m, n, k, alpha, a, b, beta, c0);
+        try (Placed pa = place(r, a, ta ? k : m, ta ? m : k); Placed pb = place(r, b, tb ? n : k, tb ? k : n);
+             Placed pc = place(r, c0, m, n)) {
+            backend().gemm(ta, tb, alpha, pa.view(), pb.view(), beta, pc.view());
+            float[] c = pc.view().download();
+            String what = "gemm " + m + "x" + n + "x" + k + (ta ? " A^T" : "") + (tb ? " B^T" : "") + " seed " + seed;
+            for (int i = 0; i < m * n; i++) assertClose(what + " element " + i, ref[0][i], c[i], ref[1][i]);
+            pc.assertSurroundingUntouched(what);
+        }
+    }
+
+    @Property(tries = 40)
+    void gemmMatchesReference(@ForAll @IntRange(min = 1, max = 140) int m, @ForAll @IntRange(min = 1, max = 140) int n,
+                              @ForAll @IntRange(min = 1, max = 300) int k, @ForAll boolean ta, @ForAll boolean tb,
+                              @ForAll long seed) {
+        Random r = new Random(seed);
+        float alpha = r.nextBoolean() ? 1f : (float) r.nextGaussian();
+        float beta = r.nextInt(3) == 0 ? 0f : (float) r.nextGaussian();
+        checkGemm(seed, m, n, k, ta, tb, alpha, beta);
+    }
+
+    @Example
+    void gemmOnAwkwardShapes() {
+        int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {64, 128, 784}, {33, 129, 785}, {1, 1000, 1}, {129, 1, 67}, {97, 61, 1}};
+        for (int[] s : shapes)
+            for (int t = 0; t < 4; t++) checkGemm(s[0] * 31L + t, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, 1f, 0f);
+        checkGemm(5, 64, 10, 64, false, false, -0.5f, 2f);
+    }
+
+    // ---- bias, activations, element-wise --------------------------------------------------------
+
+    @Property(tries = 25)
+    void addBiasAndBiasGrad(@ForAll @IntRange(min = 1, max = 300) int rows, @ForAll @IntRange(min = 1, max = 300) int cols,
+                            @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] x = Rand.floats(r, rows * cols, 3), bias = Rand.floats(r, cols, 3);
+        try (Tensor tx = backend().upload(x, rows, cols); Tensor tb = backend().upload(bias, 1, cols);
+             Placed y = place(r, null, rows, cols); Placed db = place(r, null, 1, cols)) {
+            backend().addBias(tx, tb, y.view());
+            float[] out = y.view().download();
+            for (int i = 0; i < rows * cols; i++) assertEquals(x[i] + bias[i % cols], out[i], 0f, "addBias element " + i);
+            y.assertSurroundingUntouched("addBias");
+
+            backend().biasGrad(tx, db.view());
+            float[] g = db.view().download();
+            for (int c = 0; c < cols; c++) {
+                double sum = 0, abs = 0;
+                for (int i = 0; i < rows; i++) { sum += x[i * cols + c]; abs += Math.abs(x[i * cols + c]); }
+                assertClose("biasGrad column " + c, sum, g[c], 2 * rows * 6e-8 * abs + 1e-30);
+            }
+            db.assertSurroundingUntouched("biasGrad");
+        }
+    }
+
+    @Property(tries = 25)
+    void activationsAndGradients(@ForAll Activation f, @ForAll @IntRange(min = 1, max = 200) int rows,
+                                 @ForAll @IntRange(min = 1, max = 200) int cols, @ForAll long seed) {
+        Random r = new Random(seed);
+        int n = rows * cols;
+        float[] x = Rand.floats(r, n, 8), dy = Rand.floats(r, n, 1);
+        try (Tensor tx = backend().upload(x, rows, cols); Tensor tdy = backend().upload(dy, rows, cols);
+             Placed y = place(r, null, rows, cols); Placed dx = place(r, null, rows, cols)) {
+            backend().activation(f, tx, y.view());
+            float[] out = y.view().download();
+            for (int i = 0; i < n; i++) {
+                double ref = Ref.activation(f, x[i]);
+                assertClose(f + " element " + i + " of x=" + x[i], ref, out[i], 4e-7 + 4e-6 * Math.abs(ref));
+            }
+            y.assertSurroundingUntouched(f.toString());
+            backend().activationGrad(f, y.view(), tdy, dx.view());
+            float[] g = dx.view().download();
+            for (int i = 0; i < n; i++) {
+                double ref = Ref.activationGrad(f, out[i], dy[i]);
+                assertClose(f + " grad element " + i, ref, g[i], 1e-7 + 1e-6 * Math.abs(ref));
+            }
+            dx.assertSurroundingUntouched(f + " grad");
+        }
+    }
+
+    @Property(tries = 15)
+    void activationInPlace(@ForAll Activation f, @ForAll @IntRange(min = 1, max = 500) int n, @ForAll long seed) {
+        float[] x = Rand.floats(new Random(seed), n, 4);
+        try (Tensor t = backend().upload(x, 1, n)) {
+            backend().activation(f, t, t);
+            float[] out = t.download();
+            for (int i = 0; i < n; i++) assertClose(f + " in place " + i, Ref.activation(f, x[i]), out[i], 4e-7 + 4e-6 * Math.abs(out[i]));
+        }
+    }
+
+    @Property(tries = 15)
+    void multiplyAndCopy(@ForAll @IntRange(min = 1, max = 5000) int n, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] a = Rand.floats(r, n, 2), b = Rand.floats(r, n, 2);
+        try (Tensor ta = backend().upload(a, n, 1); Tensor tb = backend().upload(b, 1, n);
+             Placed c = place(r, null, 1, n); Placed d = place(r, null, n, 1)) {
+            backend().multiply(ta, backend().upload(b, n, 1), c.view().view(0, n, 1));
+            float[] out = c.view().download();
+            for (int i = 0; i < n; i++) assertEquals(a[i] * b[i], out[i], 0f, "multiply " + i);
+            c.assertSurroundingUntouched("multiply");
+            backend().copy(tb, d.view());
+            assertTrue(Arrays.equals(b, d.view().download()), "copy");
+            d.assertSurroundingUntouched("copy");
+        }
+    }
+
+    // ---- softmax and cross-entropy --------------------------------------------------------------
+
+    @Property(tries = 25)
+    void softmaxCrossEntropyWithLabelsAndOneHot(@ForAll @IntRange(min = 1, max = 150) int rows,
+                                                @ForAll @IntRange(min = 1, max = 40) int k, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] x = Rand.floats(r, rows * k, 20);
+        int[] labels = Rand.ints(r, rows, k);
+        float[] onehot = new float[rows * k];
+        for (int i = 0; i < rows; i++) onehot[i * k + labels[i]] = 1f;
+        try (Tensor tx = backend().upload(x, rows, k); Tensor tl = backend().upload(labels, rows, 1);
+             Tensor ty = backend().upload(onehot, rows, k)) {
+            for (Tensor targets : new Tensor[] {tl, ty}) {
+                try (Placed p = place(r, null, rows, k); Placed d = place(r, null, rows, k); Placed loss = place(r, null, rows, 1)) {
+                    backend().softmaxCrossEntropy(tx, targets, p.view(), d.view(), loss.view());
+                    float[] pv = p.view().download(), dv = d.view().download(), lv = loss.view().download();
+                    String what = "softmaxCrossEntropy " + rows + "x" + k + " targets " + targets.dtype();
+                    for (int i = 0; i < rows; i++) {
+                        double[] ref = Ref.softmaxRow(x, i * k, k);
+                        double refLoss = -Math.log(ref[labels[i]]);
+                        assertClose(what + " loss row " + i, refLoss, lv[i], 1e-5 * (1 + refLoss));
+                        for (int j = 0; j < k; j++) {
+                            assertClose(what + " p[" + i + "," + j + "]", ref[j], pv[i * k + j], 1e-7 + 1e-5 * ref[j]);
+                            double g = (ref[j] - (j == labels[i] ? 1 : 0)) / rows;
+                            assertClose(what + " dlogits[" + i + "," + j + "]", g, dv[i * k + j], (2e-7 + 1e-5 * ref[j]) / rows);
+                        }
+                    }
+                    p.assertSurroundingUntouched(what + " probs");
+                    d.assertSurroundingUntouched(what + " dlogits");
+                    loss.assertSurroundingUntouched(what + " loss");
+                }
+            }
+            try (Placed s = place(r, null, rows, k)) {
+                backend().softmax(tx, s.view());
+                float[] sv = s.view().download();
+                for (int i = 0; i < rows; i++) {
+                    double[] ref = Ref.softmaxRow(x, i * k, k);
+                    for (int j = 0; j < k; j++) assertClose("softmax[" + i + "," + j + "]", ref[j], sv[i * k + j], 1e-7 + 1e-5 * ref[j]);
+                }
+                s.assertSurroundingUntouched("softmax");
+            }
+        }
+    }
+
+    @Example
+    void softmaxIsStableForHugeLogitsAndFlagsBadLabels() {
+        try (Tensor x = backend().upload(new float[] {1000f, 1001f, -1000f, 0f, 0f, 0f}, 2, 3);
+             Tensor labels = backend().upload(new int[] {1, 3}, 2, 1);
+             Tensor p = backend().zeros(2, 3); Tensor d = backend().zeros(2, 3); Tensor loss = backend().zeros(2, 1)) {
+            backend().softmaxCrossEntropy(x, labels, p, d, loss);
+            float[] pv = p.download(), lv = loss.download();
+            assertClose("p0", 1 / (1 + Math.E), pv[0], 1e-6);
+            assertClose("p1", Math.E / (1 + Math.E), pv[1], 1e-6);
+            assertEquals(0f, pv[2], "p2");
+            assertClose("loss0", Math.log1p(Math.exp(-1)), lv[0], 1e-6);
+            assertTrue(Float.isNaN(lv[1]), "label 3 of 3 classes must give a NaN loss, got " + lv[1]);
+        }
+    }
+
+    // ---- dropout --------------------------------------------------------------------------------
+
+    @Property(tries = 15)
+    void dropoutMatchesPhiloxAndKeepsExpectation(@ForAll @IntRange(min = 1, max = 300) int rows,
+                                                 @ForAll @IntRange(min = 1, max = 300) int cols,
+                                                 @ForAll long seed, @ForAll @IntRange(min = 0, max = 1000000) int step) {
+        Random r = new Random(seed);
+        float rate = r.nextInt(4) == 0 ? 0f : r.nextFloat() * 0.9f;
+        int n = rows * cols;
+        float[] x = Rand.floats(r, n, 5);
+        try (Tensor tx = backend().upload(x, rows, cols); Placed y = place(r, null, rows, cols); Placed mask = place(r, null, rows, cols)) {
+            backend().dropout(tx, y.view(), mask.view(), rate, seed, step);
+            float[] yv = y.view().download(), mv = mask.view().download();
+            float scale = 1f / (1f - rate);
+            for (int i = 0; i < n; i++) {
+                float want = Philox.uniform(seed, step, i) >= rate ? scale : 0f;
+                assertEquals(want, mv[i], 0f, "mask element " + i);
+                assertEquals(x[i] * want, yv[i], 0f, "dropout output " + i);
+            }
+            y.assertSurroundingUntouched("dropout y");
+            mask.assertSurroundingUntouched("dropout mask");
+        }
+    }
+
+    @Example
+    void dropoutDropsTheRequestedFraction() {
+        int n = 200_000;
+        float rate = 0.1f;
+        try (Tensor x = backend().upload(new float[n], 1, n); Tensor y = backend().zeros(1, n); Tensor mask = backend().zeros(1, n)) {
+            backend().dropout(x, y, mask, rate, 42L, 7L);
+            float[] m = mask.download();
+            long dropped = 0;
+            for (float v : m) if (v == 0f) dropped++;
+            double frac = dropped / (double) n, sd = Math.sqrt(rate * (1 - rate) / n);
+            assertTrue(Math.abs(frac - rate) < 5 * sd, "dropped fraction " + frac + " vs rate " + rate);
+        }
+    }
+
+    // ---- optimizers -----------------------------------------------------------------------------
+
+    @Property(tries = 15)
+    void sgdWithAndWithoutMomentum(@ForAll @IntRange(min = 1, max = 3000) int n, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] p = Rand.floats(r, n, 1), g = Rand.floats(r, n, 1), v = Rand.floats(r, n, 1);
+        float lr = 0.01f + r.nextFloat(), mom = r.nextFloat();
+        try (Tensor tp = backend().upload(p, 1, n); Tensor tg = backend().upload(g, 1, n); Tensor tv = backend().upload(v, 1, n);
+             Tensor tp2 = backend().upload(p, 1, n)) {
+            backend().sgd(tp, tg, null, lr, 0f);
+            backend().sgd(tp2, tg, tv, lr, mom);
+            float[] out = tp.download(), out2 = tp2.download(), vOut = tv.download();
+            for (int i = 0; i < n; i++) {
+                assertClose("sgd " + i, p[i] - (double) lr * g[i], out[i], 3e-7 * (Math.abs(p[i]) + lr));
+                double ve = (double) mom * v[i] - (double) lr * g[i];
+                assertClose("sgd velocity " + i, ve, vOut[i], 3e-7 * (1 + lr));
+                assertClose("sgd momentum param " + i, p[i] + ve, out2[i], 6e-7 * (Math.abs(p[i]) + 1 + lr));
+            }
+        }
+    }
+
+    @Property(tries = 15)
+    void adamMatchesKeras(@ForAll @IntRange(min = 1, max = 3000) int n, @ForAll @IntRange(min = 1, max = 5000) int t,
+                          @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] p = Rand.floats(r, n, 1), g = Rand.floats(r, n, 1), m = Rand.floats(r, n, 0.1f), v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = r.nextFloat() * 0.01f;
+        float lr = 0.001f, b1 = 0.9f, b2 = 0.999f, eps = 1e-7f;
+        try (Tensor tp = backend().upload(p, 1, n); Tensor tg = backend().upload(g, 1, n);
+             Tensor tm = backend().upload(m, 1, n); Tensor tv = backend().upload(v, 1, n)) {
+            backend().adam(tp, tg, tm, tv, lr, b1, b2, eps, t);
+            float[] po = tp.download(), mo = tm.download(), vo = tv.download();
+            double lrT = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+            for (int i = 0; i < n; i++) {
+                double me = m[i] + (g[i] - (double) m[i]) * (1 - (double) b1);
+                double ve = v[i] + ((double) g[i] * g[i] - v[i]) * (1 - (double) b2);
+                assertClose("adam m " + i, me, mo[i], 1e-6 * (1 + Math.abs(me)));
+                assertClose("adam v " + i, ve, vo[i], 1e-6 * (1e-3 + Math.abs(ve)));
+                double step = lrT * me / (Math.sqrt(ve) + eps);
+                assertClose("adam param " + i, p[i] - step, po[i], 1e-6 * Math.abs(p[i]) + 1e-4 * Math.abs(step) + 1e-9);
+            }
+        }
+    }
+
+    // ---- gather, argmax, counting, sums ----------------------------------------------------------
+
+    @Property(tries = 20)
+    void gatherRowsOfFloatsIntsAndPixels(@ForAll @IntRange(min = 1, max = 100) int srcRows,
+                                         @ForAll @IntRange(min = 1, max = 100) int cols,
+                                         @ForAll @IntRange(min = 1, max = 100) int rows, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] src = Rand.floats(r, srcRows * cols, 1);
+        int[] srcI = Rand.ints(r, srcRows * cols, 1000);
+        byte[] pixels = new byte[srcRows * cols];
+        r.nextBytes(pixels);
+        int start = r.nextInt(10);
+        int[] idx = Rand.ints(r, start + rows + r.nextInt(5), srcRows);
+        try (Tensor ts = backend().upload(src, srcRows, cols); Tensor ti = backend().upload(srcI, srcRows, cols);
+             Tensor tp = backend().upload(pixels, srcRows, cols); Tensor tidx = backend().upload(idx, 1, idx.length);
+             Placed df = place(r, null, rows, cols); Tensor di = Rand.poisonedInts(backend(), rows, cols);
+             Placed dp = place(r, null, rows, cols)) {
+            backend().gatherRows(ts, tidx, start, df.view());
+            backend().gatherRows(ti, tidx, start, di);
+            backend().gatherRows(tp, tidx, start, dp.view());
+            float[] f = df.view().download(), px = dp.view().download();
+            int[] iv = di.downloadInts();
+            for (int rr = 0; rr < rows; rr++)
+                for (int c = 0; c < cols; c++) {
+                    int s = idx[start + rr] * cols + c, d = rr * cols + c;
+                    assertEquals(src[s], f[d], 0f, "float gather " + rr + "," + c);
+                    assertEquals(srcI[s], iv[d], "int gather " + rr + "," + c);
+                    assertEquals((pixels[s] & 0xFF) * (1f / 255f), px[d], 0f, "pixel gather " + rr + "," + c);
+                }
+            df.assertSurroundingUntouched("gather");
+            dp.assertSurroundingUntouched("gather pixels");
+        }
+    }
+
+    @Example
+    void gatherFlagsIndicesOutsideTheSource() {
+        try (Tensor src = backend().upload(new float[] {1, 2, 3, 4}, 2, 2); Tensor idx = backend().upload(new int[] {1, 2, -1}, 3, 1);
+             Tensor dst = backend().zeros(3, 2)) {
+            backend().gatherRows(src, idx, 0, dst);
+            float[] d = dst.download();
+            assertEquals(3f, d[0]);
+            assertEquals(4f, d[1]);
+            for (int i = 2; i < 6; i++) assertTrue(Float.isNaN(d[i]), "row of a bad index must be NaN, element " + i + " = " + d[i]);
+        }
+    }
+
+    @Property(tries = 20)
+    void argmaxCountCorrectAndSum(@ForAll @IntRange(min = 1, max = 700) int rows, @ForAll @IntRange(min = 1, max = 30) int k,
+                                  @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] x = Rand.floats(r, rows * k, 3);
+        if (k > 1) for (int i = 0; i < rows; i += 7) x[i * k + k - 1] = x[i * k]; // ties: the first maximum wins
+        int[] labels = Rand.ints(r, rows, k);
+        int expected = 0;
+        int[] am = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 1; j < k; j++) if (x[i * k + j] > x[i * k + am[i]]) am[i] = j;
+            if (am[i] == labels[i]) expected++;
+        }
+        try (Tensor tx = backend().upload(x, rows, k); Tensor tl = backend().upload(labels, rows, 1);
+             Tensor out = Rand.poisonedInts(backend(), rows, 1); Tensor count = Rand.poisonedInts(backend(), 1, 3);
+             Placed sum = place(r, null, 1, 2)) {
+            backend().argmaxRows(tx, out);
+            assertTrue(Arrays.equals(am, out.downloadInts()), "argmax rows");
+            backend().countCorrect(tx, tl, count, 1);
+            int[] c = count.downloadInts();
+            assertEquals(expected, c[1], "count correct");
+            assertEquals(Integer.MIN_VALUE, c[0], "count must write only its index");
+            backend().sum(tx, sum.view(), 1);
+            double ref = 0, abs = 0;
+            for (float v : x) { ref += v; abs += Math.abs(v); }
+            float[] s = sum.view().download();
+            assertClose("sum", ref, s[1], 2 * x.length * 6e-8 * abs);
+            assertTrue(Float.isNaN(s[0]), "sum must write only its index");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.clmlp.tensor;
+
+class CpuBackendTest extends BackendContract {
+    @Override Backend backend() { return TestBackends.cpu(); }
+}

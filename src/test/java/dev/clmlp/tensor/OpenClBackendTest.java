@@ -1,0 +1,5 @@
+package dev.clmlp.tensor;
+
+class OpenClBackendTest extends BackendContract {
+    @Override Backend backend() { return TestBackends.opencl(); }
+}

@@ -1,0 +1,32 @@
+package dev.clmlp.tensor;
+
+import dev.clmlp.cpu.CpuBackend;
+import dev.clmlp.opencl.OpenClBackend;
+
+/**
+ * One CPU and one OpenCL backend shared by the whole test JVM (building the program once).
+ * OpenCL must be present: a test run without it fails rather than silently skipping the
+ * kernels, unless CLMLP_SKIP_OPENCL=1 is set.
+ */
+public final class TestBackends {
+    private static CpuBackend cpu;
+    private static OpenClBackend opencl;
+
+    private TestBackends() {}
+
+    public static synchronized Backend cpu() {
+        if (cpu == null) cpu = new CpuBackend();
+        return cpu;
+    }
+
+    public static synchronized Backend opencl() {
+        if (opencl == null) {
+            if ("1".equals(System.getenv("CLMLP_SKIP_OPENCL")))
+                org.junit.jupiter.api.Assumptions.abort("CLMLP_SKIP_OPENCL=1");
+            opencl = OpenClBackend.open(0);
+        }
+        return opencl;
+    }
+
+    public static Backend[] both() { return new Backend[] {cpu(), opencl()}; }
+}
