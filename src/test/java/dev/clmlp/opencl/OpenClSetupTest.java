@@ -1,0 +1,91 @@
+package dev.clmlp.opencl;
+
+import dev.clmlp.tensor.TestBackends;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Program building, the compiled-program cache, and life without an OpenCL platform. */
+class OpenClSetupTest {
+    static ClDevice device() {
+        TestBackends.opencl(); // fails the test (or aborts it under CLMLP_SKIP_OPENCL) without OpenCL
+        return ClDevice.list().get(0);
+    }
+
+    @Test
+    void brokenKernelReportsTheBuildLog() {
+        ClDevice d = device();
+        try (OpenClBackend b = new OpenClBackend(d)) {
+            KernelBuildException e = assertThrows(KernelBuildException.class, () -> ClProgram.compile(
+                    contextOf(b), d, "__kernel void broken(__global float* x) { x[0] = undefined_name; }", ""));
+            assertTrue(e.getMessage().contains(d.name()), e.getMessage());
+            assertTrue(e.buildLog().contains("undefined_name"), "build log should name the error: " + e.buildLog());
+        }
+    }
+
+    private static org.jocl.cl_context contextOf(OpenClBackend b) {
+        try {
+            var f = OpenClBackend.class.getDeclaredField("context");
+            f.setAccessible(true);
+            return (org.jocl.cl_context) f.get(b);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void compiledProgramIsCachedOnDiskAndACorruptEntryIsRebuilt(@TempDir Path cache) throws IOException {
+        ClDevice d = device();
+        String old = System.getProperty("clmlp.cache.dir");
+        System.setProperty("clmlp.cache.dir", cache.toString());
+        try {
+            try (OpenClBackend b = new OpenClBackend(d)) { assertFalse(b.isClosed()); }
+            List<Path> bins;
+            try (var s = Files.list(cache.resolve("kernels"))) { bins = s.toList(); }
+            assertEquals(1, bins.size(), "one cached program binary: " + bins);
+            byte[] first = Files.readAllBytes(bins.get(0));
+            assertTrue(first.length > 0);
+            long modified = Files.getLastModifiedTime(bins.get(0)).toMillis();
+            try (OpenClBackend b = new OpenClBackend(d)) { assertFalse(b.isClosed()); }
+            assertEquals(modified, Files.getLastModifiedTime(bins.get(0)).toMillis(), "second open must load, not rewrite");
+
+            Files.write(bins.get(0), new byte[] {1, 2, 3});
+            try (OpenClBackend b = new OpenClBackend(d); var t = b.upload(new float[] {-1, 2}, 1, 2)) {
+                b.activation(dev.clmlp.tensor.Activation.RELU, t, t);
+                assertEquals(0f, t.download()[0], "backend works after a corrupt cache entry");
+            }
+            assertNotEquals(3, Files.size(bins.get(0)), "corrupt entry replaced by a good binary");
+        } finally {
+            if (old == null) System.clearProperty("clmlp.cache.dir"); else System.setProperty("clmlp.cache.dir", old);
+        }
+    }
+
+    /** A JVM whose OpenCL loader finds no driver: a clear message, and the CPU backend still works. */
+    @Test
+    void withoutAPlatformTheMessageSaysHowToInstallOne(@TempDir Path emptyVendors) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NoPlatformProbe.class.getName());
+        pb.environment().put("OCL_ICD_VENDORS", emptyVendors.toString());
+        pb.environment().remove("OPENCL_VENDOR_PATH");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe finished");
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("opencl: No OpenCL platform found"), out);
+        assertTrue(out.contains("apt-get install pocl-opencl-icd"), out);
+        assertTrue(out.contains("auto: cpu"), out);
+        assertTrue(out.contains("cpu result: 6.0"), out);
+    }
+}
