@@ -1,0 +1,50 @@
+package dev.clmlp.cli;
+
+import dev.clmlp.Backends;
+import dev.clmlp.cpu.CpuBackend;
+import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.OpenClUnavailableException;
+import picocli.CommandLine.Command;
+
+import java.util.List;
+import java.util.Optional;
+
+/** ./clmlp devices: every OpenCL device plus the Java CPU backend, and which one auto picks. */
+@Command(name = "devices", mixinStandardHelpOptions = true,
+        description = "List OpenCL platforms and devices and the Java CPU backend; '*' marks what --backend auto picks.")
+final class DevicesCommand implements Runnable {
+    @Override public void run() {
+        List<ClDevice> devices = List.of();
+        try {
+            devices = ClDevice.list();
+        } catch (OpenClUnavailableException e) {
+            System.out.println("OpenCL: " + e.getMessage());
+        }
+        Optional<ClDevice> auto = Backends.autoDevice();
+        String platform = null;
+        for (ClDevice d : devices) {
+            if (!d.platformName().equals(platform)) {
+                platform = d.platformName();
+                System.out.println("Platform: " + platform);
+            }
+            boolean picked = auto.isPresent() && auto.get().index() == d.index();
+            System.out.printf("%s %-9s %s%n", picked ? "*" : " ", d.backendName(), d.name());
+            System.out.printf("      type %s, vendor %s, driver %s, %s%n", d.type(), d.vendor(), d.driver(), d.version());
+            System.out.printf("      %d compute units, global memory %s, local memory %s, max work-group %d%n",
+                    d.computeUnits(), bytes(d.globalMemBytes()), bytes(d.localMemBytes()), d.maxWorkGroupSize());
+        }
+        try (CpuBackend cpu = new CpuBackend()) {
+            System.out.println("Java:");
+            System.out.printf("%s %-9s %s%n", auto.isPresent() ? " " : "*", "cpu", cpu.description());
+        }
+        System.out.println();
+        System.out.println("--backend auto picks " + auto.map(ClDevice::backendName).orElse("cpu")
+                + (auto.isPresent() ? " (the first GPU)" : " (no OpenCL GPU found)"));
+    }
+
+    static String bytes(long b) {
+        if (b >= 1L << 30) return String.format("%.1f GiB", b / (double) (1L << 30));
+        if (b >= 1L << 20) return String.format("%.1f MiB", b / (double) (1L << 20));
+        return String.format("%d KiB", b >> 10);
+    }
+}
