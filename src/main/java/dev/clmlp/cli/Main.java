@@ -6,11 +6,12 @@ import picocli.CommandLine.Command;
 /** Entry point of the clmlp command line. */
 @Command(name = "clmlp", mixinStandardHelpOptions = true, version = "clmlp 0.1.0",
         description = "Train multilayer perceptrons on OpenCL devices or the Java CPU backend.",
-        subcommands = {DevicesCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DevicesCommand.class})
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
         System.exit(run(args));
     }
 

@@ -37,4 +37,30 @@ public final class Philox {
         int[] w = block(index >>> 2, 0, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32));
         return (w[index & 3] >>> 8) * 0x1.0p-24f;
     }
+
+    /** Uniform int in [0, bound) for element {@code index} of stream (seed, step): 32 random bits, multiply-shift. */
+    public static int below(long seed, long step, int index, int bound) {
+        int[] w = block(index >>> 2, 1, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32));
+        return (int) (((w[index & 3] & 0xFFFFFFFFL) * bound) >>> 32);
+    }
+
+    /** Standard normal for element {@code index} of stream (seed, step), by Box-Muller on two 32-bit words. */
+    public static double normal(long seed, long step, int index) {
+        int[] w = block(index, 2, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32));
+        double u1 = ((w[0] & 0xFFFFFFFFL) + 1.0) / 4294967297.0; // (0, 1): log is finite
+        double u2 = (w[1] & 0xFFFFFFFFL) / 4294967296.0;
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** A permutation of 0..n-1 (Fisher-Yates) that depends only on (seed, step). */
+    public static int[] permutation(int n, long seed, long step) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = below(seed, step, i, i + 1), t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
 }

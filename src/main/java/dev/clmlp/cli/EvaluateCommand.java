@@ -1,0 +1,30 @@
+package dev.clmlp.cli;
+
+import dev.clmlp.Backends;
+import dev.clmlp.data.Dataset;
+import dev.clmlp.nn.Sequential;
+import dev.clmlp.tensor.Backend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** ./clmlp evaluate --model DIR: loss and accuracy of a saved model on the test set. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a saved model on the test set.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a directory written by train") Path model;
+    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl or opencl:N (default: ${DEFAULT-VALUE})") String backend;
+    @Mixin DataOptions data;
+
+    @Override public Integer call() throws Exception {
+        Dataset test = data.load().test();
+        try (Backend b = Backends.open(backend); Sequential m = SavedModel.load(model, b)) {
+            double[] r = m.evaluate(test);
+            System.out.printf(Locale.ROOT, "%s on %s (%s): loss %.4f, accuracy %.4f%n", model, test, b.name(), r[0], r[1]);
+        }
+        return 0;
+    }
+}

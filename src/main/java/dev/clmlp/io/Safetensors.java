@@ -1,0 +1,128 @@
+package dev.clmlp.io;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
+ * mapping each tensor name to {dtype, shape, data_offsets}, then the raw little-endian data.
+ * clmlp writes and reads float32 ("F32") tensors; PyTorch, JAX and numpy users open the files
+ * with the safetensors package.
+ */
+public final class Safetensors {
+    /** A named float32 tensor with its shape. */
+    public record Entry(long[] shape, float[] data) {
+        public Entry {
+            long n = 1;
+            for (long d : shape) n *= d;
+            if (n != data.length) throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
+        }
+    }
+
+    private Safetensors() {}
+
+    /** Writes the entries (in order) and string metadata, atomically. */
+    public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata) {
+        JsonObject header = new JsonObject();
+        if (!metadata.isEmpty()) {
+            JsonObject meta = new JsonObject();
+            metadata.forEach(meta::addProperty);
+            header.add("__metadata__", meta);
+        }
+        long offset = 0;
+        for (var e : tensors.entrySet()) {
+            JsonObject t = new JsonObject();
+            t.addProperty("dtype", "F32");
+            JsonArray shape = new JsonArray();
+            for (long d : e.getValue().shape()) shape.add(d);
+            t.add("shape", shape);
+            JsonArray offsets = new JsonArray();
+            offsets.add(offset);
+            offset += 4L * e.getValue().data().length;
+            offsets.add(offset);
+            t.add("data_offsets", offsets);
+            header.add(e.getKey(), t);
+        }
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8; // align the data to 8 bytes, padding with spaces
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(padded).put(json);
+        for (int i = json.length; i < padded; i++) buf.put((byte) ' ');
+        for (Entry e : tensors.values()) for (float v : e.data()) buf.putFloat(v);
+        AtomicFiles.write(file, buf.array());
+    }
+
+    /** Reads every tensor; errors name the file and the offending field. */
+    public static Map<String, Entry> read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 8) throw bad(file, "file is " + bytes.length + " bytes, shorter than the 8-byte header length");
+        long headerLen = buf.getLong();
+        if (headerLen < 2 || headerLen > bytes.length - 8)
+            throw bad(file, "header length " + headerLen + " does not fit in a file of " + bytes.length + " bytes");
+        JsonObject header;
+        try {
+            JsonElement parsed = JsonParser.parseString(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8));
+            if (!parsed.isJsonObject()) throw bad(file, "header is not a JSON object");
+            header = parsed.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw bad(file, "header is not valid JSON: " + e.getMessage());
+        }
+        long dataStart = 8 + headerLen, dataLen = bytes.length - dataStart;
+        Map<String, Entry> out = new LinkedHashMap<>();
+        for (var e : header.entrySet()) {
+            if (e.getKey().equals("__metadata__")) continue;
+            String name = e.getKey();
+            try {
+                JsonObject t = e.getValue().getAsJsonObject();
+                String dtype = t.get("dtype").getAsString();
+                if (!dtype.equals("F32")) throw bad(file, "tensor '" + name + "': dtype " + dtype + " is not supported, expected F32");
+                JsonArray s = t.getAsJsonArray("shape"), o = t.getAsJsonArray("data_offsets");
+                long[] shape = new long[s.size()];
+                long n = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = s.get(i).getAsLong();
+                    if (shape[i] < 0) throw bad(file, "tensor '" + name + "': negative dimension " + shape[i]);
+                    n *= shape[i];
+                }
+                long begin = o.get(0).getAsLong(), end = o.get(1).getAsLong();
+                if (begin < 0 || end < begin || end > dataLen)
+                    throw bad(file, "tensor '" + name + "': data_offsets [" + begin + ", " + end + "] outside the " + dataLen + " data bytes");
+                if (end - begin != 4 * n)
+                    throw bad(file, "tensor '" + name + "': shape " + Arrays.toString(shape) + " needs " + 4 * n + " bytes, data_offsets give " + (end - begin));
+                float[] data = new float[(int) n];
+                buf.position((int) (dataStart + begin));
+                buf.asFloatBuffer().get(data);
+                out.put(name, new Entry(shape, data));
+            } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | IndexOutOfBoundsException ex) {
+                throw bad(file, "tensor '" + name + "': malformed entry " + e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** The string metadata of the header, or an empty map. */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        long headerLen = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        JsonObject header = JsonParser.parseString(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8)).getAsJsonObject();
+        Map<String, String> out = new LinkedHashMap<>();
+        if (header.has("__metadata__")) header.getAsJsonObject("__metadata__").entrySet().forEach(e -> out.put(e.getKey(), e.getValue().getAsString()));
+        return out;
+    }
+
+    private static IOException bad(Path file, String what) { return new IOException(file + ": " + what); }
+}

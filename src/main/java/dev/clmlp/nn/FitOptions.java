@@ -1,0 +1,16 @@
+package dev.clmlp.nn;
+
+/**
+ * Options of {@link Sequential#fit}: epochs, batch size, the seed of the per-epoch shuffles (and
+ * dropout masks), and how often to wait for the device so progress can be shown (0: only once
+ * per epoch).
+ */
+public record FitOptions(int epochs, int batchSize, long shuffleSeed, int syncEvery) {
+    public FitOptions {
+        if (epochs <= 0) throw new IllegalArgumentException("fit: epochs must be positive, got " + epochs);
+        if (batchSize <= 0) throw new IllegalArgumentException("fit: batch size must be positive, got " + batchSize);
+        if (syncEvery < 0) throw new IllegalArgumentException("fit: syncEvery must be >= 0, got " + syncEvery);
+    }
+
+    public FitOptions(int epochs, int batchSize, long shuffleSeed) { this(epochs, batchSize, shuffleSeed, 0); }
+}

@@ -1,0 +1,116 @@
+package dev.clmlp.nn;
+
+import dev.clmlp.tensor.Activation;
+import dev.clmlp.tensor.Backend;
+import dev.clmlp.tensor.DType;
+import dev.clmlp.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The device buffers for running a model on batches of up to {@code batch} rows, and the
+ * forward and backward passes over them. A partial batch uses the first rows of each buffer.
+ * Gradient convention: grad[i] is dLoss/d(output of layer i); a Dense layer turns it into
+ * dLoss/d(pre-activation) in place before its weight gradients.
+ */
+final class Network implements AutoCloseable {
+    final Backend b;
+    final List<Layer> layers;
+    final int batch;
+    final Tensor input;     // batch x inputSize
+    final Tensor labels;    // batch x 1, int32
+    final Tensor probs;     // batch x classes: softmax of the last layer's logits
+    final Tensor rowLoss;   // batch x 1
+    private final Tensor[] out, grad, mask; // per layer: batch x width (mask: dropout layers only)
+    private final List<Tensor> owned = new ArrayList<>();
+
+    Network(Backend b, int inputSize, List<Layer> layers, int batch) {
+        this.b = b;
+        this.layers = layers;
+        this.batch = batch;
+        input = own(b.zeros(batch, inputSize));
+        labels = own(b.allocate(DType.INT32, batch, 1));
+        out = new Tensor[layers.size()];
+        grad = new Tensor[layers.size()];
+        mask = new Tensor[layers.size()];
+        int width = inputSize;
+        for (int i = 0; i < layers.size(); i++) {
+            width = layers.get(i).outputSize(width);
+            out[i] = own(b.zeros(batch, width));
+            grad[i] = own(b.zeros(batch, width));
+            if (layers.get(i) instanceof Dropout) mask[i] = own(b.zeros(batch, width));
+        }
+        probs = own(b.zeros(batch, width));
+        rowLoss = own(b.zeros(batch, 1));
+    }
+
+    private Tensor own(Tensor t) {
+        owned.add(t);
+        return t;
+    }
+
+    /** Forward pass over the first {@code rows} rows of input. Returns the last layer's output (logits for softmax). */
+    Tensor forward(Parameters p, int rows, boolean training, long seed, long step) {
+        Tensor x = input.rows(0, rows);
+        for (int i = 0; i < layers.size(); i++) {
+            Tensor y = out[i].rows(0, rows);
+            if (layers.get(i) instanceof Dense d) {
+                denseForward(x, p.weights(i), p.bias(i), d.elementwise(), y);
+            } else if (layers.get(i) instanceof Dropout drop) {
+                if (training && drop.rate() > 0) b.dropout(x, y, mask[i].rows(0, rows), drop.rate(), dropoutSeed(seed, i), step);
+                else b.copy(x, y);
+            }
+            x = y;
+        }
+        return x;
+    }
+
+    /** y = f(x W + bias)   x: rows x in, W: in x out, y: rows x out */
+    private void denseForward(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
+        b.gemm(false, false, 1f, x, w, 0f, y);
+        b.addBias(y, bias, y);
+        if (f != Activation.LINEAR) b.activation(f, y, y);
+    }
+
+    /** Softmax cross-entropy on the logits of the last forward pass: probs, rowLoss, and the logits' gradient. */
+    void loss(int rows) {
+        int last = layers.size() - 1;
+        b.softmaxCrossEntropy(out[last].rows(0, rows), labels.rows(0, rows), probs.rows(0, rows),
+                grad[last].rows(0, rows), rowLoss.rows(0, rows));
+    }
+
+    /** probs = softmax(logits) without a loss (inference). */
+    void softmax(int rows) {
+        b.softmax(out[layers.size() - 1].rows(0, rows), probs.rows(0, rows));
+    }
+
+    /** Backward pass after {@link #loss}: fills the gradient of every parameter in g. */
+    void backward(Parameters p, Parameters g, int rows) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Tensor dy = grad[i].rows(0, rows);
+            Tensor x = i == 0 ? input.rows(0, rows) : out[i - 1].rows(0, rows);
+            Tensor dx = i == 0 ? null : grad[i - 1].rows(0, rows);
+            if (layers.get(i) instanceof Dense d) {
+                if (i < layers.size() - 1 && d.elementwise() != Activation.LINEAR)
+                    b.activationGrad(d.elementwise(), out[i].rows(0, rows), dy, dy);
+                denseBackward(x, p.weights(i), dy, g.weights(i), g.bias(i), dx);
+            } else if (layers.get(i) instanceof Dropout drop && dx != null) {
+                if (drop.rate() > 0) b.multiply(dy, mask[i].rows(0, rows), dx);
+                else b.copy(dy, dx);
+            }
+        }
+    }
+
+    /** dW = x^T dz, db = column sums of dz, dx = dz W^T (skipped for the first layer)   dz: rows x out */
+    private void denseBackward(Tensor x, Tensor w, Tensor dz, Tensor dw, Tensor db, Tensor dx) {
+        b.gemm(true, false, 1f, x, dz, 0f, dw);
+        b.biasGrad(dz, db);
+        if (dx != null) b.gemm(false, true, 1f, dz, w, 0f, dx);
+    }
+
+    /** Distinct dropout streams per layer under one model seed. */
+    private static long dropoutSeed(long seed, int layer) { return seed + 0x9E3779B97F4A7C15L * (layer + 1); }
+
+    @Override public void close() { owned.forEach(Tensor::close); }
+}

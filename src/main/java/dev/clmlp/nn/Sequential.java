@@ -1,0 +1,401 @@
+package dev.clmlp.nn;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.clmlp.data.Dataset;
+import dev.clmlp.io.Safetensors;
+import dev.clmlp.optim.Optimizer;
+import dev.clmlp.tensor.Backend;
+import dev.clmlp.tensor.DType;
+import dev.clmlp.tensor.Philox;
+import dev.clmlp.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A stack of layers trained with softmax cross-entropy, Keras-style:
+ * <pre>
+ * Sequential model = new Sequential(784, new Dense(128, "relu"), new Dense(10, "softmax"));
+ * model.compile(backend, new Adam(0.001f), seed);
+ * History h = model.fit(train, test, new FitOptions(10, 32, seed), null);
+ * </pre>
+ * The last layer must be Dense with softmax. Weights live on the backend; close the model
+ * (or the backend) to free them.
+ */
+public final class Sequential implements AutoCloseable {
+    private final int inputSize;
+    private final List<Layer> layers;
+    private Backend backend;
+    private Optimizer optimizer;
+    private long seed;
+    private Parameters params, grads;
+    private Network train, eval;
+    private long step; // global training step: the dropout stream counter
+
+    public Sequential(int inputSize, Layer... layers) { this(inputSize, List.of(layers)); }
+
+    public Sequential(int inputSize, List<Layer> layers) {
+        if (inputSize <= 0) throw new IllegalArgumentException("Sequential: input size must be positive, got " + inputSize);
+        if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof Dense last) || !last.isSoftmax())
+            throw new IllegalArgumentException("Sequential: the last layer must be Dense with softmax activation (the loss is softmax cross-entropy), got "
+                    + (layers.isEmpty() ? "no layers" : layers.get(layers.size() - 1)));
+        for (int i = 0; i < layers.size() - 1; i++)
+            if (layers.get(i) instanceof Dense d && d.isSoftmax())
+                throw new IllegalArgumentException("Sequential: softmax is only supported on the last layer, found it on layer " + i);
+        this.inputSize = inputSize;
+        this.layers = List.copyOf(layers);
+    }
+
+    public int inputSize() { return inputSize; }
+
+    public List<Layer> layers() { return layers; }
+
+    public int classes() { return layers.get(layers.size() - 1).outputSize(0); }
+
+    public Backend backend() { return backend; }
+
+    public Optimizer optimizer() { return optimizer; }
+
+    public long seed() { return seed; }
+
+    public long parameterCount() {
+        long n = 0;
+        int width = inputSize;
+        for (Layer l : layers) {
+            n += l.parameters(width);
+            width = l.outputSize(width);
+        }
+        return n;
+    }
+
+    /** Places the model on a backend with fresh initial weights drawn from the seed. */
+    public Sequential compile(Backend backend, Optimizer optimizer, long seed) {
+        close();
+        this.backend = backend;
+        this.optimizer = optimizer;
+        this.seed = seed;
+        this.step = 0;
+        params = Parameters.allocate(backend, inputSize, layers);
+        grads = Parameters.allocate(backend, inputSize, layers);
+        int width = inputSize;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Dense d) params.weights(i).upload(d.initialWeights(width, seed, i));
+            width = layers.get(i).outputSize(width);
+        }
+        optimizer.attach(backend, (int) params.flat.size());
+        return this;
+    }
+
+    private void requireCompiled(String op) {
+        if (backend == null) throw new IllegalStateException(op + ": compile the model on a backend first");
+    }
+
+    private Network network(boolean training, int batch) {
+        if (training) {
+            if (train == null || train.batch != batch) { if (train != null) train.close(); train = new Network(backend, inputSize, layers, batch); }
+            return train;
+        }
+        if (eval == null || eval.batch != batch) { if (eval != null) eval.close(); eval = new Network(backend, inputSize, layers, batch); }
+        return eval;
+    }
+
+    private void checkData(String op, Dataset d) {
+        if (d.features() != inputSize)
+            throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.features() + " features, the model takes " + inputSize);
+        if (d.classes() > classes())
+            throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.classes() + " classes, the model outputs " + classes());
+    }
+
+    /** A dataset resident on the device for the duration of a fit or evaluation. */
+    private record Resident(Tensor x, Tensor y, Tensor order) implements AutoCloseable {
+        static Resident of(Backend b, Dataset d) {
+            int[] identity = new int[d.rows()];
+            for (int i = 0; i < identity.length; i++) identity[i] = i;
+            return new Resident(d.uploadFeatures(b), d.uploadLabels(b), b.upload(identity, 1, identity.length));
+        }
+
+        @Override public void close() { x.close(); y.close(); order.close(); }
+    }
+
+    /**
+     * Trains for opts.epochs() epochs over train, reshuffled each epoch from the seed; the last
+     * partial batch is used. The device waits only once per epoch (plus every syncEvery steps).
+     */
+    public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener) {
+        requireCompiled("fit");
+        checkData("fit", train);
+        if (validation != null) checkData("fit", validation);
+        TrainingListener l = listener != null ? listener : new TrainingListener() {};
+        int n = train.rows(), steps = (n + opts.batchSize() - 1) / opts.batchSize();
+        Network net = network(true, Math.min(opts.batchSize(), n));
+        History history = new History();
+        try (Resident data = Resident.of(backend, train); Resident val = validation == null ? null : Resident.of(backend, validation);
+             Tensor lossSums = backend.zeros(1, steps); Tensor correct = backend.allocate(DType.INT32, 1, steps)) {
+            for (int epoch = 1; epoch <= opts.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                l.epochStarted(epoch, steps);
+                data.order().upload(Philox.permutation(n, opts.shuffleSeed(), epoch));
+                for (int s = 0; s < steps; s++) {
+                    int start = s * opts.batchSize(), rows = Math.min(opts.batchSize(), n - start);
+                    trainStep(net, data, start, rows, lossSums, correct, s);
+                    if (opts.syncEvery() > 0 && (s + 1) % opts.syncEvery() == 0) backend.finish();
+                    l.stepDone(epoch, s);
+                }
+                double loss = sum(lossSums.download()) / n, acc = sum(correct.downloadInts()) / (double) n;
+                double[] v = val == null ? new double[] {Double.NaN, Double.NaN} : evaluate(val, validation.rows());
+                History.Epoch e = new History.Epoch(epoch, loss, acc, v[0], v[1], (System.nanoTime() - t0) / 1e9);
+                history.add(e);
+                l.epochEnded(e, this);
+            }
+        }
+        return history;
+    }
+
+    /** One step: gather the batch, forward, loss, backward, update. Loss and hits go to slot s. */
+    private void trainStep(Network net, Resident data, int start, int rows, Tensor lossSums, Tensor correct, int s) {
+        backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
+        backend.gatherRows(data.y(), data.order(), start, net.labels.rows(0, rows));
+        step++;
+        net.forward(params, rows, true, seed, step);
+        net.loss(rows);
+        backend.sum(net.rowLoss.rows(0, rows), lossSums, s);
+        backend.countCorrect(net.probs.rows(0, rows), net.labels.rows(0, rows), correct, s);
+        net.backward(params, grads, rows);
+        optimizer.update(params.flat, grads.flat);
+    }
+
+    private static double sum(float[] x) { double s = 0; for (float v : x) s += v; return s; }
+
+    private static double sum(int[] x) { long s = 0; for (int v : x) s += v; return s; }
+
+    /** {loss, accuracy} of the model on data (no dropout). */
+    public double[] evaluate(Dataset data) {
+        requireCompiled("evaluate");
+        checkData("evaluate", data);
+        try (Resident r = Resident.of(backend, data)) {
+            return evaluate(r, data.rows());
+        }
+    }
+
+    private static final int EVAL_BATCH = 1000;
+
+    private double[] evaluate(Resident data, int n) {
+        int steps = (n + EVAL_BATCH - 1) / EVAL_BATCH;
+        Network net = network(false, Math.min(EVAL_BATCH, n));
+        try (Tensor lossSums = backend.zeros(1, steps); Tensor correct = backend.allocate(DType.INT32, 1, steps)) {
+            for (int s = 0; s < steps; s++) {
+                int start = s * net.batch, rows = Math.min(net.batch, n - start);
+                backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
+                backend.gatherRows(data.y(), data.order(), start, net.labels.rows(0, rows));
+                net.forward(params, rows, false, seed, 0);
+                net.loss(rows);
+                backend.sum(net.rowLoss.rows(0, rows), lossSums, s);
+                backend.countCorrect(net.probs.rows(0, rows), net.labels.rows(0, rows), correct, s);
+            }
+            return new double[] {sum(lossSums.download()) / n, sum(correct.downloadInts()) / (double) n};
+        }
+    }
+
+    /** Class probabilities, rows x classes, row-major. */
+    public float[] predict(Dataset data) {
+        requireCompiled("predict");
+        checkData("predict", data);
+        int n = data.rows(), k = classes();
+        float[] out = new float[n * k];
+        Network net = network(false, Math.min(EVAL_BATCH, n));
+        try (Resident r = Resident.of(backend, data)) {
+            for (int start = 0; start < n; start += net.batch) {
+                int rows = Math.min(net.batch, n - start);
+                backend.gatherRows(r.x(), r.order(), start, net.input.rows(0, rows));
+                net.forward(params, rows, false, seed, 0);
+                net.softmax(rows);
+                System.arraycopy(net.probs.rows(0, rows).download(), 0, out, start * k, rows * k);
+            }
+        }
+        return out;
+    }
+
+    /** The most probable class of each example. */
+    public int[] predictClasses(Dataset data) {
+        float[] p = predict(data);
+        int k = classes();
+        int[] out = new int[data.rows()];
+        for (int r = 0; r < out.length; r++)
+            for (int j = 1; j < k; j++) if (p[r * k + j] > p[r * k + out[r]]) out[r] = j;
+        return out;
+    }
+
+    // ---- inspection, summary, configuration, weights --------------------------------------
+
+    /** Weights (in x units, row-major) of Dense layer i, copied from the device. */
+    public float[] weights(int layer) { requireCompiled("weights"); return params.weights(denseIndex(layer)).download(); }
+
+    public float[] bias(int layer) { requireCompiled("bias"); return params.bias(denseIndex(layer)).download(); }
+
+    private int denseIndex(int layer) {
+        if (layer < 0 || layer >= layers.size() || !(layers.get(layer) instanceof Dense))
+            throw new IllegalArgumentException("layer " + layer + " is not a Dense layer of this model");
+        return layer;
+    }
+
+    /** Keras-style layer names: dense, dense_1, dropout, ... */
+    public List<String> layerNames() {
+        List<String> names = new ArrayList<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            String base = l.typeName().toLowerCase(Locale.ROOT);
+            int k = seen.merge(base, 1, Integer::sum) - 1;
+            names.add(k == 0 ? base : base + "_" + k);
+        }
+        return names;
+    }
+
+    /** The Keras-like summary table: layer, output shape, parameters, totals. */
+    public String summary() {
+        String rule = "=".repeat(65), thin = "_".repeat(65);
+        StringBuilder sb = new StringBuilder("Model: \"sequential\"\n").append(thin).append('\n');
+        sb.append(String.format("%-29s%-26s%s%n", " Layer (type)", "Output Shape", "Param #")).append(rule).append('\n');
+        int width = inputSize;
+        List<String> names = layerNames();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            long p = l.parameters(width);
+            width = l.outputSize(width);
+            sb.append(String.format(Locale.ROOT, "%-29s%-26s%,d%n", " " + names.get(i) + " (" + l.typeName() + ")", "(None, " + width + ")", p));
+        }
+        long total = parameterCount();
+        sb.append(rule).append('\n');
+        sb.append(String.format(Locale.ROOT, "Total params: %,d%nTrainable params: %,d%nNon-trainable params: 0%n", total, total));
+        return sb.append(thin).append('\n').toString();
+    }
+
+    /** The model (and, once compiled, optimizer and seed) as JSON; {@link #fromJson} reads it back. */
+    public String toJson() {
+        JsonObject root = new JsonObject();
+        root.addProperty("format", "clmlp.Sequential");
+        root.addProperty("version", 1);
+        root.addProperty("input_size", inputSize);
+        JsonArray ls = new JsonArray();
+        List<String> names = layerNames();
+        for (int i = 0; i < layers.size(); i++) {
+            JsonObject o = new JsonObject();
+            o.addProperty("name", names.get(i));
+            if (layers.get(i) instanceof Dense d) {
+                o.addProperty("type", "dense");
+                o.addProperty("units", d.units());
+                o.addProperty("activation", d.activation());
+                o.addProperty("kernel_initializer", d.initializer());
+            } else if (layers.get(i) instanceof Dropout d) {
+                o.addProperty("type", "dropout");
+                o.addProperty("rate", d.rate());
+            }
+            ls.add(o);
+        }
+        root.add("layers", ls);
+        root.addProperty("loss", "categorical_crossentropy");
+        if (optimizer != null) {
+            root.add("optimizer", optimizer.config());
+            root.addProperty("seed", seed);
+        }
+        return new GsonBuilder().setPrettyPrinting().create().toJson(root);
+    }
+
+    /** The configuration part of a saved model: layers, input size, and the optimizer if present. */
+    public record Config(Sequential model, Optimizer optimizer, Long seed) {}
+
+    public static Config fromJson(String json) {
+        JsonObject root;
+        try {
+            root = JsonParser.parseString(json).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("model config: not a JSON object: " + e.getMessage(), e);
+        }
+        if (!root.has("format") || !root.get("format").getAsString().equals("clmlp.Sequential"))
+            throw new IllegalArgumentException("model config: field 'format' must be \"clmlp.Sequential\", found " + root.get("format"));
+        List<Layer> layers = new ArrayList<>();
+        for (var e : root.getAsJsonArray("layers")) {
+            JsonObject o = e.getAsJsonObject();
+            String type = o.get("type").getAsString();
+            layers.add(switch (type) {
+                case "dense" -> new Dense(o.get("units").getAsInt(), o.get("activation").getAsString(),
+                        o.has("kernel_initializer") ? o.get("kernel_initializer").getAsString() : Dense.GLOROT_UNIFORM);
+                case "dropout" -> new Dropout(o.get("rate").getAsFloat());
+                default -> throw new IllegalArgumentException("model config: unknown layer type '" + type + "'");
+            });
+        }
+        Sequential model = new Sequential(root.get("input_size").getAsInt(), layers);
+        Optimizer opt = root.has("optimizer") ? Optimizer.fromConfig(root.getAsJsonObject("optimizer")) : null;
+        Long seed = root.has("seed") ? root.get("seed").getAsLong() : null;
+        return new Config(model, opt, seed);
+    }
+
+    /**
+     * Saves the weights as safetensors: for Dense layer named L (dense, dense_1, ...) the tensors
+     * "L.kernel" of shape [inputs, units] (y = x @ kernel + bias) and "L.bias" of shape [units].
+     */
+    public void saveWeights(Path file) {
+        requireCompiled("saveWeights");
+        Map<String, Safetensors.Entry> out = new LinkedHashMap<>();
+        List<String> names = layerNames();
+        int width = inputSize;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Dense d) {
+                out.put(names.get(i) + ".kernel", new Safetensors.Entry(new long[] {width, d.units()}, weights(i)));
+                out.put(names.get(i) + ".bias", new Safetensors.Entry(new long[] {d.units()}, bias(i)));
+            }
+            width = layers.get(i).outputSize(width);
+        }
+        Safetensors.write(file, out, Map.of("format", "clmlp", "config", toJson()));
+    }
+
+    /** Loads weights saved by {@link #saveWeights}; names, shapes and dtypes must match this model exactly. */
+    public void loadWeights(Path file) throws IOException {
+        requireCompiled("loadWeights");
+        Map<String, Safetensors.Entry> in = Safetensors.read(file);
+        List<String> names = layerNames();
+        Set<String> expected = new java.util.LinkedHashSet<>();
+        int width = inputSize;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Dense d) {
+                load(file, in, names.get(i) + ".kernel", new long[] {width, d.units()}, params.weights(i));
+                load(file, in, names.get(i) + ".bias", new long[] {d.units()}, params.bias(i));
+                expected.add(names.get(i) + ".kernel");
+                expected.add(names.get(i) + ".bias");
+            }
+            width = layers.get(i).outputSize(width);
+        }
+        Set<String> extra = new java.util.TreeSet<>(in.keySet());
+        extra.removeAll(expected);
+        if (!extra.isEmpty()) throw new IOException(file + ": tensors " + extra + " do not belong to this model (expected " + expected + ")");
+    }
+
+    private static void load(Path file, Map<String, Safetensors.Entry> in, String name, long[] shape, Tensor dst) throws IOException {
+        Safetensors.Entry e = in.get(name);
+        if (e == null) throw new IOException(file + ": tensor '" + name + "' is missing (found " + in.keySet() + ")");
+        if (!Arrays.equals(e.shape(), shape))
+            throw new IOException(file + ": tensor '" + name + "' has shape " + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(shape));
+        dst.upload(e.data());
+    }
+
+    @Override public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {train, eval, params, grads, optimizer}) {
+            try {
+                if (c != null) c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        train = eval = null;
+        params = grads = null;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.clmlp.optim;
+
+import com.google.gson.JsonObject;
+import dev.clmlp.tensor.Tensor;
+
+/** Adam as in Keras: beta_1 0.9, beta_2 0.999, epsilon 1e-7, bias correction folded into the step size. */
+public final class Adam extends Optimizer {
+    private final float lr, beta1, beta2, eps;
+    private Tensor m, v;
+
+    public Adam(float lr) { this(lr, 0.9f, 0.999f, 1e-7f); }
+
+    public Adam(float lr, float beta1, float beta2, float eps) {
+        if (!(lr > 0)) throw new IllegalArgumentException("adam: learning rate must be positive, got " + lr);
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))
+            throw new IllegalArgumentException("adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+    }
+
+    @Override public String name() { return "adam"; }
+
+    @Override public float learningRate() { return lr; }
+
+    @Override protected void allocate(int size) {
+        m = backend.zeros(1, size);
+        v = backend.zeros(1, size);
+    }
+
+    @Override protected void apply(Tensor params, Tensor grads) { backend.adam(params, grads, m, v, lr, beta1, beta2, eps, steps); }
+
+    @Override public Tensor[] state() { return m == null ? new Tensor[0] : new Tensor[] {m, v}; }
+
+    @Override public JsonObject config() {
+        JsonObject c = new JsonObject();
+        c.addProperty("name", "adam");
+        c.addProperty("learning_rate", lr);
+        c.addProperty("beta_1", beta1);
+        c.addProperty("beta_2", beta2);
+        c.addProperty("epsilon", eps);
+        return c;
+    }
+}

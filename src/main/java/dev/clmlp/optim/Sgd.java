@@ -1,0 +1,37 @@
+package dev.clmlp.optim;
+
+import com.google.gson.JsonObject;
+import dev.clmlp.tensor.Tensor;
+
+/** Stochastic gradient descent, optionally with (Keras-style) momentum. */
+public final class Sgd extends Optimizer {
+    private final float lr, momentum;
+    private Tensor velocity;
+
+    public Sgd(float lr) { this(lr, 0f); }
+
+    public Sgd(float lr, float momentum) {
+        if (!(lr > 0)) throw new IllegalArgumentException("sgd: learning rate must be positive, got " + lr);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("sgd: momentum must be in [0, 1), got " + momentum);
+        this.lr = lr;
+        this.momentum = momentum;
+    }
+
+    @Override public String name() { return "sgd"; }
+
+    @Override public float learningRate() { return lr; }
+
+    @Override protected void allocate(int size) { velocity = momentum > 0 ? backend.zeros(1, size) : null; }
+
+    @Override protected void apply(Tensor params, Tensor grads) { backend.sgd(params, grads, velocity, lr, momentum); }
+
+    @Override public Tensor[] state() { return velocity == null ? new Tensor[0] : new Tensor[] {velocity}; }
+
+    @Override public JsonObject config() {
+        JsonObject c = new JsonObject();
+        c.addProperty("name", "sgd");
+        c.addProperty("learning_rate", lr);
+        c.addProperty("momentum", momentum);
+        return c;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.clmlp.report;
+
+import dev.clmlp.data.Dataset;
+import dev.clmlp.nn.History;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/** The PNG plots of a training run (XChart), and the grid of predicted test images. */
+public final class Charts {
+    private Charts() {}
+
+    /** history.png: loss and accuracy per epoch, train and validation side by side. */
+    public static void history(History h, Path file) {
+        XYChart loss = chart("Loss", "loss"), acc = chart("Accuracy", "accuracy");
+        addSeries(loss, h, "loss", History.Epoch::loss);
+        addSeries(loss, h, "val_loss", History.Epoch::valLoss);
+        addSeries(acc, h, "accuracy", History.Epoch::accuracy);
+        addSeries(acc, h, "val_accuracy", History.Epoch::valAccuracy);
+        Png.write(file, Png.grid(List.of(BitmapEncoder.getBufferedImage(loss), BitmapEncoder.getBufferedImage(acc)), 2));
+    }
+
+    private static XYChart chart(String title, String yTitle) {
+        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        return c;
+    }
+
+    private static void addSeries(XYChart c, History h, String name, ToDoubleFunction<History.Epoch> f) {
+        List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+        for (History.Epoch e : h.epochs()) {
+            double v = f.applyAsDouble(e);
+            if (!Double.isNaN(v)) { x.add((double) e.epoch()); y.add(v); }
+        }
+        if (!x.isEmpty()) c.addSeries(name, x, y);
+    }
+
+    /** weights.png and biases.png: per Dense layer, sampled values and mean +- std over epochs. */
+    public static void weights(WeightTracker t, Path weightsFile, Path biasesFile) {
+        Png.write(weightsFile, evolution(t, "weights", s -> s.weightSamples, s -> s.weightStats));
+        Png.write(biasesFile, evolution(t, "biases", s -> s.biasSamples, s -> s.biasStats));
+    }
+
+    private static BufferedImage evolution(WeightTracker t, String what, Function<WeightTracker.Series, List<float[]>> samples,
+                                           Function<WeightTracker.Series, List<double[]>> stats) {
+        List<BufferedImage> tiles = new ArrayList<>();
+        double[] x = t.epochs.stream().mapToDouble(Integer::doubleValue).toArray();
+        for (WeightTracker.Series s : t.layers) {
+            XYChart c = chart(s.layer + " " + what + ": " + sm(samples, s) + " sampled, mean and mean +- std", "value");
+            c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+            c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+            List<float[]> sm = samples.apply(s);
+            for (int j = 0; j < sm.get(0).length; j++) {
+                double[] y = new double[x.length];
+                for (int e = 0; e < x.length; e++) y[e] = sm.get(e)[j];
+                XYSeries series = c.addSeries("#" + (what.equals("weights") ? s.weightIdx[j] : s.biasIdx[j]), x, y);
+                series.setMarker(SeriesMarkers.NONE);
+                series.setLineStyle(new BasicStroke(1f));
+                series.setShowInLegend(false);
+            }
+            List<double[]> st = stats.apply(s);
+            double[] mean = new double[x.length], lo = new double[x.length], hi = new double[x.length];
+            for (int e = 0; e < x.length; e++) {
+                mean[e] = st.get(e)[0];
+                lo[e] = mean[e] - st.get(e)[1];
+                hi[e] = mean[e] + st.get(e)[1];
+            }
+            styled(c.addSeries("mean", x, mean), Color.BLACK, 3f);
+            styled(c.addSeries("mean - std", x, lo), Color.GRAY, 2f);
+            styled(c.addSeries("mean + std", x, hi), Color.GRAY, 2f);
+            tiles.add(BitmapEncoder.getBufferedImage(c));
+        }
+        return Png.grid(tiles, Math.min(3, tiles.size()));
+    }
+
+    private static int sm(Function<WeightTracker.Series, List<float[]>> samples, WeightTracker.Series s) {
+        return samples.apply(s).get(0).length;
+    }
+
+    private static void styled(XYSeries s, Color color, float width) {
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(color);
+        s.setLineStyle(new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, width == 2f ? new float[] {6f, 4f} : null, 0f));
+    }
+
+    /** predictions.png: the first images of a 28x28 dataset with predicted and true labels (wrong ones in red). */
+    public static void predictions(Dataset data, int[] predicted, int count, Path file) {
+        int n = Math.min(count, Math.min(data.rows(), predicted.length)), side = (int) Math.round(Math.sqrt(data.features()));
+        int cols = Math.min(8, n), rows = (n + cols - 1) / cols, scale = 4, cell = side * scale, caption = 22;
+        BufferedImage img = new BufferedImage(cols * (cell + 8), rows * (cell + caption + 8), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        for (int i = 0; i < n; i++) {
+            int x0 = (i % cols) * (cell + 8) + 4, y0 = (i / cols) * (cell + caption + 8) + 4;
+            float[] px = data.example(i);
+            for (int p = 0; p < side * side && p < px.length; p++) {
+                int v = 255 - Math.round(px[p] * 255);
+                g.setColor(new Color(v, v, v));
+                g.fillRect(x0 + (p % side) * scale, y0 + (p / side) * scale, scale, scale);
+            }
+            boolean right = predicted[i] == data.label(i);
+            g.setColor(right ? new Color(0, 110, 0) : Color.RED);
+            g.drawString("pred " + predicted[i] + " / true " + data.label(i), x0, y0 + cell + 16);
+        }
+        g.dispose();
+        Png.write(file, img);
+    }
+}
