@@ -27,6 +27,7 @@ public final class Charts {
     /** history.png: loss and accuracy per epoch, train and validation side by side. */
     public static void history(History h, Path file) {
         XYChart loss = chart("Loss", "loss"), acc = chart("Accuracy", "accuracy");
+        acc.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         addSeries(loss, h, "loss", History.Epoch::loss);
         addSeries(loss, h, "val_loss", History.Epoch::valLoss);
         addSeries(acc, h, "accuracy", History.Epoch::accuracy);

@@ -1,0 +1,74 @@
+package dev.clmlp.cli;
+
+import dev.clmlp.data.Generated;
+import dev.clmlp.nn.History;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line end to end on generated MNIST-format files. */
+class CliTest {
+    @TempDir Path tmp;
+
+    static String run(int expectedExit, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        int code;
+        try {
+            code = Main.run(args);
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString();
+        assertEquals(expectedExit, code, "exit code of " + String.join(" ", args) + "\n" + out);
+        return out;
+    }
+
+    @Test
+    void trainEvaluateAndPredictOnASavedRun() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path data = Generated.mnistDir(tmp.resolve("data"), 600, 200), out = tmp.resolve("run");
+        String log = run(0, "train", "--preset", "keras", "--epochs", "2", "--backend", "opencl:0", "--data", data.toString(),
+                "--out", out.toString(), "--no-progress");
+        assertTrue(log.contains("Total params: 103,826"), log);
+        assertTrue(log.contains("epoch 2/2  loss"), log);
+        List<String> csv = Files.readAllLines(out.resolve("history.csv"));
+        assertEquals(History.CSV_HEADER, csv.get(0));
+        assertEquals(3, csv.size());
+        for (String f : new String[] {"config.json", "model.safetensors", "history.png", "weights.png", "biases.png", "predictions.png"})
+            assertTrue(Files.size(out.resolve(f)) > 100, f + " written");
+        double fitAccuracy = Double.parseDouble(csv.get(2).split(",")[4]);
+
+        String eval = run(0, "evaluate", "--model", out.toString(), "--backend", "cpu", "--data", data.toString());
+        assertTrue(eval.contains(String.format(java.util.Locale.ROOT, "accuracy %.4f", fitAccuracy)), eval + " vs " + fitAccuracy);
+
+        String pred = run(0, "predict", "--model", out.toString(), "--images", "5", "--backend", "cpu", "--data", data.toString(),
+                "--png", tmp.resolve("p.png").toString());
+        assertTrue(pred.contains("of 5 correct"), pred);
+        assertTrue(Files.size(tmp.resolve("p.png")) > 100);
+    }
+
+    @Test
+    void badArgumentsGiveClearErrors() {
+        run(2, "train", "--epochs", "x");
+        run(1, "train", "--preset", "nope", "--data", tmp.toString());
+        run(1, "evaluate", "--model", tmp.resolve("missing").toString(), "--backend", "cpu", "--data", tmp.toString());
+    }
+
+    @Test
+    void devicesListsOpenClAndTheCpuBackend() {
+        String out = run(0, "devices");
+        assertTrue(out.contains("opencl:0"), out);
+        assertTrue(out.contains("cpu") && out.contains("Java CPU backend"), out);
+        assertTrue(out.contains("--backend auto picks"), out);
+    }
+}
