@@ -44,6 +44,28 @@ public final class Dataset {
         return new Dataset(name, rows, features, null, values, labels, classes);
     }
 
+    /**
+     * Integer labels from one-hot rows (rows x classes): each row must hold a single 1 and
+     * otherwise zeros.
+     */
+    public static int[] labelsFromOneHot(float[] oneHot, int rows, int classes) {
+        if (oneHot.length != (long) rows * classes)
+            throw new IllegalArgumentException("one-hot labels: " + oneHot.length + " values, expected " + rows + "x" + classes);
+        int[] labels = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int hot = -1;
+            for (int c = 0; c < classes; c++) {
+                float v = oneHot[r * classes + c];
+                if (v == 1f && hot < 0) hot = c;
+                else if (v != 0f)
+                    throw new IllegalArgumentException("one-hot labels: row " + r + " is not one-hot (value " + v + " in column " + c + ")");
+            }
+            if (hot < 0) throw new IllegalArgumentException("one-hot labels: row " + r + " has no 1");
+            labels[r] = hot;
+        }
+        return labels;
+    }
+
     public String name() { return name; }
     public int rows() { return rows; }
     public int features() { return features; }

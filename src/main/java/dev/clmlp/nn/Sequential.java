@@ -33,7 +33,7 @@ import java.util.Set;
  * (or the backend) to free them.
  */
 public final class Sequential implements AutoCloseable {
-    private final int inputSize;
+    private int inputSize; // 0 until given or inferred from the first data
     private final List<Layer> layers;
     private Backend backend;
     private Optimizer optimizer;
@@ -44,8 +44,11 @@ public final class Sequential implements AutoCloseable {
 
     public Sequential(int inputSize, Layer... layers) { this(inputSize, List.of(layers)); }
 
+    /** A model whose input size is inferred from the first data it is fitted on or applied to. */
+    public Sequential(Layer... layers) { this(0, List.of(layers)); }
+
     public Sequential(int inputSize, List<Layer> layers) {
-        if (inputSize <= 0) throw new IllegalArgumentException("Sequential: input size must be positive, got " + inputSize);
+        if (inputSize < 0) throw new IllegalArgumentException("Sequential: input size must be positive, got " + inputSize);
         if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof Dense last) || !last.isSoftmax())
             throw new IllegalArgumentException("Sequential: the last layer must be Dense with softmax activation (the loss is softmax cross-entropy), got "
                     + (layers.isEmpty() ? "no layers" : layers.get(layers.size() - 1)));
@@ -56,6 +59,7 @@ public final class Sequential implements AutoCloseable {
         this.layers = List.copyOf(layers);
     }
 
+    /** The input width, or 0 while it is not known yet. */
     public int inputSize() { return inputSize; }
 
     public List<Layer> layers() { return layers; }
@@ -69,6 +73,7 @@ public final class Sequential implements AutoCloseable {
     public long seed() { return seed; }
 
     public long parameterCount() {
+        requireInputSize("parameterCount");
         long n = 0;
         int width = inputSize;
         for (Layer l : layers) {
@@ -78,13 +83,21 @@ public final class Sequential implements AutoCloseable {
         return n;
     }
 
-    /** Places the model on a backend with fresh initial weights drawn from the seed. */
+    /**
+     * Places the model on a backend with fresh initial weights drawn from the seed (once the
+     * input size is known: at once, or at the first fit/evaluate/predict).
+     */
     public Sequential compile(Backend backend, Optimizer optimizer, long seed) {
         close();
         this.backend = backend;
         this.optimizer = optimizer;
         this.seed = seed;
         this.step = 0;
+        if (inputSize > 0) build();
+        return this;
+    }
+
+    private void build() {
         params = Parameters.allocate(backend, inputSize, layers);
         grads = Parameters.allocate(backend, inputSize, layers);
         int width = inputSize;
@@ -93,11 +106,16 @@ public final class Sequential implements AutoCloseable {
             width = layers.get(i).outputSize(width);
         }
         optimizer.attach(backend, (int) params.flat.size());
-        return this;
     }
 
     private void requireCompiled(String op) {
         if (backend == null) throw new IllegalStateException(op + ": compile the model on a backend first");
+        requireInputSize(op);
+    }
+
+    private void requireInputSize(String op) {
+        if (inputSize == 0)
+            throw new IllegalStateException(op + ": the model has not been built yet: give the input size to the constructor, or fit it on data first");
     }
 
     private Network network(boolean training, int batch) {
@@ -110,6 +128,11 @@ public final class Sequential implements AutoCloseable {
     }
 
     private void checkData(String op, Dataset d) {
+        if (backend == null) throw new IllegalStateException(op + ": compile the model on a backend first");
+        if (inputSize == 0) { // infer the input size from the first data, as Keras does
+            inputSize = d.features();
+            build();
+        }
         if (d.features() != inputSize)
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.features() + " features, the model takes " + inputSize);
         if (d.classes() > classes())
@@ -132,7 +155,6 @@ public final class Sequential implements AutoCloseable {
      * partial batch is used. The device waits only once per epoch (plus every syncEvery steps).
      */
     public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener) {
-        requireCompiled("fit");
         checkData("fit", train);
         if (validation != null) checkData("fit", validation);
         TrainingListener l = listener != null ? listener : new TrainingListener() {};
@@ -180,7 +202,6 @@ public final class Sequential implements AutoCloseable {
 
     /** {loss, accuracy} of the model on data (no dropout). */
     public double[] evaluate(Dataset data) {
-        requireCompiled("evaluate");
         checkData("evaluate", data);
         try (Resident r = Resident.of(backend, data)) {
             return evaluate(r, data.rows());
@@ -208,7 +229,6 @@ public final class Sequential implements AutoCloseable {
 
     /** Class probabilities, rows x classes, row-major. */
     public float[] predict(Dataset data) {
-        requireCompiled("predict");
         checkData("predict", data);
         int n = data.rows(), k = classes();
         float[] out = new float[n * k];
@@ -262,6 +282,7 @@ public final class Sequential implements AutoCloseable {
 
     /** The Keras-like summary table: layer, output shape, parameters, totals. */
     public String summary() {
+        requireInputSize("summary");
         String rule = "=".repeat(65), thin = "_".repeat(65);
         StringBuilder sb = new StringBuilder("Model: \"sequential\"\n").append(thin).append('\n');
         sb.append(String.format("%-29s%-26s%s%n", " Layer (type)", "Output Shape", "Param #")).append(rule).append('\n');
@@ -284,7 +305,7 @@ public final class Sequential implements AutoCloseable {
         JsonObject root = new JsonObject();
         root.addProperty("format", "clmlp.Sequential");
         root.addProperty("version", 1);
-        root.addProperty("input_size", inputSize);
+        if (inputSize > 0) root.addProperty("input_size", inputSize);
         JsonArray ls = new JsonArray();
         List<String> names = layerNames();
         for (int i = 0; i < layers.size(); i++) {
@@ -333,7 +354,7 @@ public final class Sequential implements AutoCloseable {
                 default -> throw new IllegalArgumentException("model config: unknown layer type '" + type + "'");
             });
         }
-        Sequential model = new Sequential(root.get("input_size").getAsInt(), layers);
+        Sequential model = new Sequential(root.has("input_size") ? root.get("input_size").getAsInt() : 0, layers);
         Optimizer opt = root.has("optimizer") ? Optimizer.fromConfig(root.getAsJsonObject("optimizer")) : null;
         Long seed = root.has("seed") ? root.get("seed").getAsLong() : null;
         return new Config(model, opt, seed);

@@ -123,4 +123,29 @@ class SequentialTest {
         m.saveWeights(file);
         return file;
     }
+
+    @Test
+    void inputSizeIsInferredFromTheFirstData() {
+        Dataset data = Generated.digits(40, 12, 3);
+        try (Sequential m = new Sequential(new Dense(16, "relu"), new Dense(10, "softmax"))) {
+            assertEquals(0, m.inputSize());
+            IllegalStateException e = assertThrows(IllegalStateException.class, m::summary);
+            assertTrue(e.getMessage().contains("not been built"), e.getMessage());
+            m.compile(TestBackends.cpu(), new Sgd(0.1f), 1);
+            m.fit(data, null, new FitOptions(1, 8, 1), null);
+            assertEquals(144, m.inputSize());
+            assertEquals(144 * 16 + 16 + 16 * 10 + 10, m.parameterCount());
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> m.evaluate(Generated.digits(5, 10, 1)));
+            assertTrue(bad.getMessage().contains("100 features") && bad.getMessage().contains("takes 144"), bad.getMessage());
+        }
+    }
+
+    @Test
+    void oneHotLabelsAreAcceptedAndChecked() {
+        assertArrayEquals(new int[] {2, 0}, Dataset.labelsFromOneHot(new float[] {0, 0, 1, 1, 0, 0}, 2, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.labelsFromOneHot(new float[] {0, 1, 1, 1, 0, 0}, 2, 3));
+        assertTrue(e.getMessage().contains("row 0 is not one-hot"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Dataset.labelsFromOneHot(new float[] {0, 0, 0}, 1, 3));
+    }
 }
