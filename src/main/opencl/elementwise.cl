@@ -20,17 +20,11 @@ __kernel void bias_grad(const int rows, const int cols, __global const float* dy
     db[dbOff + c] = acc;
 }
 
-// fn: 0 linear, 1 relu, 2 sigmoid, 3 tanh (dev.clmlp.tensor.Activation order)
 __kernel void activation(const int size, const int fn, __global const float* x, const int xOff,
                          __global float* y, const int yOff)
 {
     const int e = get_global_id(0);
-    if (e >= size) return;
-    const float v = x[xOff + e];
-    y[yOff + e] = fn == 1 ? (v > 0.0f ? v : 0.0f)
-                : fn == 2 ? 1.0f / (1.0f + exp(-v))
-                : fn == 3 ? tanh(v)
-                : v;
+    if (e < size) y[yOff + e] = activate(x[xOff + e], fn);
 }
 
 // dx = dy * f'(x), written in terms of the forward output y
@@ -38,12 +32,7 @@ __kernel void activation_grad(const int size, const int fn, __global const float
                               __global const float* dy, const int dyOff, __global float* dx, const int dxOff)
 {
     const int e = get_global_id(0);
-    if (e >= size) return;
-    const float v = y[yOff + e], g = dy[dyOff + e];
-    dx[dxOff + e] = fn == 1 ? (v > 0.0f ? g : 0.0f)
-                  : fn == 2 ? g * v * (1.0f - v)
-                  : fn == 3 ? g * (1.0f - v * v)
-                  : g;
+    if (e < size) dx[dxOff + e] = dy[dyOff + e] * activation_slope(y[yOff + e], fn);
 }
 
 // c = a * b

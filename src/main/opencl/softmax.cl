@@ -115,3 +115,42 @@ __kernel void sum_all(const int size, __global const float* x, const int xOff, _
     }
     if (lid == 0) out[oOff] = scratch[0];
 }
+
+// The training step's loss in one launch: probs, dlogits = (probs - onehot) / rows, and the
+// batch's summed loss and count of correct predictions into lossSums[0] and correct[0].
+// One work-group of get_local_size(0) (a power of two) work-items, fixed-order reductions.
+__kernel void softmax_xent_stats(const int rows, const int k, __global const float* x, const int xOff,
+                                 __global const int* labels, const int lOff,
+                                 __global float* p, const int pOff, __global float* d, const int dOff,
+                                 __global float* lossSums, const int lsOff, __global int* correct, const int cOff,
+                                 __local float* lossScratch, __local int* hitScratch)
+{
+    const int lid = get_local_id(0), lsz = get_local_size(0);
+    const float invN = 1.0f / rows;
+    float loss = 0.0f;
+    int hits = 0;
+    for (int r = lid; r < rows; r += lsz) {
+        __global const float* xr = x + xOff + r * k;
+        __global float* pr = p + pOff + r * k;
+        __global float* dr = d + dOff + r * k;
+        const float mx = row_max(xr, k), logSum = softmax_row(xr, pr, k, mx);
+        const int label = labels[lOff + r];
+        loss += (label >= 0 && label < k) ? logSum - (xr[label] - mx) : NAN;
+        for (int j = 0; j < k; j++) dr[j] = (pr[j] - (j == label ? 1.0f : 0.0f)) * invN;
+        hits += argmax_row(pr, k) == label;
+    }
+    lossScratch[lid] = loss;
+    hitScratch[lid] = hits;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = lsz / 2; s > 0; s /= 2) {
+        if (lid < s) {
+            lossScratch[lid] += lossScratch[lid + s];
+            hitScratch[lid] += hitScratch[lid + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0) {
+        lossSums[lsOff] = lossScratch[0];
+        correct[cOff] = hitScratch[0];
+    }
+}

@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * The device buffers for running a model on batches of up to {@code batch} rows, and the
  * forward and backward passes over them. A partial batch uses the first rows of each buffer.
- * Gradient convention: grad[i] is dLoss/d(output of layer i); a Dense layer turns it into
- * dLoss/d(pre-activation) in place before its weight gradients.
+ * Gradient convention: for a Dense layer grad[i] is dLoss/d(its pre-activation), for a Dropout
+ * layer dLoss/d(its output); whoever writes grad[i] applies the activation's slope.
  */
 final class Network implements AutoCloseable {
     final Backend b;
@@ -21,7 +21,6 @@ final class Network implements AutoCloseable {
     final Tensor input;     // batch x inputSize
     final Tensor labels;    // batch x 1, int32
     final Tensor probs;     // batch x classes: softmax of the last layer's logits
-    final Tensor rowLoss;   // batch x 1
     private final Tensor[] out, grad, mask; // per layer: batch x width (mask: dropout layers only)
     private final List<Tensor> owned = new ArrayList<>();
 
@@ -42,7 +41,6 @@ final class Network implements AutoCloseable {
             if (layers.get(i) instanceof Dropout) mask[i] = own(b.zeros(batch, width));
         }
         probs = own(b.zeros(batch, width));
-        rowLoss = own(b.zeros(batch, 1));
     }
 
     private Tensor own(Tensor t) {
@@ -56,7 +54,7 @@ final class Network implements AutoCloseable {
         for (int i = 0; i < layers.size(); i++) {
             Tensor y = out[i].rows(0, rows);
             if (layers.get(i) instanceof Dense d) {
-                denseForward(x, p.weights(i), p.bias(i), d.elementwise(), y);
+                b.dense(x, p.weights(i), p.bias(i), d.elementwise(), y);
             } else if (layers.get(i) instanceof Dropout drop) {
                 if (training && drop.rate() > 0) b.dropout(x, y, mask[i].rows(0, rows), drop.rate(), dropoutSeed(seed, i), step);
                 else b.copy(x, y);
@@ -66,18 +64,14 @@ final class Network implements AutoCloseable {
         return x;
     }
 
-    /** y = f(x W + bias)   x: rows x in, W: in x out, y: rows x out */
-    private void denseForward(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        b.gemm(false, false, 1f, x, w, 0f, y);
-        b.addBias(y, bias, y);
-        if (f != Activation.LINEAR) b.activation(f, y, y);
-    }
-
-    /** Softmax cross-entropy on the logits of the last forward pass: probs, rowLoss, and the logits' gradient. */
-    void loss(int rows) {
+    /**
+     * Softmax cross-entropy on the logits of the last forward pass: probs, the logits' gradient,
+     * and the batch's loss sum and correct count into slot s of the accumulators.
+     */
+    void loss(int rows, Tensor lossSums, Tensor correct, int s) {
         int last = layers.size() - 1;
-        b.softmaxCrossEntropy(out[last].rows(0, rows), labels.rows(0, rows), probs.rows(0, rows),
-                grad[last].rows(0, rows), rowLoss.rows(0, rows));
+        b.softmaxCrossEntropyStats(out[last].rows(0, rows), labels.rows(0, rows), probs.rows(0, rows),
+                grad[last].rows(0, rows), lossSums, correct, s);
     }
 
     /** probs = softmax(logits) without a loss (inference). */
@@ -90,23 +84,18 @@ final class Network implements AutoCloseable {
         for (int i = layers.size() - 1; i >= 0; i--) {
             Tensor dy = grad[i].rows(0, rows);
             Tensor x = i == 0 ? input.rows(0, rows) : out[i - 1].rows(0, rows);
-            Tensor dx = i == 0 ? null : grad[i - 1].rows(0, rows);
-            if (layers.get(i) instanceof Dense d) {
-                if (i < layers.size() - 1 && d.elementwise() != Activation.LINEAR)
-                    b.activationGrad(d.elementwise(), out[i].rows(0, rows), dy, dy);
-                denseBackward(x, p.weights(i), dy, g.weights(i), g.bias(i), dx);
-            } else if (layers.get(i) instanceof Dropout drop && dx != null) {
+            Activation below = i > 0 && layers.get(i - 1) instanceof Dense d ? d.elementwise() : Activation.LINEAR;
+            if (layers.get(i) instanceof Dense) {
+                b.gemm(true, false, 1f, x, dy, 0f, g.weights(i)); // dW = x^T dz
+                b.biasGrad(dy, g.bias(i));                      // db = column sums of dz
+                if (i > 0) b.denseInputGrad(dy, p.weights(i), below, x, grad[i - 1].rows(0, rows)); // (dz W^T) * f'
+            } else if (layers.get(i) instanceof Dropout drop && i > 0) {
+                Tensor dx = grad[i - 1].rows(0, rows);
                 if (drop.rate() > 0) b.multiply(dy, mask[i].rows(0, rows), dx);
                 else b.copy(dy, dx);
+                if (below != Activation.LINEAR) b.activationGrad(below, x, dx, dx);
             }
         }
-    }
-
-    /** dW = x^T dz, db = column sums of dz, dx = dz W^T (skipped for the first layer)   dz: rows x out */
-    private void denseBackward(Tensor x, Tensor w, Tensor dz, Tensor dw, Tensor db, Tensor dx) {
-        b.gemm(true, false, 1f, x, dz, 0f, dw);
-        b.biasGrad(dz, db);
-        if (dx != null) b.gemm(false, true, 1f, dz, w, 0f, dx);
     }
 
     /** Distinct dropout streams per layer under one model seed. */

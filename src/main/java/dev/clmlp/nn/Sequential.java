@@ -189,9 +189,7 @@ public final class Sequential implements AutoCloseable {
         backend.gatherRows(data.y(), data.order(), start, net.labels.rows(0, rows));
         step++;
         net.forward(params, rows, true, seed, step);
-        net.loss(rows);
-        backend.sum(net.rowLoss.rows(0, rows), lossSums, s);
-        backend.countCorrect(net.probs.rows(0, rows), net.labels.rows(0, rows), correct, s);
+        net.loss(rows, lossSums, correct, s);
         net.backward(params, grads, rows);
         optimizer.update(params.flat, grads.flat);
     }
@@ -219,9 +217,7 @@ public final class Sequential implements AutoCloseable {
                 backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
                 backend.gatherRows(data.y(), data.order(), start, net.labels.rows(0, rows));
                 net.forward(params, rows, false, seed, 0);
-                net.loss(rows);
-                backend.sum(net.rowLoss.rows(0, rows), lossSums, s);
-                backend.countCorrect(net.probs.rows(0, rows), net.labels.rows(0, rows), correct, s);
+                net.loss(rows, lossSums, correct, s); // the gradient it also writes is not used
             }
             return new double[] {sum(lossSums.download()) / n, sum(correct.downloadInts()) / (double) n};
         }

@@ -26,7 +26,7 @@ import static org.jocl.CL.*;
  */
 final class ClProgram {
     /** Kernel files in src/main/opencl, concatenated in this order into one program. */
-    static final String[] SOURCES = {"random.cl", "gemm.cl", "elementwise.cl", "softmax.cl", "optim.cl"};
+    static final String[] SOURCES = {"random.cl", "activations.cl", "gemm.cl", "elementwise.cl", "softmax.cl", "optim.cl"};
 
     private ClProgram() {}
 

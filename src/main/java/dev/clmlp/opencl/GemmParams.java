@@ -4,53 +4,78 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The tuning constants of gemm.cl, in one place (the CLBlast way): output tile TS_M x TS_N of a
- * work-group, depth TS_K of the local-memory tiles, WPT_M x WPT_N outputs per work-item.
- * {@link #candidates} lists them from fastest-where-it-fits to smallest; the backend builds the
- * first one the device's work-group and local-memory limits allow.
+ * The GEMM kernel and its tuning constants for a device, in one place (the CLBlast way).
+ * <ul>
+ * <li>{@code tiled} (gemm in gemm.cl, for GPUs): output tile TS_M x TS_N per work-group, depth
+ *     TS_K of the local-memory tiles, WPT_M x WPT_N outputs per work-item.</li>
+ * <li>{@code vector} (for CPU devices such as PoCL): explicit VW-wide vectors; gemm_axpy (B not
+ *     transposed) computes MR rows x NR vectors of C per work-item, gemm_dot (B transposed, both
+ *     operands contiguous along k) a DMR x DNR block.</li>
+ * </ul>
+ * {@link #candidates} lists them best first; the backend builds the first that the device's
+ * work-group and local-memory limits allow.
  */
-public record GemmParams(int tsM, int tsN, int tsK, int wptM, int wptN) {
+public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int wptN, int vw, int mr, int nr, int dmr, int dnr) {
 
     public GemmParams {
-        if (tsM % wptM != 0 || tsN % wptN != 0 || tsM <= 0 || tsN <= 0 || tsK <= 0)
-            throw new IllegalArgumentException("GEMM tiling " + this + ": tiles must be positive multiples of the work per thread");
+        if (!kernel.equals("tiled") && !kernel.equals("vector"))
+            throw new IllegalArgumentException("GEMM kernel '" + kernel + "': expected tiled or vector");
+        if (tsM <= 0 || tsN <= 0 || tsK <= 0 || wptM <= 0 || wptN <= 0 || tsM % wptM != 0 || tsN % wptN != 0
+                || mr <= 0 || nr <= 0 || dmr <= 0 || dnr <= 0 || (vw != 4 && vw != 8 && vw != 16))
+            throw new IllegalArgumentException("GEMM parameters " + this + ": sizes must be positive, tiles multiples of the work per thread, VW 4, 8 or 16");
     }
+
+    public static GemmParams tiled(int tsM, int tsN, int tsK, int wptM, int wptN) {
+        return new GemmParams("tiled", tsM, tsN, tsK, wptM, wptN, 16, 4, 2, 4, 4);
+    }
+
+    public static GemmParams vector(int vw, int mr, int nr, int dmr, int dnr) {
+        return new GemmParams("vector", 64, 64, 16, 4, 4, vw, mr, nr, dmr, dnr);
+    }
+
+    public boolean isTiled() { return kernel.equals("tiled"); }
 
     /** Work-items per work-group. */
-    public int groupSize() { return (tsM / wptM) * (tsN / wptN); }
+    public int groupSize() { return isTiled() ? (tsM / wptM) * (tsN / wptN) : 1; }
 
-    public long localMemBytes() { return 4L * tsK * (tsM + tsN); }
+    public long localMemBytes() { return isTiled() ? 4L * tsK * (tsM + tsN) : 0; }
 
     public String buildOptions() {
-        return "-DTS_M=" + tsM + " -DTS_N=" + tsN + " -DTS_K=" + tsK + " -DWPT_M=" + wptM + " -DWPT_N=" + wptN;
+        return "-DTS_M=" + tsM + " -DTS_N=" + tsN + " -DTS_K=" + tsK + " -DWPT_M=" + wptM + " -DWPT_N=" + wptN + " -DVW=" + vw + " -DMR=" + mr + " -DNR=" + nr + " -DDMR=" + dmr + " -DDNR=" + dnr;
     }
 
-    /** "64,64,16,4,4" (TS_M,TS_N,TS_K,WPT_M,WPT_N), the form of $CLMLP_GEMM. */
+    /** "tiled:64,64,16,4,4" or "vector:16,4,2,4,4", the form of $CLMLP_GEMM. */
     public static GemmParams parse(String s) {
-        String[] p = s.split(",");
-        if (p.length != 5) throw new IllegalArgumentException("GEMM tiling '" + s + "': expected TS_M,TS_N,TS_K,WPT_M,WPT_N");
-        int[] v = new int[5];
-        for (int i = 0; i < 5; i++) v[i] = Integer.parseInt(p[i].trim());
-        return new GemmParams(v[0], v[1], v[2], v[3], v[4]);
+        String[] kv = s.trim().split(":");
+        String[] p = kv.length == 2 ? kv[1].split(",") : new String[0];
+        int[] v = new int[p.length];
+        try {
+            for (int i = 0; i < p.length; i++) v[i] = Integer.parseInt(p[i].trim());
+        } catch (NumberFormatException e) {
+            v = new int[0];
+        }
+        if (kv[0].equals("tiled") && v.length == 5) return tiled(v[0], v[1], v[2], v[3], v[4]);
+        if (kv[0].equals("vector") && v.length == 5) return vector(v[0], v[1], v[2], v[3], v[4]);
+        throw new IllegalArgumentException("GEMM parameters '" + s + "': expected tiled:TS_M,TS_N,TS_K,WPT_M,WPT_N or vector:VW,MR,NR,DMR,DNR");
     }
 
     /**
-     * The tilings to try on a device, best first, all within its limits. $CLMLP_GEMM (or the
-     * system property clmlp.gemm) puts one of the user's choosing first.
+     * The choices for a device, best first, within its limits. $CLMLP_GEMM (or the system
+     * property clmlp.gemm) puts one of the user's choosing first.
      */
-    static List<GemmParams> candidates(long maxWorkGroupSize, long localMemBytes) {
+    static List<GemmParams> candidates(ClDevice d) {
         List<GemmParams> all = new ArrayList<>();
         String override = System.getProperty("clmlp.gemm", System.getenv("CLMLP_GEMM"));
         if (override != null && !override.isBlank()) all.add(parse(override));
-        all.add(new GemmParams(64, 64, 16, 4, 4));  // 256 work-items, 8 KiB local
-        all.add(new GemmParams(32, 32, 16, 4, 4));  // 64 work-items
-        all.add(new GemmParams(16, 16, 8, 2, 2));   // 64 work-items, 1 KiB
-        all.add(new GemmParams(8, 8, 4, 2, 2));     // 16 work-items
-        all.removeIf(g -> g.groupSize() > maxWorkGroupSize || g.localMemBytes() > localMemBytes);
+        List<GemmParams> tiled = List.of(tiled(64, 64, 16, 4, 4), tiled(32, 32, 16, 4, 4), tiled(16, 16, 8, 2, 2), tiled(8, 8, 4, 2, 2));
+        List<GemmParams> vector = List.of(vector(16, 4, 2, 4, 4), vector(8, 2, 2, 2, 2));
+        if (d.type().contains("CPU")) { all.addAll(vector); all.addAll(tiled); } else { all.addAll(tiled); all.addAll(vector); }
+        all.removeIf(g -> g.groupSize() > d.maxWorkGroupSize() || g.localMemBytes() > d.localMemBytes());
         return all;
     }
 
     @Override public String toString() {
-        return "TS_M=" + tsM + " TS_N=" + tsN + " TS_K=" + tsK + " WPT_M=" + wptM + " WPT_N=" + wptN;
+        return isTiled() ? "tiled TS_M=" + tsM + " TS_N=" + tsN + " TS_K=" + tsK + " WPT_M=" + wptM + " WPT_N=" + wptN
+                : "vector VW=" + vw + " MR=" + mr + " NR=" + nr + " DMR=" + dmr + " DNR=" + dnr;
     }
 }

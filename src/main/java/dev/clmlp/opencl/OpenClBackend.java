@@ -28,7 +28,7 @@ import static org.jocl.CL.*;
 public final class OpenClBackend extends Backend {
     private static final String[] KERNELS = {"gemm", "add_bias", "bias_grad", "activation", "activation_grad",
         "multiply", "dropout", "gather_rows", "gather_rows_u8", "softmax", "softmax_xent_labels",
-        "softmax_xent_dense", "argmax_rows", "count_correct", "sum_all", "sgd", "sgd_momentum", "adam"};
+        "softmax_xent_dense", "softmax_xent_stats", "argmax_rows", "count_correct", "sum_all", "sgd", "sgd_momentum", "adam", "gemm_dot", "gemm_axpy", "transpose"};
 
     private final ClDevice device;
     private final cl_context context;
@@ -56,9 +56,9 @@ public final class OpenClBackend extends Backend {
         String source = ClProgram.source();
         cl_program built = null;
         GemmParams chosen = null;
-        for (GemmParams g : GemmParams.candidates(device.maxWorkGroupSize(), device.localMemBytes())) {
+        for (GemmParams g : GemmParams.candidates(device)) {
             cl_program p = ClProgram.build(context, device, source, "-cl-std=CL1.2 " + g.buildOptions());
-            cl_kernel k = clCreateKernel(p, "gemm", null);
+            cl_kernel k = clCreateKernel(p, g.isTiled() ? "gemm" : "gemm_axpy", null);
             long fits = kernelWorkGroupSize(k);
             clReleaseKernel(k);
             if (fits >= g.groupSize()) { built = p; chosen = g; break; }
@@ -74,6 +74,7 @@ public final class OpenClBackend extends Backend {
         for (String name : KERNELS) kernels.put(name, clCreateKernel(program, name, null));
         long reduce = Math.min(256, Math.min(device.maxWorkGroupSize(), kernelWorkGroupSize(kernels.get("sum_all"))));
         reduce = Math.min(reduce, kernelWorkGroupSize(kernels.get("count_correct")));
+        reduce = Math.min(reduce, kernelWorkGroupSize(kernels.get("softmax_xent_stats")));
         reduceGroupSize = Integer.highestOneBit((int) reduce);
     }
 
@@ -136,6 +137,7 @@ public final class OpenClBackend extends Backend {
         for (cl_kernel k : kernels.values()) clReleaseKernel(k);
         kernels.clear();
         if (program != null) clReleaseProgram(program);
+        if (scratch != null) clReleaseMemObject(scratch);
         if (queue != null) clReleaseCommandQueue(queue);
         clReleaseContext(context);
     }
@@ -151,9 +153,24 @@ public final class OpenClBackend extends Backend {
      */
     private void launch(String name, long[] global, long[] local, Object... args) {
         cl_kernel k = kernels.get(name);
+        setArgs(k, args);
+        enqueue(k, global, local);
+    }
+
+    /** A buffer and element offset given directly (not as a Tensor). */
+    private record Raw(cl_mem mem, int offset) {}
+
+    private void enqueue(cl_kernel k, long[] global, long[] local) {
+        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, null);
+    }
+
+    private void setArgs(cl_kernel k, Object... args) {
         int i = 0;
         for (Object a : args) {
-            if (a instanceof Tensor t) {
+            if (a instanceof Raw r) {
+                clSetKernelArg(k, i++, Sizeof.cl_mem, Pointer.to(r.mem()));
+                clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[] {r.offset()}));
+            } else if (a instanceof Tensor t) {
                 clSetKernelArg(k, i++, Sizeof.cl_mem, Pointer.to(mem(t)));
                 clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[] {(int) t.offset()}));
             } else if (a instanceof Integer v) {
@@ -166,7 +183,6 @@ public final class OpenClBackend extends Backend {
                 throw new IllegalArgumentException("kernel argument of type " + a.getClass());
             }
         }
-        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, null);
     }
 
     /** One work-item per element (rounded up to a multiple of 64; kernels guard the range). */
@@ -182,13 +198,72 @@ public final class OpenClBackend extends Backend {
 
     // ---- operations ---------------------------------------------------------------------------
 
+    /** Scratch buffer for transposed GEMM operands. */
+    private cl_mem scratch;
+    private long scratchBytes;
+
+    private cl_mem scratch(long bytes) {
+        if (bytes > scratchBytes) {
+            if (scratch != null) clReleaseMemObject(scratch);
+            scratch = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+            scratchBytes = bytes;
+        }
+        return scratch;
+    }
+
+    /** Epilogues of the GEMM kernels (activations.cl). */
+    private static final int EPI_NONE = 0, EPI_BIAS_ACT = 1, EPI_ACT_SLOPE = 2;
+
     @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
-        int rtsM = gemm.tsM() / gemm.wptM(), rtsN = gemm.tsN() / gemm.wptN();
-        long[] local = {rtsN, rtsM};
-        long[] global = {(long) ((n + gemm.tsN() - 1) / gemm.tsN()) * rtsN, (long) ((m + gemm.tsM() - 1) / gemm.tsM()) * rtsM};
-        launch("gemm", global, local, m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c);
+        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, c, EPI_NONE, Activation.LINEAR);
+    }
+
+    @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
+        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, bias, EPI_BIAS_ACT, f);
+    }
+
+    @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor dx) {
+        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, yPrev, EPI_ACT_SLOPE, f);
+    }
+
+    /**
+     * C = epilogue(alpha * op(A) * op(B) + beta * C). On GPUs the tiled kernel; on CPU devices
+     * gemm_axpy when B is not transposed (B rows contiguous along the output columns), else
+     * gemm_dot (A and B both contiguous along k), transposing A into scratch for A^T * B^T.
+     */
+    private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                      Tensor aux, int epi, Activation f) {
+        Object[] tail = {beta, c, aux, epi, f.ordinal()};
+        int aRs = transA ? 1 : k, aCs = transA ? m : 1;
+        if (gemm.isTiled()) {
+            int bRs = transB ? 1 : n, bCs = transB ? k : 1;
+            int rtsM = gemm.tsM() / gemm.wptM(), rtsN = gemm.tsN() / gemm.wptN();
+            long[] global = {(long) ((n + gemm.tsN() - 1) / gemm.tsN()) * rtsN, (long) ((m + gemm.tsM() - 1) / gemm.tsM()) * rtsM};
+            launch("gemm", global, new long[] {rtsN, rtsM}, concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs}, tail));
+        } else if (!transB) {
+            int ncol = gemm.nr() * gemm.vw();
+            long[] global = {(n + ncol - 1) / ncol, (m + gemm.mr() - 1) / gemm.mr()};
+            launch("gemm_axpy", global, null, concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b}, tail));
+        } else {
+            Object aArg = transA ? transpose(a, k, m, new Raw(scratch(4L * m * k), 0)) : a;
+            long[] global = {(n + gemm.dnr() - 1) / gemm.dnr(), (m + gemm.dmr() - 1) / gemm.dmr()};
+            launch("gemm_dot", global, null, concat(new Object[] {m, n, k, alpha, aArg, b}, tail));
+        }
+    }
+
+    private static Object[] concat(Object[] a, Object[] b) {
+        Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Writes the transpose of t (rows x cols) to dst; returns dst. */
+    private Raw transpose(Tensor t, int rows, int cols, Raw dst) {
+        cl_kernel kt = kernels.get("transpose");
+        setArgs(kt, rows, cols, t, dst);
+        enqueue(kt, new long[] {((long) rows * cols + 63) / 64 * 64}, null);
+        return dst;
     }
 
     @Override protected void doAddBias(Tensor x, Tensor bias, Tensor y) {
@@ -214,6 +289,13 @@ public final class OpenClBackend extends Backend {
     @Override protected void doSoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss) {
         String kernel = targets.dtype() == DType.INT32 ? "softmax_xent_labels" : "softmax_xent_dense";
         launch1d(kernel, logits.rows(), logits.rows(), logits.cols(), logits, targets, probs, dlogits, rowLoss);
+    }
+
+    @Override protected void doSoftmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
+                                                        Tensor lossSums, Tensor correct, int index) {
+        launch("softmax_xent_stats", new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, logits.rows(), logits.cols(),
+                logits, labels, probs, dlogits, lossSums.view(index, 1, 1), correct.view(index, 1, 1),
+                new Local(4L * reduceGroupSize), new Local(4L * reduceGroupSize));
     }
 
     @Override protected void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step) {

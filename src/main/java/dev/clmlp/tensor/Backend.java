@@ -269,6 +269,77 @@ public abstract class Backend implements AutoCloseable {
         doSum(x, out, index);
     }
 
+    // ---- fused operations: defaults composed of the primitives above; backends may fuse them ----
+
+    /** y = f(x W + bias): a dense layer's forward pass.   x: rows x in, W: in x out, y: rows x out */
+    public final void dense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
+        String op = "dense";
+        checkNotNull(op, "f", f);
+        checkFloat(op, "x", x); checkFloat(op, "w", w); checkFloat(op, "bias", bias); checkFloat(op, "y", y);
+        if (w.rows() != x.cols())
+            throw new IllegalArgumentException(op + ": 'w' must have " + x.cols() + " rows to match x " + x.rows() + "x" + x.cols()
+                    + ", but is " + w.rows() + "x" + w.cols());
+        checkShape(op, "bias", bias, 1, w.cols(), w);
+        checkShape(op, "y", y, x.rows(), w.cols(), x);
+        doDense(x, w, bias, f, y);
+    }
+
+    /**
+     * dx = (dz W^T) * f'(x_prev), with f'(x_prev) computed from yPrev = f(x_prev): the gradient
+     * flowing from a dense layer into the pre-activation of the layer below.
+     * dz: rows x out, W: in x out, yPrev and dx: rows x in.
+     */
+    public final void denseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor dx) {
+        String op = "denseInputGrad";
+        checkNotNull(op, "f", f);
+        checkFloat(op, "dz", dz); checkFloat(op, "w", w); checkFloat(op, "yPrev", yPrev); checkFloat(op, "dx", dx);
+        if (w.cols() != dz.cols())
+            throw new IllegalArgumentException(op + ": 'w' must have " + dz.cols() + " columns to match dz " + dz.rows() + "x"
+                    + dz.cols() + ", but is " + w.rows() + "x" + w.cols());
+        checkShape(op, "dx", dx, dz.rows(), w.rows(), dz);
+        checkSameShape(op, "yPrev", yPrev, dx);
+        doDenseInputGrad(dz, w, f, yPrev, dx);
+    }
+
+    /**
+     * The training step's loss: softmaxCrossEntropy with INT32 labels, plus
+     * lossSums[index] = sum of the rows' losses and correct[index] = rows whose most probable
+     * class is the label (FLOAT32 and INT32 accumulators read once per epoch).
+     */
+    public final void softmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
+                                               Tensor lossSums, Tensor correct, int index) {
+        String op = "softmaxCrossEntropyStats";
+        checkFloat(op, "logits", logits); checkDType(op, "labels", labels, DType.INT32);
+        checkFloat(op, "probs", probs); checkFloat(op, "dlogits", dlogits);
+        checkFloat(op, "lossSums", lossSums); checkDType(op, "correct", correct, DType.INT32);
+        checkShape(op, "labels", labels, logits.rows(), 1, logits);
+        checkSameShape(op, "probs", probs, logits);
+        checkSameShape(op, "dlogits", dlogits, logits);
+        checkIndex(op, lossSums, index);
+        checkIndex(op, correct, index);
+        doSoftmaxCrossEntropyStats(logits, labels, probs, dlogits, lossSums, correct, index);
+    }
+
+    protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
+        doGemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y);
+        doAddBias(y, bias, y);
+        if (f != Activation.LINEAR) doActivation(f, y, y);
+    }
+
+    protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor dx) {
+        doGemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx);
+        if (f != Activation.LINEAR) doActivationGrad(f, yPrev, dx, dx);
+    }
+
+    protected void doSoftmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
+                                              Tensor lossSums, Tensor correct, int index) {
+        try (Tensor rowLoss = allocate(DType.FLOAT32, logits.rows(), 1)) {
+            doSoftmaxCrossEntropy(logits, labels, probs, dlogits, rowLoss);
+            doSum(rowLoss, lossSums, index);
+            doCountCorrect(probs, labels, correct, index);
+        }
+    }
+
     /** Waits until every operation enqueued so far has finished. */
     public void finish() {}
 

@@ -376,4 +376,74 @@ abstract class BackendContract {
             assertTrue(Float.isNaN(s[0]), "sum must write only its index");
         }
     }
+
+    // ---- fused operations -------------------------------------------------------------------------
+
+    @Property(tries = 25)
+    void denseAndDenseInputGradMatchTheReference(@ForAll Activation f, @ForAll @IntRange(min = 1, max = 80) int rows,
+                                                 @ForAll @IntRange(min = 1, max = 300) int in,
+                                                 @ForAll @IntRange(min = 1, max = 140) int out, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] x = Rand.floats(r, rows * in, 1), w = Rand.floats(r, in * out, 1), bias = Rand.floats(r, out, 1);
+        float[] dz = Rand.floats(r, rows * out, 1), yPrev = new float[rows * in];
+        for (int i = 0; i < yPrev.length; i++) yPrev[i] = (float) Ref.activation(f, x[i] * 3);
+        double[][] z = Ref.gemm(false, false, rows, out, in, 1f, x, w, 0f, null);
+        double[][] g = Ref.gemm(false, true, rows, in, out, 1f, dz, w, 0f, null);
+        try (Tensor tx = backend().upload(x, rows, in); Tensor tw = backend().upload(w, in, out); Tensor tb = backend().upload(bias, 1, out);
+             Tensor tdz = backend().upload(dz, rows, out); Tensor ty = backend().upload(yPrev, rows, in);
+             Placed y = place(r, null, rows, out); Placed dx = place(r, null, rows, in)) {
+            backend().dense(tx, tw, tb, f, y.view());
+            float[] yv = y.view().download();
+            for (int i = 0; i < rows * out; i++) {
+                double pre = z[0][i] + bias[i % out], ref = Ref.activation(f, pre);
+                // every f here has |f'| <= 1, so the pre-activation's rounding passes through at most 1:1
+                double tol = (z[1][i] + 6e-8 * Math.abs(pre)) * 2 + 4e-7 + 4e-6 * Math.abs(ref);
+                if (f == Activation.RELU && Math.abs(pre) <= tol) continue; // the kink: either side is right
+                assertClose("dense " + f + " element " + i, ref, yv[i], tol);
+            }
+            y.assertSurroundingUntouched("dense");
+            backend().denseInputGrad(tdz, tw, f, ty, dx.view());
+            float[] dv = dx.view().download();
+            for (int i = 0; i < rows * in; i++) {
+                double s = Ref.activationGrad(f, yPrev[i], 1), ref = g[0][i] * s;
+                assertClose("denseInputGrad " + f + " element " + i, ref, dv[i], Math.abs(s) * g[1][i] * 2 + 1e-6 * Math.abs(ref) + 1e-30);
+            }
+            dx.assertSurroundingUntouched("denseInputGrad");
+        }
+    }
+
+    @Property(tries = 20)
+    void softmaxCrossEntropyStatsSumsLossAndHits(@ForAll @IntRange(min = 1, max = 600) int rows,
+                                                 @ForAll @IntRange(min = 1, max = 30) int k, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] x = Rand.floats(r, rows * k, 6);
+        int[] labels = Rand.ints(r, rows, k);
+        try (Tensor tx = backend().upload(x, rows, k); Tensor tl = backend().upload(labels, rows, 1);
+             Placed p = place(r, null, rows, k); Placed d = place(r, null, rows, k); Placed sums = place(r, null, 1, 3);
+             Tensor hits = Rand.poisonedInts(backend(), 1, 3)) {
+            backend().softmaxCrossEntropyStats(tx, tl, p.view(), d.view(), sums.view(), hits, 2);
+            float[] pv = p.view().download(), dv = d.view().download(), sv = sums.view().download();
+            double loss = 0, abs = 0;
+            int expectedHits = 0;
+            for (int i = 0; i < rows; i++) {
+                double[] ref = Ref.softmaxRow(x, i * k, k);
+                loss += -Math.log(ref[labels[i]]);
+                abs += Math.abs(Math.log(ref[labels[i]]));
+                int best = 0;
+                for (int j = 1; j < k; j++) if (pv[i * k + j] > pv[i * k + best]) best = j;
+                if (best == labels[i]) expectedHits++;
+                for (int j = 0; j < k; j++) {
+                    assertClose("probs", ref[j], pv[i * k + j], 1e-7 + 1e-5 * ref[j]);
+                    assertClose("dlogits", (ref[j] - (j == labels[i] ? 1 : 0)) / rows, dv[i * k + j], (2e-7 + 1e-5 * ref[j]) / rows);
+                }
+            }
+            assertClose("loss sum", loss, sv[2], 1e-5 * (abs + rows));
+            assertTrue(Float.isNaN(sv[0]) && Float.isNaN(sv[1]), "only slot 2 of the loss sums is written");
+            int[] h = hits.downloadInts();
+            assertEquals(expectedHits, h[2], "hits");
+            assertEquals(Integer.MIN_VALUE, h[0], "only slot 2 of the hit counts is written");
+            p.assertSurroundingUntouched("probs");
+            d.assertSurroundingUntouched("dlogits");
+        }
+    }
 }
