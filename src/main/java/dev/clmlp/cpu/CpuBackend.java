@@ -11,17 +11,30 @@ import java.util.concurrent.ForkJoinPool;
 
 /** The pure-Java reference backend: plain loops, plus a blocked multithreaded GEMM. */
 public final class CpuBackend extends Backend {
-    private final ForkJoinPool pool;
+    /** True when the JVM has jdk.incubator.vector (--add-modules jdk.incubator.vector). */
+    public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
+    private final ForkJoinPool pool;
+    private final boolean vectorApi;
+
+    /** All cores; the Vector API GEMM when the JVM has jdk.incubator.vector (./clmlp adds it). */
     public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
 
-    public CpuBackend(int threads) { pool = new ForkJoinPool(Math.max(1, threads)); }
+    public CpuBackend(int threads) { this(threads, VECTOR_API); }
+
+    /** @param vectorApi use the jdk.incubator.vector GEMM (requires the module), else plain loops */
+    public CpuBackend(int threads, boolean vectorApi) {
+        if (vectorApi && !VECTOR_API)
+            throw new IllegalStateException("the Vector API GEMM needs the JVM option --add-modules jdk.incubator.vector");
+        pool = new ForkJoinPool(Math.max(1, threads));
+        this.vectorApi = vectorApi;
+    }
 
     @Override public String name() { return "cpu"; }
 
     @Override public String description() {
-        return "Java CPU backend (" + pool.getParallelism() + " threads, " + System.getProperty("java.vm.name")
-                + " " + System.getProperty("java.version") + ")";
+        return "Java CPU backend (" + pool.getParallelism() + " threads, " + (vectorApi ? "Vector API" : "plain loops") + ", "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ")";
     }
 
     @Override protected Storage newStorage(DType dtype, long elements) { return new CpuStorage(dtype, elements); }
@@ -48,7 +61,8 @@ public final class CpuBackend extends Backend {
 
     @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        CpuGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
+        if (vectorApi) VectorGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
+        else CpuGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
     }
 
     @Override protected void doAddBias(Tensor x, Tensor bias, Tensor y) {

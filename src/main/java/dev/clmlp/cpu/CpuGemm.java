@@ -50,7 +50,7 @@ final class CpuGemm {
         }
     }
 
-    private static void packB(float[] b, int bOff, int bRs, int bCs, int p0, int kc, int j0, int nc, float[] panel) {
+    static void packB(float[] b, int bOff, int bRs, int bCs, int p0, int kc, int j0, int nc, float[] panel) {
         for (int p = 0; p < kc; p++) {
             int src = bOff + (p0 + p) * bRs + j0 * bCs, dst = p * nc;
             if (bCs == 1) System.arraycopy(b, src, panel, dst, nc);
@@ -58,13 +58,13 @@ final class CpuGemm {
         }
     }
 
-    private static void scaleRows(float[] c, int cOff, int n, int i0, int i1, float beta) {
+    static void scaleRows(float[] c, int cOff, int n, int i0, int i1, float beta) {
         int from = cOff + i0 * n, to = cOff + i1 * n;
         if (beta == 0f) java.util.Arrays.fill(c, from, to, 0f); // BLAS: C is not read when beta == 0
         else if (beta != 1f) for (int x = from; x < to; x++) c[x] *= beta;
     }
 
-    private static void run(ForkJoinPool pool, int tasks, java.util.function.IntConsumer body) {
+    static void run(ForkJoinPool pool, int tasks, java.util.function.IntConsumer body) {
         if (tasks == 1) body.accept(0);
         else pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(body)).join();
     }
