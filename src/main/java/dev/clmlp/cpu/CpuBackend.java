@@ -65,6 +65,43 @@ public final class CpuBackend extends Backend {
         else CpuGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
     }
 
+    /** Elements per parallel chunk of the element-wise loops; smaller jobs run on the caller's thread. */
+    private static final int GRAIN = 1 << 16;
+
+    /** body(from, to) over [0, n), in chunks across the pool when n is large. */
+    private void forRange(long n, java.util.function.BiConsumer<Integer, Integer> body) {
+        int chunks = (int) Math.min(pool.getParallelism() * 4L, (n + GRAIN - 1) / GRAIN);
+        if (chunks <= 1) {
+            body.accept(0, (int) n);
+            return;
+        }
+        long per = (n + chunks - 1) / chunks;
+        CpuGemm.run(pool, chunks, c -> body.accept((int) (c * per), (int) Math.min(n, (c + 1) * per)));
+    }
+
+    @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation fn, Tensor y) {
+        doGemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y);
+        float[] ys = f(y), bs = f(bias);
+        int cols = y.cols(), yo = off(y), bo = off(bias);
+        forRange(y.size(), (from, to) -> {
+            for (int e = from; e < to; e++) ys[yo + e] = activate(fn, ys[yo + e] + bs[bo + e % cols]);
+        });
+    }
+
+    @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation fn, Tensor yPrev, Tensor dx) {
+        doGemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx);
+        if (fn != Activation.LINEAR) doActivationGrad(fn, yPrev, dx, dx);
+    }
+
+    private static float activate(Activation fn, float v) {
+        return switch (fn) {
+            case LINEAR -> v;
+            case RELU -> v > 0f ? v : 0f;
+            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-v)));
+            case TANH -> (float) Math.tanh(v);
+        };
+    }
+
     @Override protected void doAddBias(Tensor x, Tensor bias, Tensor y) {
         float[] xs = f(x), bs = f(bias), ys = f(y);
         int cols = x.cols(), xo = off(x), bo = off(bias), yo = off(y);
@@ -85,29 +122,25 @@ public final class CpuBackend extends Backend {
     @Override protected void doActivation(Activation fn, Tensor x, Tensor y) {
         float[] xs = f(x), ys = f(y);
         int xo = off(x), yo = off(y);
-        for (int e = 0; e < n(x); e++) {
-            float v = xs[xo + e];
-            ys[yo + e] = switch (fn) {
-                case LINEAR -> v;
-                case RELU -> v > 0f ? v : 0f;
-                case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-v)));
-                case TANH -> (float) Math.tanh(v);
-            };
-        }
+        forRange(x.size(), (from, to) -> {
+            for (int e = from; e < to; e++) ys[yo + e] = activate(fn, xs[xo + e]);
+        });
     }
 
     @Override protected void doActivationGrad(Activation fn, Tensor y, Tensor dy, Tensor dx) {
         float[] ys = f(y), ds = f(dy), xs = f(dx);
         int yo = off(y), dyo = off(dy), dxo = off(dx);
-        for (int e = 0; e < n(y); e++) {
-            float v = ys[yo + e], g = ds[dyo + e];
-            xs[dxo + e] = switch (fn) {
-                case LINEAR -> g;
-                case RELU -> v > 0f ? g : 0f;
-                case SIGMOID -> g * v * (1f - v);
-                case TANH -> g * (1f - v * v);
-            };
-        }
+        forRange(y.size(), (from, to) -> {
+            for (int e = from; e < to; e++) {
+                float v = ys[yo + e], g = ds[dyo + e];
+                xs[dxo + e] = switch (fn) {
+                    case LINEAR -> g;
+                    case RELU -> v > 0f ? g : 0f;
+                    case SIGMOID -> g * v * (1f - v);
+                    case TANH -> g * (1f - v * v);
+                };
+            }
+        });
     }
 
     @Override protected void doSoftmax(Tensor x, Tensor y) {
@@ -186,37 +219,45 @@ public final class CpuBackend extends Backend {
     @Override protected void doSgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
         float[] p = f(param), g = f(grad);
         int po = off(param), go = off(grad);
-        if (velocity == null) {
-            for (int e = 0; e < n(param); e++) p[po + e] -= lr * g[go + e];
-        } else {
-            float[] v = f(velocity);
-            int vo = off(velocity);
-            for (int e = 0; e < n(param); e++) {
-                float ve = momentum * v[vo + e] - lr * g[go + e];
-                v[vo + e] = ve;
-                p[po + e] += ve;
+        float[] v = velocity == null ? null : f(velocity);
+        int vo = velocity == null ? 0 : off(velocity);
+        forRange(param.size(), (from, to) -> {
+            if (v == null) {
+                for (int e = from; e < to; e++) p[po + e] -= lr * g[go + e];
+            } else {
+                for (int e = from; e < to; e++) {
+                    float ve = momentum * v[vo + e] - lr * g[go + e];
+                    v[vo + e] = ve;
+                    p[po + e] += ve;
+                }
             }
-        }
+        });
     }
 
     @Override protected void doAdam(Tensor param, Tensor grad, Tensor m, Tensor v, float lrT, float beta1, float beta2, float eps) {
         float[] p = f(param), g = f(grad), ms = f(m), vs = f(v);
         int po = off(param), go = off(grad), mo = off(m), vo = off(v);
-        for (int e = 0; e < n(param); e++) {
-            float ge = g[go + e];
-            float me = ms[mo + e] + (ge - ms[mo + e]) * (1f - beta1);
-            float ve = vs[vo + e] + (ge * ge - vs[vo + e]) * (1f - beta2);
-            ms[mo + e] = me;
-            vs[vo + e] = ve;
-            p[po + e] -= lrT * me / ((float) Math.sqrt(ve) + eps);
-        }
+        forRange(param.size(), (from, to) -> {
+            for (int e = from; e < to; e++) {
+                float ge = g[go + e];
+                float me = ms[mo + e] + (ge - ms[mo + e]) * (1f - beta1);
+                float ve = vs[vo + e] + (ge * ge - vs[vo + e]) * (1f - beta2);
+                ms[mo + e] = me;
+                vs[vo + e] = ve;
+                p[po + e] -= lrT * me / ((float) Math.sqrt(ve) + eps);
+            }
+        });
     }
 
     @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        gatherRange(src, indices, start, dst, 0, dst.rows());
+    }
+
+    private static void gatherRange(Tensor src, Tensor indices, int start, Tensor dst, int r0, int r1) {
         int cols = src.cols(), srcRows = src.rows();
         CpuStorage s = s(src), d = s(dst);
         int[] idx = ints(indices);
-        for (int r = 0; r < dst.rows(); r++) {
+        for (int r = r0; r < r1; r++) {
             int row = idx[off(indices) + start + r], dOff = off(dst) + r * cols;
             if (row < 0 || row >= srcRows) { // as on OpenCL, where a kernel cannot throw
                 if (d.f != null) java.util.Arrays.fill(d.f, dOff, dOff + cols, Float.NaN);

@@ -64,8 +64,10 @@ final class CpuGemm {
         else if (beta != 1f) for (int x = from; x < to; x++) c[x] *= beta;
     }
 
+    /** body(0 .. tasks-1) on the pool, or on the calling thread when pool is null or there is one task. */
     static void run(ForkJoinPool pool, int tasks, java.util.function.IntConsumer body) {
-        if (tasks == 1) body.accept(0);
+        if (pool == null) for (int t = 0; t < tasks; t++) body.accept(t);
+        else if (tasks == 1) body.accept(0);
         else pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(body)).join();
     }
 }

@@ -20,6 +20,8 @@ final class VectorGemm {
 
     /** Tuning constants: rows of the register block (vectors: 2); k-depth and width of a B block; rows per task. */
     static final int MR = 4, KC = 256, NC = 256, MC = 16;
+    /** Products below this many multiply-adds run on the calling thread: forking costs more. */
+    static final long SERIAL_BELOW = 1 << 18;
 
     private VectorGemm() {}
 
@@ -40,7 +42,7 @@ final class VectorGemm {
             bo = bOff;
         }
         final int aRs = transA ? 1 : k, aCs = transA ? m : 1; // op(A)[i,p] = a[aOff + i*aRs + p*aCs]
-        CpuGemm.run(pool, (m + MC - 1) / MC, t -> {
+        CpuGemm.run((long) m * n * k < SERIAL_BELOW ? null : pool, (m + MC - 1) / MC, t -> {
             int i0 = t * MC, rows = Math.min(MC, m - i0);
             CpuGemm.scaleRows(c, cOff, n, i0, i0 + rows, beta);
             for (int j0 = 0; j0 < n; j0 += NC)
@@ -58,12 +60,23 @@ final class VectorGemm {
             for (int j = 0; j < wide; j += 2 * L) kernel4x2(alpha, a, ao + r * aRs, aRs, aCs, kc, b, bo + j, ldb, c, co + r * ldc + j, ldc);
         for (; r < rows; r++)
             for (int j = 0; j < wide; j += 2 * L) kernel1x2(alpha, a, ao + r * aRs, aCs, kc, b, bo + j, ldb, c, co + r * ldc + j);
-        for (int rr = 0; rr < rows; rr++) // columns past the last full register block
-            for (int j = wide; j < nc; j++) {
-                float acc = 0f;
-                for (int p = 0; p < kc; p++) acc += a[ao + rr * aRs + p * aCs] * b[bo + p * ldb + j];
-                c[co + rr * ldc + j] += alpha * acc;
-            }
+        if (wide < nc) narrowTail(alpha, a, ao, aRs, aCs, rows, kc, b, bo + wide, ldb, nc - wide, c, co + wide, ldc);
+    }
+
+    /**
+     * The last nc - wide (< 2L) columns, e.g. all 10 of an output layer: copied into a
+     * zero-padded panel 2L wide so the same register kernels run, then added into C.
+     */
+    private static void narrowTail(float alpha, float[] a, int ao, int aRs, int aCs, int rows, int kc, float[] b, int bo, int ldb,
+                                   int cols, float[] c, int co, int ldc) {
+        int w = 2 * L;
+        float[] panel = new float[kc * w], out = new float[rows * w];
+        for (int p = 0; p < kc; p++) System.arraycopy(b, bo + p * ldb, panel, p * w, cols);
+        int r = 0;
+        for (; r + MR <= rows; r += MR) kernel4x2(alpha, a, ao + r * aRs, aRs, aCs, kc, panel, 0, w, out, r * w, w);
+        for (; r < rows; r++) kernel1x2(alpha, a, ao + r * aRs, aCs, kc, panel, 0, w, out, r * w);
+        for (int rr = 0; rr < rows; rr++)
+            for (int j = 0; j < cols; j++) c[co + rr * ldc + j] += out[rr * w + j];
     }
 
     private static void kernel4x2(float alpha, float[] a, int ao, int aRs, int aCs, int kc, float[] b, int bo, int ldb,
@@ -107,7 +120,7 @@ final class VectorGemm {
      */
     private static void dotGemm(ForkJoinPool pool, boolean transA, int m, int n, int k, float alpha,
                                 float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
-        CpuGemm.run(pool, (m + MC - 1) / MC, t -> {
+        CpuGemm.run((long) m * n * k < SERIAL_BELOW ? null : pool, (m + MC - 1) / MC, t -> {
             int i0 = t * MC, rows = Math.min(MC, m - i0);
             CpuGemm.scaleRows(c, cOff, n, i0, i0 + rows, beta);
             float[] am = a;

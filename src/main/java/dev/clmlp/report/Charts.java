@@ -99,6 +99,17 @@ public final class Charts {
         s.setLineStyle(new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, width == 2f ? new float[] {6f, 4f} : null, 0f));
     }
 
+    /** bench.png: one bar per backend. */
+    public static void bench(List<String> backends, List<Double> seconds, String title, Path file) {
+        org.knowm.xchart.CategoryChart c = new org.knowm.xchart.CategoryChartBuilder().width(640).height(420).title(title)
+                .xAxisTitle("backend").yAxisTitle("seconds per epoch").build();
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setLabelsVisible(true);
+        c.addSeries("epoch seconds", backends, seconds);
+        Png.write(file, BitmapEncoder.getBufferedImage(c));
+    }
+
     /** predictions.png: the first images of a 28x28 dataset with predicted and true labels (wrong ones in red). */
     public static void predictions(Dataset data, int[] predicted, int count, Path file) {
         int n = Math.min(count, Math.min(data.rows(), predicted.length)), side = (int) Math.round(Math.sqrt(data.features()));

@@ -58,6 +58,23 @@ class CliTest {
     }
 
     @Test
+    void benchComparesBackendsOnTheSameRun() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path data = Generated.mnistDir(tmp.resolve("data"), 300, 50);
+        String out = run(0, "bench", "--epochs", "2", "--data", data.toString(), "--out", tmp.toString(), "--backends", "cpu,opencl:0");
+        assertTrue(out.contains("speed-up") && out.contains("opencl:0"), out);
+        List<String> csv = Files.readAllLines(tmp.resolve("bench.csv"));
+        assertEquals("backend,device,median_epoch_seconds,samples_per_second,gemm_gflops,speedup_vs_cpu", csv.get(0));
+        assertEquals(3, csv.size(), "a row per backend: " + csv);
+        assertTrue(csv.get(1).startsWith("cpu,") && csv.get(1).endsWith(",1.000"), csv.get(1));
+        for (String row : csv.subList(1, 3)) {
+            String[] f = row.split(",");
+            assertTrue(Double.parseDouble(f[f.length - 4]) > 0 && Double.parseDouble(f[f.length - 2]) > 0, row);
+        }
+        assertTrue(Files.size(tmp.resolve("bench.png")) > 100);
+    }
+
+    @Test
     void badArgumentsGiveClearErrors() {
         run(2, "train", "--epochs", "x");
         run(1, "train", "--preset", "nope", "--data", tmp.toString());
