@@ -17,51 +17,43 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-/** C = A * B on each backend; shape "MxKxN". GemmReport turns the times into GFLOP/s. */
+/**
+ * clmlp's GEMM on each backend, for every product of a batch-64 training step of the scratch
+ * preset (forward nn, weight gradient tn, input gradient nt) and a 1024 cube. GemmReport turns
+ * the times into GFLOP/s.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
     @Param({"cpu", "opencl:0"})
     public String backend;
 
-    /** m x k times k x n: the first layer of a batch-64 MNIST step, and a square. */
-    @Param({"64x784x128", "1024x1024x1024"})
+    @Param({"64x784x128:nn", "784x64x128:tn", "64x128x64:nn", "128x64x64:tn", "64x64x128:nt", "64x64x10:nn", "64x64x10:tn",
+            "64x10x64:nt", "1024x1024x1024:nn"})
     public String shape;
 
     Backend b;
     Tensor a, w, c;
+    Shapes s;
 
     @Setup(Level.Trial)
     public void setup() {
-        int[] s = parse(shape);
+        s = new Shapes(shape);
         b = Backends.open(backend);
-        Random r = new Random(1);
-        a = b.upload(random(r, s[0] * s[1]), s[0], s[1]);
-        w = b.upload(random(r, s[1] * s[2]), s[1], s[2]);
-        c = b.zeros(s[0], s[2]);
-    }
-
-    static int[] parse(String shape) {
-        String[] p = shape.split("x");
-        return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])};
-    }
-
-    static float[] random(Random r, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = r.nextFloat() - 0.5f;
-        return x;
+        a = s.transA ? b.upload(Shapes.random(s.m * s.k, 1), s.k, s.m) : b.upload(Shapes.random(s.m * s.k, 1), s.m, s.k);
+        w = s.transB ? b.upload(Shapes.random(s.k * s.n, 2), s.n, s.k) : b.upload(Shapes.random(s.k * s.n, 2), s.k, s.n);
+        c = b.zeros(s.m, s.n);
     }
 
     @Benchmark
     public void gemm() {
-        b.gemm(false, false, 1f, a, w, 0f, c);
+        b.gemm(s.transA, s.transB, 1f, a, w, 0f, c);
         b.finish();
     }
 

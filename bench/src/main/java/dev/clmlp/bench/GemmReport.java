@@ -14,16 +14,21 @@ import java.util.Collection;
  */
 public final class GemmReport {
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).stream().anyMatch(a -> a.equals("-l") || a.equals("-h") || a.equals("-lp"))) {
+            org.openjdk.jmh.Main.main(args); // listing and help: plain JMH
+            return;
+        }
         Options opts = new OptionsBuilder().parent(new CommandLineOptions(args)).build();
         Collection<RunResult> results = new Runner(opts).run();
-        System.out.printf("%n%-10s %-16s %12s %10s%n", "backend", "shape (MxKxN)", "us/op", "GFLOP/s");
+        System.out.printf("%n%-10s %-20s %12s %10s%n", "backend", "shape (MxKxN)", "us/op", "GFLOP/s");
         for (RunResult r : results) {
             String shape = r.getParams().getParam("shape");
-            if (shape == null || !r.getParams().getBenchmark().endsWith("gemm")) continue;
-            int[] s = GemmBenchmark.parse(shape);
+            if (shape == null) continue;
+            String name = r.getParams().getBenchmark();
+            if (!name.endsWith(".gemm")) continue;
+            String backend = name.contains("ClBlast") ? "clblast" : r.getParams().getParam("backend");
             double us = r.getPrimaryResult().getScore();
-            double gflops = 2.0 * s[0] * s[1] * s[2] / (us * 1e3);
-            System.out.printf("%-10s %-16s %12.1f %10.1f%n", r.getParams().getParam("backend"), shape, us, gflops);
+            System.out.printf("%-10s %-20s %12.1f %10.1f%n", backend, shape, us, new Shapes(shape).flops() / (us * 1e3));
         }
     }
 }
