@@ -13,18 +13,21 @@ import java.util.Optional;
 public final class Backends {
     private Backends() {}
 
-    public static Backend open(String spec) {
+    public static Backend open(String spec) { return open(spec, false); }
+
+    /** With profiling, an OpenCL backend records each kernel's device time (OpenClBackend.profile()). */
+    public static Backend open(String spec, boolean profiling) {
         String s = spec == null ? "auto" : spec.trim().toLowerCase(java.util.Locale.ROOT);
         if (s.equals("cpu")) return new CpuBackend();
-        if (s.equals("auto")) return autoDevice().<Backend>map(OpenClBackend::new).orElseGet(CpuBackend::new);
+        if (s.equals("auto")) return autoDevice().<Backend>map(d -> new OpenClBackend(d, profiling)).orElseGet(CpuBackend::new);
         if (s.equals("opencl")) {
             List<ClDevice> devices = ClDevice.list();
             if (devices.isEmpty()) throw new OpenClUnavailableException("No OpenCL device found", null);
-            return new OpenClBackend(autoDevice().orElse(devices.get(0)));
+            return new OpenClBackend(autoDevice().orElse(devices.get(0)), profiling);
         }
         if (s.startsWith("opencl:")) {
             try {
-                return OpenClBackend.open(Integer.parseInt(s.substring("opencl:".length())));
+                return OpenClBackend.open(Integer.parseInt(s.substring("opencl:".length())), profiling);
             } catch (NumberFormatException e) {
                 // fall through to the error below
             }

@@ -66,6 +66,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<time>-<preset>)") Path out;
     @Option(names = "--no-plots", description = "skip the PNG plots") boolean noPlots;
     @Option(names = "--progress", negatable = true, description = "progress bar (default: on a terminal)") Boolean progress;
+    @Option(names = "--profile", description = "print the device time of every OpenCL kernel after training") boolean profile;
     @Mixin DataOptions data;
 
     /** The model described by the preset and the overrides. */
@@ -94,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         Mnist.Split split = data.load();
         Dataset train = limit != null ? split.train().head(limit) : split.train(), test = split.test();
         boolean bar = progress != null ? progress : System.console() != null;
-        try (Backend b = Backends.open(backend)) {
+        try (Backend b = Backends.open(backend, profile)) {
             System.out.println("backend " + b.name() + ": " + b.description());
             System.out.println("data: " + train + ", validation: " + test);
             System.out.println("optimizer: " + opt + ", batch " + batchSize + ", epochs " + epochCount + ", seed " + seed);
@@ -114,6 +115,11 @@ final class TrainCommand implements Callable<Integer> {
                 Charts.history(h, dir.resolve("history.png"));
                 Charts.weights(weights, dir.resolve("weights.png"), dir.resolve("biases.png"));
                 Charts.predictions(test, model.predictClasses(test.head(Math.min(32, test.rows()))), 32, dir.resolve("predictions.png"));
+            }
+            if (profile) {
+                if (b instanceof dev.clmlp.opencl.OpenClBackend cl)
+                    System.out.print("OpenCL kernel times (event profiling):\n" + dev.clmlp.opencl.Profiler.table(cl.profile()));
+                else System.out.println("--profile: kernel times are recorded on OpenCL backends only; " + b.name() + " has none");
             }
             System.out.println("wrote " + dir + ": history.csv config.json model.safetensors"
                     + (noPlots ? "" : " history.png weights.png biases.png predictions.png"));

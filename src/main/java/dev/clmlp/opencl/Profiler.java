@@ -1,0 +1,64 @@
+package dev.clmlp.opencl;
+
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_event;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.jocl.CL.*;
+
+/** Sums OpenCL event profiling times per kernel name (events are read and released in batches). */
+public final class Profiler {
+    /** One kernel: launches and total device nanoseconds. */
+    public record Entry(String kernel, long launches, long nanos) {}
+
+    private final List<String> names = new ArrayList<>();
+    private final List<cl_event> events = new ArrayList<>();
+    private final Map<String, long[]> totals = new LinkedHashMap<>();
+
+    void add(String kernel, cl_event event) {
+        names.add(kernel);
+        events.add(event);
+        if (events.size() >= 4096) drain();
+    }
+
+    /** Waits for the pending events and adds their START..END times. */
+    void drain() {
+        if (events.isEmpty()) return;
+        clWaitForEvents(events.size(), events.toArray(new cl_event[0]));
+        long[] start = new long[1], end = new long[1];
+        for (int i = 0; i < events.size(); i++) {
+            clGetEventProfilingInfo(events.get(i), CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
+            clGetEventProfilingInfo(events.get(i), CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
+            long[] t = totals.computeIfAbsent(names.get(i), k -> new long[2]);
+            t[0]++;
+            t[1] += end[0] - start[0];
+            clReleaseEvent(events.get(i));
+        }
+        names.clear();
+        events.clear();
+    }
+
+    List<Entry> entries() {
+        List<Entry> out = new ArrayList<>();
+        totals.forEach((k, t) -> out.add(new Entry(k, t[0], t[1])));
+        out.sort(Comparator.comparingLong(Entry::nanos).reversed());
+        return out;
+    }
+
+    /** A table: kernel, launches, total ms, mean us, share of the total. */
+    public static String table(List<Entry> entries) {
+        long all = entries.stream().mapToLong(Entry::nanos).sum();
+        StringBuilder sb = new StringBuilder(String.format("%-22s %10s %12s %10s %7s%n", "kernel", "launches", "total ms", "mean us", "share"));
+        for (Entry e : entries)
+            sb.append(String.format(Locale.ROOT, "%-22s %10d %12.1f %10.1f %6.1f%%%n", e.kernel(), e.launches(), e.nanos() / 1e6,
+                    e.nanos() / 1e3 / e.launches(), 100.0 * e.nanos() / Math.max(1, all)));
+        return sb.toString();
+    }
+}
