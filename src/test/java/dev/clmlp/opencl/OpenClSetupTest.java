@@ -71,6 +71,26 @@ class OpenClSetupTest {
         }
     }
 
+    @Test
+    void profilingCountsEveryKernelLaunch() {
+        ClDevice d = device();
+        try (OpenClBackend b = new OpenClBackend(d, true); var x = b.upload(new float[] {-1, 2, 3, -4}, 2, 2); var y = b.zeros(2, 2)) {
+            for (int i = 0; i < 3; i++) b.activation(dev.clmlp.tensor.Activation.RELU, x, y);
+            b.gemm(false, false, 1f, x, x, 0f, y);
+            b.finish();
+            var entries = b.profile();
+            var relu = entries.stream().filter(e -> e.kernel().equals("activation")).findFirst().orElseThrow();
+            assertEquals(3, relu.launches());
+            assertTrue(relu.nanos() > 0, "device time recorded");
+            assertTrue(entries.stream().anyMatch(e -> e.kernel().startsWith("gemm")), entries.toString());
+            String table = Profiler.table(entries);
+            assertTrue(table.contains("activation") && table.contains("share"), table);
+        }
+        try (OpenClBackend b = new OpenClBackend(d)) {
+            assertTrue(b.profile().isEmpty(), "no profiling unless asked for");
+        }
+    }
+
     /** A JVM whose OpenCL loader finds no driver: a clear message, and the CPU backend still works. */
     @Test
     void withoutAPlatformTheMessageSaysHowToInstallOne(@TempDir Path emptyVendors) throws Exception {
