@@ -31,6 +31,14 @@ __kernel void softmax(const int rows, const int k, __global const float* x, cons
 }
 
 // Cross-entropy terms use -log p_j = logSum - (x_j - max): exact for huge logits.
+// One row: writes p = softmax(x) and d = (p - onehot(label)) * invN; returns the row's loss.
+float xent_label_row(__global const float* xr, const int label, __global float* pr, __global float* dr, const int k, const float invN)
+{
+    const float mx = row_max(xr, k), logSum = softmax_row(xr, pr, k, mx);
+    for (int j = 0; j < k; j++) dr[j] = (pr[j] - (j == label ? 1.0f : 0.0f)) * invN;
+    return (label >= 0 && label < k) ? logSum - (xr[label] - mx) : NAN;
+}
+
 // probs = softmax(logits); dlogits = (probs - onehot(label)) / rows
 __kernel void softmax_xent_labels(const int rows, const int k, __global const float* x, const int xOff,
                                   __global const int* labels, const int lOff,
@@ -38,14 +46,8 @@ __kernel void softmax_xent_labels(const int rows, const int k, __global const fl
                                   __global float* loss, const int lossOff)
 {
     const int r = get_global_id(0);
-    if (r >= rows) return;
-    __global const float* xr = x + xOff + r * k;
-    __global float* pr = p + pOff + r * k;
-    __global float* dr = d + dOff + r * k;
-    const float mx = row_max(xr, k), logSum = softmax_row(xr, pr, k, mx), invN = 1.0f / rows;
-    const int label = labels[lOff + r];
-    loss[lossOff + r] = (label >= 0 && label < k) ? logSum - (xr[label] - mx) : NAN;
-    for (int j = 0; j < k; j++) dr[j] = (pr[j] - (j == label ? 1.0f : 0.0f)) * invN;
+    if (r < rows)
+        loss[lossOff + r] = xent_label_row(x + xOff + r * k, labels[lOff + r], p + pOff + r * k, d + dOff + r * k, k, 1.0f / rows);
 }
 
 // Same with float target rows y (one-hot or probabilities): loss[r] = -sum_j y_j log p_j
@@ -130,13 +132,9 @@ __kernel void softmax_xent_stats(const int rows, const int k, __global const flo
     float loss = 0.0f;
     int hits = 0;
     for (int r = lid; r < rows; r += lsz) {
-        __global const float* xr = x + xOff + r * k;
         __global float* pr = p + pOff + r * k;
-        __global float* dr = d + dOff + r * k;
-        const float mx = row_max(xr, k), logSum = softmax_row(xr, pr, k, mx);
         const int label = labels[lOff + r];
-        loss += (label >= 0 && label < k) ? logSum - (xr[label] - mx) : NAN;
-        for (int j = 0; j < k; j++) dr[j] = (pr[j] - (j == label ? 1.0f : 0.0f)) * invN;
+        loss += xent_label_row(x + xOff + r * k, label, pr, d + dOff + r * k, k, invN);
         hits += argmax_row(pr, k) == label;
     }
     lossScratch[lid] = loss;
