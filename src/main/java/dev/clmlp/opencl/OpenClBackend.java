@@ -54,7 +54,10 @@ public final class OpenClBackend extends Backend {
 
     public OpenClBackend(ClDevice device) { this(device, false); }
 
-    public OpenClBackend(ClDevice device, boolean profiling) {
+    public OpenClBackend(ClDevice device, boolean profiling) { this(device, profiling, null); }
+
+    /** With {@code gemmFirst} tried before the device's own choice of GEMM kernel (tests, tuning). */
+    public OpenClBackend(ClDevice device, boolean profiling, GemmParams gemmFirst) {
         this.device = device;
         this.profiler = profiling ? new Profiler() : null;
         cl_context_properties props = new cl_context_properties();
@@ -64,7 +67,9 @@ public final class OpenClBackend extends Backend {
         String source = ClProgram.source();
         cl_program built = null;
         GemmParams chosen = null;
-        for (GemmParams g : GemmParams.candidates(device)) {
+        List<GemmParams> choices = new java.util.ArrayList<>(GemmParams.candidates(device));
+        if (gemmFirst != null) choices.add(0, gemmFirst);
+        for (GemmParams g : choices) {
             cl_program p = ClProgram.build(context, device, source, "-cl-std=CL1.2 " + g.buildOptions());
             cl_kernel k = clCreateKernel(p, g.isTiled() ? "gemm" : "gemm_axpy", null);
             long fits = kernelWorkGroupSize(k);

@@ -1,0 +1,54 @@
+package dev.clmlp.tensor;
+
+import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.GemmParams;
+import dev.clmlp.opencl.OpenClBackend;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The GPU kernel (local-memory tiled GEMM) on the test device too: PoCL picks the vector
+ * kernels for itself, so this backend forces small tiles, which also puts many edge tiles
+ * into every shape.
+ */
+class OpenClTiledBackendTest extends BackendContract {
+    private static OpenClBackend tiled;
+
+    static synchronized OpenClBackend tiled() {
+        if (tiled == null) {
+            TestBackends.opencl(); // fails (or aborts under CLMLP_SKIP_OPENCL) without OpenCL
+            tiled = new OpenClBackend(ClDevice.list().get(0), false, GemmParams.tiled(16, 16, 8, 2, 2));
+        }
+        return tiled;
+    }
+
+    @Override Backend backend() { return tiled(); }
+
+    @Test
+    void usesTheTiledKernel() {
+        assertEquals(GemmParams.tiled(16, 16, 8, 2, 2), tiled().gemmParams());
+    }
+
+    /** The GPU default tiling (64x64 tiles, 4x4 per work-item) builds and computes the same as the CPU. */
+    @Test
+    void gpuDefaultTilingAgreesWithTheCpu() {
+        try (OpenClBackend gpuTiling = new OpenClBackend(ClDevice.list().get(0), false, GemmParams.tiled(64, 64, 16, 4, 4))) {
+            assertEquals(GemmParams.tiled(64, 64, 16, 4, 4), gpuTiling.gemmParams());
+            java.util.Random r = new java.util.Random(3);
+            float[] a = Rand.floats(r, 133 * 785, 1), b = Rand.floats(r, 785 * 70, 1);
+            float[] expected, actual;
+            try (Tensor ta = TestBackends.cpu().upload(a, 133, 785); Tensor tb = TestBackends.cpu().upload(b, 785, 70);
+                 Tensor tc = TestBackends.cpu().zeros(133, 70)) {
+                TestBackends.cpu().gemm(false, false, 1f, ta, tb, 0f, tc);
+                expected = tc.download();
+            }
+            try (Tensor ta = gpuTiling.upload(a, 133, 785); Tensor tb = gpuTiling.upload(b, 785, 70); Tensor tc = gpuTiling.zeros(133, 70)) {
+                gpuTiling.gemm(false, false, 1f, ta, tb, 0f, tc);
+                actual = tc.download();
+            }
+            for (int i = 0; i < expected.length; i++)
+                assertEquals(expected[i], actual[i], 1e-3f, "element " + i);
+        }
+    }
+}
