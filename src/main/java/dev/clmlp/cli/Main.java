@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the clmlp command line. */
 @Command(name = "clmlp", mixinStandardHelpOptions = true, version = "clmlp 0.1.0",
         description = "Train multilayer perceptrons on OpenCL devices or the Java CPU backend.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class, DevicesCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class, TuneCommand.class, DevicesCommand.class})
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 

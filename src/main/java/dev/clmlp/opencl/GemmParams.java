@@ -44,6 +44,12 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
         return "-DTS_M=" + tsM + " -DTS_N=" + tsN + " -DTS_K=" + tsK + " -DWPT_M=" + wptM + " -DWPT_N=" + wptN + " -DVW=" + vw + " -DMR=" + mr + " -DNR=" + nr + " -DDMR=" + dmr + " -DDNR=" + dnr;
     }
 
+    /** The form {@link #parse} reads: "tiled:64,64,16,4,4" or "vector:16,4,2,4,4". */
+    public String spec() {
+        return isTiled() ? "tiled:" + tsM + "," + tsN + "," + tsK + "," + wptM + "," + wptN
+                : "vector:" + vw + "," + mr + "," + nr + "," + dmr + "," + dnr;
+    }
+
     /** "tiled:64,64,16,4,4" or "vector:16,4,2,4,4", the form of $CLMLP_GEMM. */
     public static GemmParams parse(String s) {
         String[] kv = s.trim().split(":");
@@ -60,13 +66,16 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
     }
 
     /**
-     * The choices for a device, best first, within its limits. $CLMLP_GEMM (or the system
-     * property clmlp.gemm) puts one of the user's choosing first.
+     * The choices for a device, best first, within its limits: $CLMLP_GEMM (or the system
+     * property clmlp.gemm) if set, then the winner of ./clmlp tune for this device if cached,
+     * then the defaults for its type.
      */
     static List<GemmParams> candidates(ClDevice d) {
         List<GemmParams> all = new ArrayList<>();
         String override = System.getProperty("clmlp.gemm", System.getenv("CLMLP_GEMM"));
         if (override != null && !override.isBlank()) all.add(parse(override));
+        GemmParams tuned = GemmTuner.cached(d);
+        if (tuned != null) all.add(tuned);
         List<GemmParams> tiled = List.of(tiled(64, 64, 16, 4, 4), tiled(32, 32, 16, 4, 4), tiled(16, 16, 8, 2, 2), tiled(8, 8, 4, 2, 2));
         List<GemmParams> vector = List.of(vector(16, 4, 2, 4, 4), vector(8, 2, 2, 2, 2));
         if (d.type().contains("CPU")) { all.addAll(vector); all.addAll(tiled); } else { all.addAll(tiled); all.addAll(vector); }

@@ -1,0 +1,37 @@
+package dev.clmlp.cli;
+
+import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.GemmTuner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** ./clmlp tune: search GEMM parameters on an OpenCL device for a preset's training step and cache the winner. */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = "Find the fastest GEMM parameters of an OpenCL device for a preset's training step; later runs use them.")
+final class TuneCommand implements Callable<Integer> {
+    @Option(names = "--device", defaultValue = "0", paramLabel = "N", description = "OpenCL device opencl:N (default: ${DEFAULT-VALUE})") int device;
+    @Option(names = "--preset", defaultValue = "scratch", description = "scratch or keras: the shapes to tune for (default: ${DEFAULT-VALUE})") String preset;
+
+    @Override public Integer call() {
+        List<ClDevice> devices = ClDevice.list();
+        if (device < 0 || device >= devices.size())
+            throw new IllegalArgumentException("no OpenCL device opencl:" + device + " (" + devices.size() + " present; see ./clmlp devices)");
+        ClDevice d = devices.get(device);
+        TrainCommand.Preset p = TrainCommand.Preset.named(preset);
+        List<Integer> widths = new ArrayList<>(List.of(784));
+        widths.addAll(p.layers());
+        widths.add(10);
+        List<GemmTuner.Shape> shapes = GemmTuner.trainingStep(p.batch(), widths.stream().mapToInt(Integer::intValue).toArray());
+        System.out.println("tuning GEMM on " + d.backendName() + " " + d.name() + " for " + shapes);
+        List<GemmTuner.Result> results = GemmTuner.tune(d, shapes, System.out::println);
+        GemmTuner.Result best = results.get(0);
+        if (Double.isNaN(best.micros())) throw new IllegalStateException("no candidate fits device " + d.name());
+        System.out.printf(Locale.ROOT, "best: %s, %.1f us of GEMM per training step; cached for later runs%n", best.params(), best.micros());
+        return 0;
+    }
+}
