@@ -68,15 +68,20 @@ public final class CpuBackend extends Backend {
     /** Elements per parallel chunk of the element-wise loops; smaller jobs run on the caller's thread. */
     private static final int GRAIN = 1 << 16;
 
-    /** body(from, to) over [0, n), in chunks across the pool when n is large. */
-    private void forRange(long n, java.util.function.BiConsumer<Integer, Integer> body) {
+    /** A loop body over the index range [from, to). */
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** body over [0, n), in chunks across the pool when n is large. */
+    private void forRange(long n, Range body) {
         int chunks = (int) Math.min(pool.getParallelism() * 4L, (n + GRAIN - 1) / GRAIN);
         if (chunks <= 1) {
-            body.accept(0, (int) n);
+            body.run(0, (int) n);
             return;
         }
         long per = (n + chunks - 1) / chunks;
-        CpuGemm.run(pool, chunks, c -> body.accept((int) (c * per), (int) Math.min(n, (c + 1) * per)));
+        CpuGemm.run(pool, chunks, c -> body.run((int) (c * per), (int) Math.min(n, (c + 1) * per)));
     }
 
     @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation fn, Tensor y) {
