@@ -93,11 +93,6 @@ public final class CpuBackend extends Backend {
         });
     }
 
-    @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation fn, Tensor yPrev, Tensor dx) {
-        doGemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx);
-        if (fn != Activation.LINEAR) doActivationGrad(fn, yPrev, dx, dx);
-    }
-
     private static float activate(Activation fn, float v) {
         return switch (fn) {
             case LINEAR -> v;

@@ -63,32 +63,47 @@ public final class OpenClBackend extends Backend {
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
         context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
-        queue = clCreateCommandQueue(context, device.id(), profiling ? CL_QUEUE_PROFILING_ENABLE : 0, null);
+        queue = createQueue(context, device.id(), profiling);
+        try {
+            GemmParams[] chosen = new GemmParams[1];
+            program = buildProgram(gemmFirst, chosen);
+            gemm = chosen[0];
+            for (String name : KERNELS) kernels.put(name, clCreateKernel(program, name, null));
+            long reduce = Math.min(256, device.maxWorkGroupSize());
+            for (String name : new String[] {"sum_all", "count_correct", "softmax_xent_stats"})
+                reduce = Math.min(reduce, kernelWorkGroupSize(kernels.get(name)));
+            reduceGroupSize = Integer.highestOneBit((int) reduce);
+        } catch (RuntimeException e) {
+            close(); // releases whatever was created: nothing leaks when a build fails
+            throw e;
+        }
+    }
+
+    /** The program built with the first GEMM parameters that fit the device (written to chosen[0]). */
+    private cl_program buildProgram(GemmParams gemmFirst, GemmParams[] chosen) {
         String source = ClProgram.source();
-        cl_program built = null;
-        GemmParams chosen = null;
         List<GemmParams> choices = new java.util.ArrayList<>(GemmParams.candidates(device));
         if (gemmFirst != null) choices.add(0, gemmFirst);
         for (GemmParams g : choices) {
+            if (g.groupSize() > device.maxWorkGroupSize() || g.localMemBytes() > device.localMemBytes()) continue;
             cl_program p = ClProgram.build(context, device, source, "-cl-std=CL1.2 " + g.buildOptions());
             cl_kernel k = clCreateKernel(p, g.isTiled() ? "gemm" : "gemm_axpy", null);
             long fits = kernelWorkGroupSize(k);
             clReleaseKernel(k);
-            if (fits >= g.groupSize()) { built = p; chosen = g; break; }
+            if (fits >= g.groupSize()) {
+                chosen[0] = g;
+                return p;
+            }
             clReleaseProgram(p); // too many registers for this tiling on this device: try a smaller one
         }
-        if (built == null) {
-            close();
-            throw new IllegalStateException("no GEMM tiling fits device " + device.name() + " (max work-group "
-                    + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes)");
-        }
-        program = built;
-        gemm = chosen;
-        for (String name : KERNELS) kernels.put(name, clCreateKernel(program, name, null));
-        long reduce = Math.min(256, Math.min(device.maxWorkGroupSize(), kernelWorkGroupSize(kernels.get("sum_all"))));
-        reduce = Math.min(reduce, kernelWorkGroupSize(kernels.get("count_correct")));
-        reduce = Math.min(reduce, kernelWorkGroupSize(kernels.get("softmax_xent_stats")));
-        reduceGroupSize = Integer.highestOneBit((int) reduce);
+        throw new IllegalStateException("no GEMM tiling fits device " + device.name() + " (max work-group "
+                + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes)");
+    }
+
+    /** clCreateCommandQueue is deprecated since OpenCL 2.0 but is the call that 1.2 devices (Apple) have. */
+    @SuppressWarnings("deprecation")
+    private static cl_command_queue createQueue(cl_context context, cl_device_id id, boolean profiling) {
+        return clCreateCommandQueue(context, id, profiling ? CL_QUEUE_PROFILING_ENABLE : 0, null);
     }
 
     public ClDevice device() { return device; }
