@@ -222,7 +222,9 @@ public final class CpuBackend extends Backend {
         float[] v = velocity == null ? null : f(velocity);
         int vo = velocity == null ? 0 : off(velocity);
         forRange(param.size(), (from, to) -> {
-            if (v == null) {
+            if (v == null && vectorApi) {
+                VectorOps.sgd(p, po, g, go, lr, from, to);
+            } else if (v == null) {
                 for (int e = from; e < to; e++) p[po + e] -= lr * g[go + e];
             } else {
                 for (int e = from; e < to; e++) {
@@ -238,6 +240,10 @@ public final class CpuBackend extends Backend {
         float[] p = f(param), g = f(grad), ms = f(m), vs = f(v);
         int po = off(param), go = off(grad), mo = off(m), vo = off(v);
         forRange(param.size(), (from, to) -> {
+            if (vectorApi) {
+                VectorOps.adam(p, po, g, go, ms, mo, vs, vo, lrT, beta1, beta2, eps, from, to);
+                return;
+            }
             for (int e = from; e < to; e++) {
                 float ge = g[go + e];
                 float me = ms[mo + e] + (ge - ms[mo + e]) * (1f - beta1);

@@ -1,0 +1,52 @@
+package dev.clmlp.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The optimizer updates with the Vector API (used only with jdk.incubator.vector, like
+ * {@link VectorGemm}): the JIT does not vectorise the plain loops, because it cannot rule out
+ * that parameters, gradients and moments share an array. Same operations in the same order as
+ * the plain loops of {@link CpuBackend}, so results are identical.
+ */
+final class VectorOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private VectorOps() {}
+
+    /** p[e] -= lr * g[e] for e in [from, to) */
+    static void sgd(float[] p, int po, float[] g, int go, float lr, int from, int to) {
+        int e = from, wide = from + (to - from) / S.length() * S.length();
+        for (; e < wide; e += S.length()) {
+            FloatVector pv = FloatVector.fromArray(S, p, po + e);
+            pv.sub(FloatVector.fromArray(S, g, go + e).mul(lr)).intoArray(p, po + e);
+        }
+        for (; e < to; e++) p[po + e] -= lr * g[go + e];
+    }
+
+    /** Keras Adam for e in [from, to), as CpuBackend's loop. */
+    static void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo,
+                     float lrT, float beta1, float beta2, float eps, int from, int to) {
+        int e = from, wide = from + (to - from) / S.length() * S.length();
+        float c1 = 1f - beta1, c2 = 1f - beta2;
+        for (; e < wide; e += S.length()) {
+            FloatVector ge = FloatVector.fromArray(S, g, go + e);
+            FloatVector me = FloatVector.fromArray(S, m, mo + e);
+            FloatVector ve = FloatVector.fromArray(S, v, vo + e);
+            me = me.add(ge.sub(me).mul(c1));
+            ve = ve.add(ge.mul(ge).sub(ve).mul(c2));
+            me.intoArray(m, mo + e);
+            ve.intoArray(v, vo + e);
+            FloatVector step = me.mul(lrT).div(ve.sqrt().add(eps));
+            FloatVector.fromArray(S, p, po + e).sub(step).intoArray(p, po + e);
+        }
+        for (; e < to; e++) {
+            float gs = g[go + e];
+            float me = m[mo + e] + (gs - m[mo + e]) * c1;
+            float ve = v[vo + e] + (gs * gs - v[vo + e]) * c2;
+            m[mo + e] = me;
+            v[vo + e] = ve;
+            p[po + e] -= lrT * me / ((float) Math.sqrt(ve) + eps);
+        }
+    }
+}
