@@ -81,8 +81,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double[] epochSeconds(Backend b, TrainCommand.Preset p, Dataset train) {
-        TrainCommand t = new TrainCommand();
-        try (Sequential model = t.model(p)) {
+        try (Sequential model = p.model()) {
             model.compile(b, Optimizer.named(p.optimizer(), p.lr(), 0f), seed);
             History h = model.fit(train, null, new FitOptions(epochs, p.batch(), seed), null);
             return h.epochs().stream().mapToDouble(History.Epoch::seconds).toArray();

@@ -46,6 +46,9 @@ final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown preset '" + name + "': expected scratch or keras");
             };
         }
+
+        /** The preset's own model, without overrides. */
+        Sequential model() { return TrainCommand.model(layers, activations, init, dropout); }
     }
 
     @Option(names = "--preset", defaultValue = "scratch",
@@ -71,12 +74,14 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The model described by the preset and the overrides. */
     Sequential model(Preset p) {
-        List<Integer> hidden = layers != null ? layers : p.layers();
-        List<String> acts = activations != null ? activations : p.activations();
+        return model(layers != null ? layers : p.layers(), activations != null ? activations : p.activations(),
+                init != null ? init : p.init(), dropout != null ? dropout : p.dropout());
+    }
+
+    /** 784 inputs, the hidden Dense layers, Dropout(rate) after the last one if rate > 0, 10 softmax outputs. */
+    static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate) {
         if (acts.size() != 1 && acts.size() != hidden.size())
             throw new IllegalArgumentException("--activation: give one activation or one per hidden layer (" + hidden.size() + "), got " + acts);
-        String initializer = init != null ? init : p.init();
-        float rate = dropout != null ? dropout : p.dropout();
         List<Layer> ls = new ArrayList<>();
         for (int i = 0; i < hidden.size(); i++)
             ls.add(new Dense(hidden.get(i), acts.get(acts.size() == 1 ? 0 : i), initializer));

@@ -9,7 +9,10 @@ import dev.clmlp.tensor.Tensor;
 
 import java.util.concurrent.ForkJoinPool;
 
-/** The pure-Java reference backend: plain loops, plus a blocked multithreaded GEMM. */
+/**
+ * The pure-Java reference backend: plain loops, a blocked multithreaded GEMM, and Vector API
+ * variants of the GEMM and optimizer updates when the JVM has jdk.incubator.vector.
+ */
 public final class CpuBackend extends Backend {
     /** True when the JVM has jdk.incubator.vector (--add-modules jdk.incubator.vector). */
     public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
@@ -256,14 +259,10 @@ public final class CpuBackend extends Backend {
     }
 
     @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
-        gatherRange(src, indices, start, dst, 0, dst.rows());
-    }
-
-    private static void gatherRange(Tensor src, Tensor indices, int start, Tensor dst, int r0, int r1) {
         int cols = src.cols(), srcRows = src.rows();
         CpuStorage s = s(src), d = s(dst);
         int[] idx = ints(indices);
-        for (int r = r0; r < r1; r++) {
+        for (int r = 0; r < dst.rows(); r++) {
             int row = idx[off(indices) + start + r], dOff = off(dst) + r * cols;
             if (row < 0 || row >= srcRows) { // as on OpenCL, where a kernel cannot throw
                 if (d.f != null) java.util.Arrays.fill(d.f, dOff, dOff + cols, Float.NaN);

@@ -9,8 +9,9 @@ import java.util.concurrent.ForkJoinPool;
  * SGEMM with the incubating Vector API (jdk.incubator.vector), used only when the JVM has the
  * module ({@link CpuBackend#VECTOR_API}). Rows of C are split into tasks of MC rows; each task
  * walks B in KC x NC blocks (cache blocking) with a kernel that keeps a 4-row x 2-vector block
- * of C in registers while it runs along k. A and B are read in place (op(A) through strides;
- * B^T is transposed once into a buffer first). Every element is summed in a fixed order
+ * of C in registers while it runs along k. A and B are read in place (op(A) through strides).
+ * B^T takes dot products of rows contiguous along k instead, or, when k is shorter than two
+ * vectors, is transposed into a small buffer first. Every element is summed in a fixed order
  * whatever the thread count.
  */
 final class VectorGemm {
@@ -33,9 +34,9 @@ final class VectorGemm {
         }
         final float[] bm;
         final int bo;
-        if (transB) { // short k: B (n x k) transposed into a small buffer, row-major k x n
+        if (transB) { // short k: B (n x k) packed as its transpose, row-major k x n
             bm = new float[k * n];
-            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) bm[p * n + j] = b[bOff + j * k + p];
+            CpuGemm.packB(b, bOff, 1, k, 0, k, 0, n, bm);
             bo = 0;
         } else {
             bm = b;

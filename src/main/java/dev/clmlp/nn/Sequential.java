@@ -109,8 +109,12 @@ public final class Sequential implements AutoCloseable {
     }
 
     private void requireCompiled(String op) {
-        if (backend == null) throw new IllegalStateException(op + ": compile the model on a backend first");
+        requireBackend(op);
         requireInputSize(op);
+    }
+
+    private void requireBackend(String op) {
+        if (backend == null) throw new IllegalStateException(op + ": compile the model on a backend first");
     }
 
     private void requireInputSize(String op) {
@@ -118,17 +122,15 @@ public final class Sequential implements AutoCloseable {
             throw new IllegalStateException(op + ": the model has not been built yet: give the input size to the constructor, or fit it on data first");
     }
 
-    private Network network(boolean training, int batch) {
-        if (training) {
-            if (train == null || train.batch != batch) { if (train != null) train.close(); train = new Network(backend, inputSize, layers, batch); }
-            return train;
-        }
-        if (eval == null || eval.batch != batch) { if (eval != null) eval.close(); eval = new Network(backend, inputSize, layers, batch); }
-        return eval;
+    /** The cached network if it is for this batch size, else a new one (closing the old). */
+    private Network sized(Network cached, int batch) {
+        if (cached != null && cached.batch == batch) return cached;
+        if (cached != null) cached.close();
+        return new Network(backend, inputSize, layers, batch);
     }
 
     private void checkData(String op, Dataset d) {
-        if (backend == null) throw new IllegalStateException(op + ": compile the model on a backend first");
+        requireBackend(op);
         if (inputSize == 0) { // infer the input size from the first data, as Keras does
             inputSize = d.features();
             build();
@@ -159,7 +161,7 @@ public final class Sequential implements AutoCloseable {
         if (validation != null) checkData("fit", validation);
         TrainingListener l = listener != null ? listener : new TrainingListener() {};
         int n = train.rows(), steps = (n + opts.batchSize() - 1) / opts.batchSize();
-        Network net = network(true, Math.min(opts.batchSize(), n));
+        Network net = this.train = sized(this.train, Math.min(opts.batchSize(), n));
         History history = new History();
         try (Resident data = Resident.of(backend, train); Resident val = validation == null ? null : Resident.of(backend, validation);
              Tensor lossSums = backend.zeros(1, steps); Tensor correct = backend.allocate(DType.INT32, 1, steps)) {
@@ -210,7 +212,7 @@ public final class Sequential implements AutoCloseable {
 
     private double[] evaluate(Resident data, int n) {
         int steps = (n + EVAL_BATCH - 1) / EVAL_BATCH;
-        Network net = network(false, Math.min(EVAL_BATCH, n));
+        Network net = eval = sized(eval, Math.min(EVAL_BATCH, n));
         try (Tensor lossSums = backend.zeros(1, steps); Tensor correct = backend.allocate(DType.INT32, 1, steps)) {
             for (int s = 0; s < steps; s++) {
                 int start = s * net.batch, rows = Math.min(net.batch, n - start);
@@ -228,7 +230,7 @@ public final class Sequential implements AutoCloseable {
         checkData("predict", data);
         int n = data.rows(), k = classes();
         float[] out = new float[n * k];
-        Network net = network(false, Math.min(EVAL_BATCH, n));
+        Network net = eval = sized(eval, Math.min(EVAL_BATCH, n));
         try (Resident r = Resident.of(backend, data)) {
             for (int start = 0; start < n; start += net.batch) {
                 int rows = Math.min(net.batch, n - start);

@@ -186,22 +186,13 @@ public final class OpenClBackend extends Backend {
     private void launch(String name, long[] global, long[] local, Object... args) {
         cl_kernel k = kernels.get(name);
         setArgs(k, args);
-        enqueue(k, global, local);
+        cl_event event = profiler == null ? null : new cl_event();
+        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, event);
+        if (profiler != null) profiler.add(name, event);
     }
 
     /** A buffer and element offset given directly (not as a Tensor). */
     private record Raw(cl_mem mem, int offset) {}
-
-    private void enqueue(cl_kernel k, long[] global, long[] local) {
-        cl_event event = profiler == null ? null : new cl_event();
-        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, event);
-        if (profiler != null) profiler.add(kernelName(k), event);
-    }
-
-    private String kernelName(cl_kernel k) {
-        for (var e : kernels.entrySet()) if (e.getValue() == k) return e.getKey();
-        return "?";
-    }
 
     /** Device time per kernel since the backend opened (empty unless opened with profiling). */
     public List<Profiler.Entry> profile() {
@@ -312,9 +303,7 @@ public final class OpenClBackend extends Backend {
 
     /** Writes the transpose of t (rows x cols) to dst; returns dst. */
     private Raw transpose(Tensor t, int rows, int cols, Raw dst) {
-        cl_kernel kt = kernels.get("transpose");
-        setArgs(kt, rows, cols, t, dst);
-        enqueue(kt, new long[] {((long) rows * cols + 63) / 64 * 64}, null);
+        launch1d("transpose", (long) rows * cols, rows, cols, t, dst);
         return dst;
     }
 

@@ -147,9 +147,9 @@ abstract class BackendContract {
     void multiplyAndCopy(@ForAll @IntRange(min = 1, max = 5000) int n, @ForAll long seed) {
         Random r = new Random(seed);
         float[] a = Rand.floats(r, n, 2), b = Rand.floats(r, n, 2);
-        try (Tensor ta = backend().upload(a, n, 1); Tensor tb = backend().upload(b, 1, n);
+        try (Tensor ta = backend().upload(a, n, 1); Tensor tb = backend().upload(b, 1, n); Tensor tbColumn = backend().upload(b, n, 1);
              Placed c = place(r, null, 1, n); Placed d = place(r, null, n, 1)) {
-            backend().multiply(ta, backend().upload(b, n, 1), c.view().view(0, n, 1));
+            backend().multiply(ta, tbColumn, c.view().view(0, n, 1));
             float[] out = c.view().download();
             for (int i = 0; i < n; i++) assertEquals(a[i] * b[i], out[i], 0f, "multiply " + i);
             c.assertSurroundingUntouched("multiply");
