@@ -43,17 +43,22 @@ __kernel void multiply(const int size, __global const float* a, const int aOff, 
     if (e < size) c[cOff + e] = a[aOff + e] * b[bOff + e];
 }
 
-// Inverted dropout: mask = keep ? scale : 0, y = x * mask
+// Inverted dropout: mask = keep ? scale : 0, y = x * mask. One work-item per Philox block of
+// four elements, so that no random word is computed and thrown away.
 __kernel void dropout(const int size, const float rate, const float scale,
                       const uint seedLo, const uint seedHi, const uint stepLo, const uint stepHi,
                       __global const float* x, const int xOff, __global float* y, const int yOff,
                       __global float* mask, const int mOff)
 {
-    const int e = get_global_id(0);
-    if (e >= size) return;
-    const float keep = philox_uniform(seedLo, seedHi, stepLo, stepHi, (uint)e) >= rate ? scale : 0.0f;
-    mask[mOff + e] = keep;
-    y[yOff + e] = x[xOff + e] * keep;
+    const int block = get_global_id(0), e0 = block * 4;
+    if (e0 >= size) return;
+    const float4 u = philox_uniform4(seedLo, seedHi, stepLo, stepHi, (uint)block);
+    const float us[4] = {u.x, u.y, u.z, u.w};
+    for (int j = 0; j < 4 && e0 + j < size; j++) {
+        const float keep = us[j] >= rate ? scale : 0.0f;
+        mask[mOff + e0 + j] = keep;
+        y[yOff + e0 + j] = x[xOff + e0 + j] * keep;
+    }
 }
 
 // dst row r = src row idx[start + r]; 32-bit words, so it serves float and int tensors alike.

@@ -40,7 +40,9 @@ void gemm(const int m, const int n, const int k, const float alpha,
     const int i0 = get_group_id(1) * TS_M, j0 = get_group_id(0) * TS_N;
 
     float acc[WPT_M][WPT_N];
+    #pragma unroll
     for (int wm = 0; wm < WPT_M; wm++)
+        #pragma unroll
         for (int wn = 0; wn < WPT_N; wn++) acc[wm][wn] = 0.0f;
 
     for (int p0 = 0; p0 < k; p0 += TS_K) {
@@ -53,18 +55,26 @@ void gemm(const int m, const int n, const int k, const float alpha,
             Bs[pp][jj] = (gj < n && gp < k) ? B[bOff + gp * bRs + gj * bCs] : 0.0f;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
+        #pragma unroll
         for (int pp = 0; pp < TS_K; pp++) {
             float a[WPT_M], b[WPT_N];
+            #pragma unroll
             for (int wm = 0; wm < WPT_M; wm++) a[wm] = As[pp][ty + wm * RTS_M];
+            #pragma unroll
             for (int wn = 0; wn < WPT_N; wn++) b[wn] = Bs[pp][tx + wn * RTS_N];
+            #pragma unroll
             for (int wm = 0; wm < WPT_M; wm++)
+                #pragma unroll
                 for (int wn = 0; wn < WPT_N; wn++) acc[wm][wn] = mad(a[wm], b[wn], acc[wm][wn]);
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 
+    #pragma unroll
+
     for (int wm = 0; wm < WPT_M; wm++) {
         const int i = i0 + ty + wm * RTS_M;
+        #pragma unroll
         for (int wn = 0; wn < WPT_N; wn++) {
             const int j = j0 + tx + wn * RTS_N;
             if (i < m && j < n) {
@@ -76,143 +86,130 @@ void gemm(const int m, const int n, const int k, const float alpha,
     }
 }
 
-// Dot-product SGEMM for CPU-like devices: C[i,j] = alpha * dot(A row i, Bt row j) + beta * C[i,j]
-// with A (m x k) and Bt (n x k) both row-major, so each work-item streams contiguous rows with
-// explicit VW-wide vector loads, and computes a DMR x DNR block of C (register blocking).
-// The host transposes an operand into scratch when the caller's layout differs.
+// Packed-panel SGEMM for CPU-like devices (the GotoBLAS structure in one work-item):
+// C = epilogue(alpha * op(A) * op(B) + beta * C), op(A)[i,p] = A[aOff + i*aRs + p*aCs] and
+// op(B)[p,j] = B[bOff + p*bRs + j*bCs], so any operand may be transposed. A work-item owns the
+// rows [i0, i0 + rows) of a strip of NCOL = NR*VW columns. For each block of KC values of p it
+// packs the strip's KC x NCOL panel of op(B) into local memory, contiguous and zero-padded past
+// n (PoCL gives each one-item work-group its own, so the panel stays in L1 whatever the caller's
+// layout), then sweeps its rows MR at a time: MR x NR vector accumulators in registers, one
+// vector load of the panel per NR and one broadcast of op(A)[i,p] per MR. Partial sums of
+// earlier blocks wait in C; the epilogue runs after the last block.
+// With colSums set, colSum receives the column sums of op(B), taken from the packed panels by the
+// items of the first row block: the bias gradient of a weight-gradient product X^T * dZ.
+//
+// Tuning constants: VW (vector width: 4, 8 or 16), MR and NR (register block), KC (panel depth).
+// The loops over them are unrolled so that the accumulators stay in registers.
 #ifndef VW
 #define VW 16
 #endif
 #ifndef MR
-#define MR 4
+#define MR 6
 #endif
 #ifndef NR
 #define NR 2
 #endif
-#ifndef DMR
-#define DMR 4
-#endif
-#ifndef DNR
-#define DNR 4
+#ifndef KC
+#define KC 128
 #endif
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
 #define floatV CAT(float, VW)
 #define vloadV CAT(vload, VW)
-
-float hsum(floatV v)
-{
-#if VW == 16
-    float8 h8 = v.lo + v.hi;
-    float4 h4 = h8.lo + h8.hi;
-#elif VW == 8
-    float4 h4 = v.lo + v.hi;
-#else
-    float4 h4 = v;
-#endif
-    float2 h2 = h4.lo + h4.hi;
-    return h2.x + h2.y;
-}
-
-__kernel void gemm_dot(const int m, const int n, const int k, const float alpha,
-                       __global const float* A, const int aOff, __global const float* Bt, const int bOff,
-                       const float beta, __global float* C, const int cOff,
-                       __global const float* aux, const int auxOff, const int epi, const int act)
-{
-    const int j0 = get_global_id(0) * DNR, i0 = get_global_id(1) * DMR;
-    if (i0 >= m || j0 >= n) return;
-    __global const float* a[DMR];
-    __global const float* b[DNR];
-    for (int r = 0; r < DMR; r++) a[r] = A + aOff + min(i0 + r, m - 1) * k; // edge blocks repeat the last row
-    for (int c = 0; c < DNR; c++) b[c] = Bt + bOff + min(j0 + c, n - 1) * k;
-    floatV acc[DMR][DNR];
-    for (int r = 0; r < DMR; r++)
-        for (int c = 0; c < DNR; c++) acc[r][c] = (floatV)(0.0f);
-    const int kv = k / VW * VW;
-    for (int p = 0; p < kv; p += VW) {
-        floatV av[DMR], bv[DNR];
-        for (int r = 0; r < DMR; r++) av[r] = vloadV(0, a[r] + p);
-        for (int c = 0; c < DNR; c++) bv[c] = vloadV(0, b[c] + p);
-        for (int r = 0; r < DMR; r++)
-            for (int c = 0; c < DNR; c++) acc[r][c] = mad(av[r], bv[c], acc[r][c]);
-    }
-    for (int r = 0; r < DMR; r++) {
-        for (int c = 0; c < DNR; c++) {
-            float s = hsum(acc[r][c]);
-            for (int p = kv; p < k; p++) s = mad(a[r][p], b[c][p], s);
-            const int i = i0 + r, j = j0 + c;
-            if (i < m && j < n) {
-                const int o = cOff + i * n + j;
-                C[o] = epilogue(beta == 0.0f ? alpha * s : alpha * s + beta * C[o], epi, act, aux + auxOff, i, j, n);
-            }
-        }
-    }
-}
-
-// Axpy-form SGEMM for CPU-like devices: C = alpha * op(A) * B + beta * C with B row-major
-// (k x n, contiguous along j) and op(A) read as scalars with any strides. Each work-item owns
-// MR rows x NR vectors of VW columns and, for every p, broadcasts op(A)[i,p] against a vector
-// load of B[p, j..]: no transposes for X*W (forward) or X^T*dZ (weight gradient).
-// The work-item holding the last, partial column block takes a scalar path with the same
-// summation order.
+#define vstoreV CAT(vstore, VW)
 #define NCOL (NR * VW)
+#ifdef FP_FAST_FMAF
+#define MADD(a, b, c) fma(a, b, c) // one instruction where the device has FMA (PoCL's mad is not fused)
+#else
+#define MADD(a, b, c) mad(a, b, c)
+#endif
 
-__kernel void gemm_axpy(const int m, const int n, const int k, const float alpha,
-                        __global const float* A, const int aOff, const int aRs, const int aCs,
-                        __global const float* B, const int bOff,
-                        const float beta, __global float* C, const int cOff,
-                        __global const float* aux, const int auxOff, const int epi, const int act)
+__kernel void gemm_packed(const int m, const int n, const int k, const float alpha,
+                          __global const float* A, const int aOff, const int aRs, const int aCs,
+                          __global const float* B, const int bOff, const int bRs, const int bCs,
+                          const float beta, __global float* C, const int cOff,
+                          __global const float* aux, const int auxOff, const int epi, const int act,
+                          const int rows, const int colSums, __global float* colSum, const int csOff)
 {
-    const int j0 = get_global_id(0) * NCOL, i0 = get_global_id(1) * MR;
-    if (i0 >= m || j0 >= n) return;
-    __global const float* a[MR];
-    for (int r = 0; r < MR; r++) a[r] = A + aOff + min(i0 + r, m - 1) * aRs; // edge blocks repeat the last row
-    __global const float* b = B + bOff + j0;
-    if (j0 + NCOL <= n) {
-        floatV acc[MR][NR];
-        for (int r = 0; r < MR; r++)
-            for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f);
-        for (int p = 0; p < k; p++) {
-            floatV bv[NR];
-            for (int c = 0; c < NR; c++) bv[c] = vloadV(c, b + p * n);
-            for (int r = 0; r < MR; r++) {
-                const floatV av = (floatV)(a[r][p * aCs]);
-                for (int c = 0; c < NR; c++) acc[r][c] = mad(av, bv[c], acc[r][c]);
-            }
+    __local floatV panel[KC * NR];
+    __local float* pf = (__local float*) panel;
+    const int j0 = get_group_id(0) * NCOL, iBeg = get_group_id(1) * rows;
+    const int iEnd = min(iBeg + rows, m), cols = min(NCOL, n - j0);
+    if (iBeg >= m || cols <= 0) return;
+    const int sums = colSums && iBeg == 0;
+    floatV sum[NR];
+    #pragma unroll
+    for (int c = 0; c < NR; c++) sum[c] = (floatV)(0.0f);
+
+    for (int p0 = 0; p0 < k; p0 += KC) {
+        const int kc = min(KC, k - p0);
+        __global const float* b = B + bOff + p0 * bRs + j0 * bCs;
+        if (bCs == 1 && cols == NCOL) {
+            for (int p = 0; p < kc; p++)
+                #pragma unroll
+                for (int c = 0; c < NR; c++) panel[p * NR + c] = vloadV(c, b + p * bRs);
+        } else { // column by column: contiguous reads when B is transposed (bRs == 1)
+            for (int jj = 0; jj < NCOL; jj++)
+                for (int p = 0; p < kc; p++) pf[p * NCOL + jj] = jj < cols ? b[p * bRs + jj * bCs] : 0.0f;
         }
-        for (int r = 0; r < MR && i0 + r < m; r++) {
-            __global float* cr = C + cOff + (i0 + r) * n + j0;
-            for (int c = 0; c < NR; c++) {
-                const floatV v = beta == 0.0f ? alpha * acc[r][c] : alpha * acc[r][c] + beta * vloadV(c, cr);
-                if (epi == EPI_NONE) {
-                    CAT(vstore, VW)(v, c, cr);
-                } else {
-                    float lanes[VW];
-                    CAT(vstore, VW)(v, 0, lanes);
-                    for (int l = 0; l < VW; l++)
-                        cr[c * VW + l] = epilogue(lanes[l], epi, act, aux + auxOff, i0 + r, j0 + c * VW + l, n);
+        if (sums)
+            for (int p = 0; p < kc; p++)
+                #pragma unroll
+                for (int c = 0; c < NR; c++) sum[c] += panel[p * NR + c];
+
+        const int first = p0 == 0, last = p0 + kc >= k;
+        for (int i0 = iBeg; i0 < iEnd; i0 += MR) {
+            __global const float* a[MR];
+            #pragma unroll
+            for (int r = 0; r < MR; r++) a[r] = A + aOff + min(i0 + r, m - 1) * aRs + p0 * aCs; // edge blocks repeat the last row
+            floatV acc[MR][NR];
+            #pragma unroll
+            for (int r = 0; r < MR; r++)
+                #pragma unroll
+                for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f);
+            for (int p = 0; p < kc; p++) {
+                floatV bv[NR];
+                #pragma unroll
+                for (int c = 0; c < NR; c++) bv[c] = panel[p * NR + c];
+                #pragma unroll
+                for (int r = 0; r < MR; r++) {
+                    const floatV av = (floatV)(a[r][p * aCs]);
+                    #pragma unroll
+                    for (int c = 0; c < NR; c++) acc[r][c] = MADD(av, bv[c], acc[r][c]);
+                }
+            }
+            #pragma unroll
+            for (int r = 0; r < MR; r++) {
+                if (i0 + r >= iEnd) break;
+                __global float* cr = C + cOff + (i0 + r) * n + j0;
+                #pragma unroll
+                for (int c = 0; c < NR; c++) {
+                    if (cols == NCOL && !(last && epi != EPI_NONE)) {
+                        floatV v = alpha * acc[r][c];
+                        if (!first) v = vloadV(c, cr) + v;
+                        else if (beta != 0.0f) v = v + beta * vloadV(c, cr);
+                        vstoreV(v, c, cr);
+                    } else {
+                        float lanes[VW];
+                        vstoreV(acc[r][c], 0, lanes);
+                        for (int l = 0; l < VW && c * VW + l < cols; l++) {
+                            const int jj = c * VW + l;
+                            float v = alpha * lanes[l];
+                            if (!first) v = cr[jj] + v;
+                            else if (beta != 0.0f) v = v + beta * cr[jj];
+                            cr[jj] = last ? epilogue(v, epi, act, aux + auxOff, i0 + r, j0 + jj, n) : v;
+                        }
+                    }
                 }
             }
         }
-    } else {
-        const int cols = n - j0;
-        for (int r = 0; r < MR && i0 + r < m; r++) {
-            for (int jj = 0; jj < cols; jj++) {
-                float s = 0.0f;
-                for (int p = 0; p < k; p++) s = mad(a[r][p * aCs], b[p * n + jj], s);
-                const int o = cOff + (i0 + r) * n + j0 + jj;
-                C[o] = epilogue(beta == 0.0f ? alpha * s : alpha * s + beta * C[o], epi, act, aux + auxOff, i0 + r, j0 + jj, n);
-            }
+    }
+    if (sums) {
+        #pragma unroll
+        for (int c = 0; c < NR; c++) {
+            float lanes[VW];
+            vstoreV(sum[c], 0, lanes);
+            for (int l = 0; l < VW && c * VW + l < cols; l++) colSum[csOff + j0 + c * VW + l] = lanes[l];
         }
     }
-}
-
-// dst (cols x rows) = transpose of src (rows x cols)
-__kernel void transpose(const int rows, const int cols, __global const float* src, const int sOff,
-                        __global float* dst, const int dOff)
-{
-    const int e = get_global_id(0);
-    if (e >= rows * cols) return;
-    const int r = e / cols, c = e % cols;
-    dst[dOff + c * rows + r] = src[sOff + e];
 }

@@ -12,8 +12,8 @@ uint4 philox4x32_10(uint4 c, uint2 k) {
     return c;
 }
 
-float philox_uniform(uint seed_lo, uint seed_hi, uint step_lo, uint step_hi, uint index) {
-    uint4 w = philox4x32_10((uint4)(index >> 2, 0u, step_lo, step_hi), (uint2)(seed_lo, seed_hi));
-    uint word = (index & 3u) == 0u ? w.x : (index & 3u) == 1u ? w.y : (index & 3u) == 2u ? w.z : w.w;
-    return (float)(word >> 8) * 0x1.0p-24f;
+// The four uniforms in [0, 1) of block `block` of stream (seed, step): elements 4*block .. 4*block+3.
+float4 philox_uniform4(uint seed_lo, uint seed_hi, uint step_lo, uint step_hi, uint block) {
+    uint4 w = philox4x32_10((uint4)(block, 0u, step_lo, step_hi), (uint2)(seed_lo, seed_hi));
+    return convert_float4(w >> 8) * 0x1.0p-24f;
 }

@@ -86,8 +86,7 @@ final class Network implements AutoCloseable {
             Tensor x = i == 0 ? input.rows(0, rows) : out[i - 1].rows(0, rows);
             Activation below = i > 0 && layers.get(i - 1) instanceof Dense d ? d.elementwise() : Activation.LINEAR;
             if (layers.get(i) instanceof Dense) {
-                b.gemm(true, false, 1f, x, dy, 0f, g.weights(i)); // dW = x^T dz
-                b.biasGrad(dy, g.bias(i));                      // db = column sums of dz
+                b.denseWeightGrad(x, dy, g.weights(i), g.bias(i)); // dW = x^T dz, db = column sums of dz
                 if (i > 0) b.denseInputGrad(dy, p.weights(i), below, x, grad[i - 1].rows(0, rows)); // (dz W^T) * f'
             } else if (layers.get(i) instanceof Dropout drop && i > 0) {
                 Tensor dx = grad[i - 1].rows(0, rows);

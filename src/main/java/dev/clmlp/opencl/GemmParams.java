@@ -8,29 +8,28 @@ import java.util.List;
  * <ul>
  * <li>{@code tiled} (gemm in gemm.cl, for GPUs): output tile TS_M x TS_N per work-group, depth
  *     TS_K of the local-memory tiles, WPT_M x WPT_N outputs per work-item.</li>
- * <li>{@code vector} (for CPU devices such as PoCL): explicit VW-wide vectors; gemm_axpy (B not
- *     transposed) computes MR rows x NR vectors of C per work-item, gemm_dot (B transposed, both
- *     operands contiguous along k) a DMR x DNR block.</li>
+ * <li>{@code vector} (gemm_packed, for CPU devices such as PoCL): explicit VW-wide vectors, MR rows
+ *     x NR vectors of C in registers, op(B) packed in panels of KC rows.</li>
  * </ul>
  * {@link #candidates} lists them best first; the backend builds the first that the device's
  * work-group and local-memory limits allow.
  */
-public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int wptN, int vw, int mr, int nr, int dmr, int dnr) {
+public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int wptN, int vw, int mr, int nr, int kc) {
 
     public GemmParams {
         if (!kernel.equals("tiled") && !kernel.equals("vector"))
             throw new IllegalArgumentException("GEMM kernel '" + kernel + "': expected tiled or vector");
         if (tsM <= 0 || tsN <= 0 || tsK <= 0 || wptM <= 0 || wptN <= 0 || tsM % wptM != 0 || tsN % wptN != 0
-                || mr <= 0 || nr <= 0 || dmr <= 0 || dnr <= 0 || (vw != 4 && vw != 8 && vw != 16))
+                || mr <= 0 || nr <= 0 || kc <= 0 || (vw != 4 && vw != 8 && vw != 16))
             throw new IllegalArgumentException("GEMM parameters " + this + ": sizes must be positive, tiles multiples of the work per thread, VW 4, 8 or 16");
     }
 
     public static GemmParams tiled(int tsM, int tsN, int tsK, int wptM, int wptN) {
-        return new GemmParams("tiled", tsM, tsN, tsK, wptM, wptN, 16, 4, 2, 4, 4);
+        return new GemmParams("tiled", tsM, tsN, tsK, wptM, wptN, 16, 6, 2, 128);
     }
 
-    public static GemmParams vector(int vw, int mr, int nr, int dmr, int dnr) {
-        return new GemmParams("vector", 64, 64, 16, 4, 4, vw, mr, nr, dmr, dnr);
+    public static GemmParams vector(int vw, int mr, int nr, int kc) {
+        return new GemmParams("vector", 64, 64, 16, 4, 4, vw, mr, nr, kc);
     }
 
     public boolean isTiled() { return kernel.equals("tiled"); }
@@ -38,19 +37,19 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
     /** Work-items per work-group. */
     public int groupSize() { return isTiled() ? (tsM / wptM) * (tsN / wptN) : 1; }
 
-    public long localMemBytes() { return isTiled() ? 4L * tsK * (tsM + tsN) : 0; }
+    public long localMemBytes() { return isTiled() ? 4L * tsK * (tsM + tsN) : 4L * kc * nr * vw; }
 
     public String buildOptions() {
-        return "-DTS_M=" + tsM + " -DTS_N=" + tsN + " -DTS_K=" + tsK + " -DWPT_M=" + wptM + " -DWPT_N=" + wptN + " -DVW=" + vw + " -DMR=" + mr + " -DNR=" + nr + " -DDMR=" + dmr + " -DDNR=" + dnr;
+        return "-DTS_M=" + tsM + " -DTS_N=" + tsN + " -DTS_K=" + tsK + " -DWPT_M=" + wptM + " -DWPT_N=" + wptN + " -DVW=" + vw + " -DMR=" + mr + " -DNR=" + nr + " -DKC=" + kc;
     }
 
-    /** The form {@link #parse} reads: "tiled:64,64,16,4,4" or "vector:16,4,2,4,4". */
+    /** The form {@link #parse} reads: "tiled:64,64,16,4,4" or "vector:16,6,2,128". */
     public String spec() {
         return isTiled() ? "tiled:" + tsM + "," + tsN + "," + tsK + "," + wptM + "," + wptN
-                : "vector:" + vw + "," + mr + "," + nr + "," + dmr + "," + dnr;
+                : "vector:" + vw + "," + mr + "," + nr + "," + kc;
     }
 
-    /** "tiled:64,64,16,4,4" or "vector:16,4,2,4,4", the form of $CLMLP_GEMM. */
+    /** "tiled:64,64,16,4,4" or "vector:16,6,2,128", the form of $CLMLP_GEMM. */
     public static GemmParams parse(String s) {
         String[] kv = s.trim().split(":");
         String[] p = kv.length == 2 ? kv[1].split(",") : new String[0];
@@ -61,8 +60,8 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
             v = new int[0];
         }
         if (kv[0].equals("tiled") && v.length == 5) return tiled(v[0], v[1], v[2], v[3], v[4]);
-        if (kv[0].equals("vector") && v.length == 5) return vector(v[0], v[1], v[2], v[3], v[4]);
-        throw new IllegalArgumentException("GEMM parameters '" + s + "': expected tiled:TS_M,TS_N,TS_K,WPT_M,WPT_N or vector:VW,MR,NR,DMR,DNR");
+        if (kv[0].equals("vector") && v.length == 4) return vector(v[0], v[1], v[2], v[3]);
+        throw new IllegalArgumentException("GEMM parameters '" + s + "': expected tiled:TS_M,TS_N,TS_K,WPT_M,WPT_N or vector:VW,MR,NR,KC");
     }
 
     /**
@@ -77,7 +76,7 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
         GemmParams tuned = GemmTuner.cached(d);
         if (tuned != null) all.add(tuned);
         List<GemmParams> tiled = List.of(tiled(64, 64, 16, 4, 4), tiled(32, 32, 16, 4, 4), tiled(16, 16, 8, 2, 2), tiled(8, 8, 4, 2, 2));
-        List<GemmParams> vector = List.of(vector(16, 4, 2, 4, 4), vector(8, 2, 2, 2, 2));
+        List<GemmParams> vector = List.of(vector(16, 6, 2, 128), vector(8, 4, 2, 128), vector(4, 4, 2, 64));
         if (d.type().contains("CPU")) { all.addAll(vector); all.addAll(tiled); } else { all.addAll(tiled); all.addAll(vector); }
         all.removeIf(g -> g.groupSize() > d.maxWorkGroupSize() || g.localMemBytes() > d.localMemBytes());
         return all;
@@ -85,6 +84,6 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
 
     @Override public String toString() {
         return isTiled() ? "tiled TS_M=" + tsM + " TS_N=" + tsN + " TS_K=" + tsK + " WPT_M=" + wptM + " WPT_N=" + wptN
-                : "vector VW=" + vw + " MR=" + mr + " NR=" + nr + " DMR=" + dmr + " DNR=" + dnr;
+                : "vector VW=" + vw + " MR=" + mr + " NR=" + nr + " KC=" + kc;
     }
 }

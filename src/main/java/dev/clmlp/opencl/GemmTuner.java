@@ -46,9 +46,9 @@ public final class GemmTuner {
         List<GemmParams> g = new ArrayList<>();
         if (d.type().contains("CPU")) {
             for (int vw : new int[] {16, 8})
-                for (int[] mn : new int[][] {{2, 2}, {4, 1}, {4, 2}, {8, 1}, {8, 2}, {2, 4}, {1, 4}})
-                    for (int[] dot : new int[][] {{4, 4}, {2, 2}})
-                        g.add(GemmParams.vector(vw, mn[0], mn[1], dot[0], dot[1]));
+                for (int[] mn : new int[][] {{4, 2}, {6, 2}, {8, 2}, {4, 3}})
+                    for (int kc : new int[] {64, 128, 256})
+                        g.add(GemmParams.vector(vw, mn[0], mn[1], kc));
         } else {
             for (int[] t : new int[][] {{64, 64, 16, 4, 4}, {64, 64, 8, 4, 4}, {128, 64, 16, 8, 4}, {64, 128, 16, 4, 8},
                     {32, 32, 16, 4, 4}, {32, 32, 8, 2, 2}, {64, 64, 16, 8, 8}, {16, 16, 8, 2, 2}})

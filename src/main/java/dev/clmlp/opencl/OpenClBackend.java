@@ -16,9 +16,8 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.jocl.CL.*;
 
@@ -29,14 +28,14 @@ import static org.jocl.CL.*;
 public final class OpenClBackend extends Backend {
     private static final String[] KERNELS = {"gemm", "add_bias", "bias_grad", "activation", "activation_grad",
         "multiply", "dropout", "gather_rows", "gather_rows_u8", "softmax", "softmax_xent_labels",
-        "softmax_xent_dense", "softmax_xent_stats", "argmax_rows", "count_correct", "sum_all", "sgd", "sgd_momentum", "adam", "gemm_dot", "gemm_axpy", "transpose"};
+        "softmax_xent_dense", "softmax_xent_stats", "argmax_rows", "count_correct", "sum_all", "sgd", "sgd_momentum", "adam", "gemm_packed"};
 
     private final ClDevice device;
     private final cl_context context;
     private final cl_command_queue queue;
     private final cl_program program;
     private final GemmParams gemm;
-    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final Kernels kernels;
     private final int reduceGroupSize;
     private final Profiler profiler;
 
@@ -68,10 +67,10 @@ public final class OpenClBackend extends Backend {
             GemmParams[] chosen = new GemmParams[1];
             program = buildProgram(gemmFirst, chosen);
             gemm = chosen[0];
-            for (String name : KERNELS) kernels.put(name, clCreateKernel(program, name, null));
+            kernels = new Kernels(program, KERNELS);
             long reduce = Math.min(256, device.maxWorkGroupSize());
             for (String name : new String[] {"sum_all", "count_correct", "softmax_xent_stats"})
-                reduce = Math.min(reduce, kernelWorkGroupSize(kernels.get(name)));
+                reduce = Math.min(reduce, kernelWorkGroupSize(kernels.any(name)));
             reduceGroupSize = Integer.highestOneBit((int) reduce);
         } catch (RuntimeException e) {
             close(); // releases whatever was created: nothing leaks when a build fails
@@ -87,7 +86,7 @@ public final class OpenClBackend extends Backend {
         for (GemmParams g : choices) {
             if (g.groupSize() > device.maxWorkGroupSize() || g.localMemBytes() > device.localMemBytes()) continue;
             cl_program p = ClProgram.build(context, device, source, "-cl-std=CL1.2 " + g.buildOptions());
-            cl_kernel k = clCreateKernel(p, g.isTiled() ? "gemm" : "gemm_axpy", null);
+            cl_kernel k = clCreateKernel(p, g.isTiled() ? "gemm" : "gemm_packed", null);
             long fits = kernelWorkGroupSize(k);
             clReleaseKernel(k);
             if (fits >= g.groupSize()) {
@@ -166,60 +165,44 @@ public final class OpenClBackend extends Backend {
 
     @Override protected void closeBackend() {
         if (profiler != null) profiler.drain();
-        for (cl_kernel k : kernels.values()) clReleaseKernel(k);
-        kernels.clear();
+        if (kernels != null) kernels.close();
         if (program != null) clReleaseProgram(program);
-        if (scratch != null) clReleaseMemObject(scratch);
         if (queue != null) clReleaseCommandQueue(queue);
         clReleaseContext(context);
     }
 
     // ---- launching ---------------------------------------------------------------------------
 
-    /** Local memory of the given size, as a kernel argument. */
-    private record Local(long bytes) {}
-
     /**
-     * Sets the arguments and enqueues. A Tensor argument expands to two kernel arguments,
-     * its buffer and its element offset, matching the (x, xOff) pairs of every kernel.
+     * Enqueues the kernel with these arguments. A Tensor argument expands to two kernel
+     * arguments, its buffer and its element offset, matching the (x, xOff) pairs of every kernel.
      */
     private void launch(String name, long[] global, long[] local, Object... args) {
-        cl_kernel k = kernels.get(name);
-        setArgs(k, args);
-        cl_event event = profiler == null ? null : new cl_event();
-        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, event);
-        if (profiler != null) profiler.add(name, event);
+        launchAs(name, name, global, local, args);
     }
 
-    /** A buffer and element offset given directly (not as a Tensor). */
-    private record Raw(cl_mem mem, int offset) {}
+    /** {@link #launch}, with the row of the --profile table that it counts in. */
+    private void launchAs(String label, String name, long[] global, long[] local, Object... args) {
+        List<Object> flat = new ArrayList<>(args.length + 8);
+        for (Object a : args) {
+            if (a instanceof Tensor t) {
+                flat.add(mem(t));
+                flat.add((int) t.offset());
+            } else {
+                flat.add(a);
+            }
+        }
+        cl_kernel k = kernels.with(name, flat.toArray());
+        cl_event event = profiler == null ? null : new cl_event();
+        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, event);
+        if (profiler != null) profiler.add(label, event);
+    }
 
     /** Device time per kernel since the backend opened (empty unless opened with profiling). */
     public List<Profiler.Entry> profile() {
         if (profiler == null) return List.of();
         profiler.drain();
         return profiler.entries();
-    }
-
-    private void setArgs(cl_kernel k, Object... args) {
-        int i = 0;
-        for (Object a : args) {
-            if (a instanceof Raw r) {
-                clSetKernelArg(k, i++, Sizeof.cl_mem, Pointer.to(r.mem()));
-                clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[] {r.offset()}));
-            } else if (a instanceof Tensor t) {
-                clSetKernelArg(k, i++, Sizeof.cl_mem, Pointer.to(mem(t)));
-                clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[] {(int) t.offset()}));
-            } else if (a instanceof Integer v) {
-                clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[] {v}));
-            } else if (a instanceof Float v) {
-                clSetKernelArg(k, i++, Sizeof.cl_float, Pointer.to(new float[] {v}));
-            } else if (a instanceof Local l) {
-                clSetKernelArg(k, i++, l.bytes(), null);
-            } else {
-                throw new IllegalArgumentException("kernel argument of type " + a.getClass());
-            }
-        }
     }
 
     /** One work-item per element (rounded up to a multiple of 64; kernels guard the range). */
@@ -229,82 +212,82 @@ public final class OpenClBackend extends Backend {
 
     private void launchReduce(String name, Object... args) {
         Object[] withScratch = java.util.Arrays.copyOf(args, args.length + 1);
-        withScratch[args.length] = new Local(4L * reduceGroupSize);
+        withScratch[args.length] = new Kernels.Local(4L * reduceGroupSize);
         launch(name, new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, withScratch);
     }
 
     // ---- operations ---------------------------------------------------------------------------
-
-    /** Scratch buffer for transposed GEMM operands. */
-    private cl_mem scratch;
-    private long scratchBytes;
-
-    private cl_mem scratch(long bytes) {
-        if (bytes > scratchBytes) {
-            if (scratch != null) clReleaseMemObject(scratch);
-            scratch = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
-            scratchBytes = bytes;
-        }
-        return scratch;
-    }
 
     /** Epilogues of the GEMM kernels (activations.cl). */
     private static final int EPI_NONE = 0, EPI_BIAS_ACT = 1, EPI_ACT_SLOPE = 2;
 
     @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, c, EPI_NONE, Activation.LINEAR);
+        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, c, EPI_NONE, Activation.LINEAR, null);
     }
 
     @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, bias, EPI_BIAS_ACT, f);
+        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, bias, EPI_BIAS_ACT, f, null);
+    }
+
+    @Override protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
+        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, dw, EPI_NONE, Activation.LINEAR, db);
     }
 
     @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor dx) {
-        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, yPrev, EPI_ACT_SLOPE, f);
+        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, yPrev, EPI_ACT_SLOPE, f, null);
     }
 
     /**
-     * C = epilogue(alpha * op(A) * op(B) + beta * C). On GPUs the tiled kernel; on CPU devices
-     * gemm_axpy when B is not transposed (B rows contiguous along the output columns), else
-     * gemm_dot (A and B both contiguous along k), transposing A into scratch for A^T * B^T.
+     * C = epilogue(alpha * op(A) * op(B) + beta * C), and colSums = column sums of op(B) unless
+     * null. On GPUs the tiled kernel (column sums in a launch of their own); on CPU devices
+     * gemm_packed, which takes the column sums from its packed panels.
      */
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
-                      Tensor aux, int epi, Activation f) {
-        Object[] tail = {beta, c, aux, epi, f.ordinal()};
-        int aRs = transA ? 1 : k, aCs = transA ? m : 1;
+                      Tensor aux, int epi, Activation f, Tensor colSums) {
+        int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
+        Object[] args = {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c, aux, epi, f.ordinal()};
         if (gemm.isTiled()) {
-            int bRs = transB ? 1 : n, bCs = transB ? k : 1;
             int rtsM = gemm.tsM() / gemm.wptM(), rtsN = gemm.tsN() / gemm.wptN();
             long[] global = {(long) ((n + gemm.tsN() - 1) / gemm.tsN()) * rtsN, (long) ((m + gemm.tsM() - 1) / gemm.tsM()) * rtsM};
-            launch("gemm", global, new long[] {rtsN, rtsM}, concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs}, tail));
-        } else if (!transB) {
-            int ncol = gemm.nr() * gemm.vw();
-            launchGrouped("gemm_axpy", (n + ncol - 1) / ncol, (m + gemm.mr() - 1) / gemm.mr(), concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b}, tail));
+            launchAs(gemmLabel("gemm", transA, transB, m, n, k, null), "gemm", global, new long[] {rtsN, rtsM}, args);
+            if (colSums != null) doBiasGrad(b, colSums);
         } else {
-            Object aArg = transA ? transpose(a, k, m, new Raw(scratch(4L * m * k), 0)) : a;
-            launchGrouped("gemm_dot", (n + gemm.dnr() - 1) / gemm.dnr(), (m + gemm.dmr() - 1) / gemm.dmr(), concat(new Object[] {m, n, k, alpha, aArg, b}, tail));
+            int ncol = gemm.nr() * gemm.vw(), strips = (n + ncol - 1) / ncol;
+            int rows = packedRowsPerItem(m, n, k, strips);
+            Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
+            launchAs(gemmLabel("gemm_packed", transA, transB, m, n, k, colSums), "gemm_packed",
+                    new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
         }
     }
 
+    /** "gemm_packed 64x784x128:nn" (M x K x N and the layout), when profiling. */
+    private String gemmLabel(String kernel, boolean transA, boolean transB, int m, int n, int k, Tensor colSums) {
+        if (profiler == null) return kernel;
+        return kernel + " " + m + "x" + k + "x" + n + ":" + (transA ? "t" : "n") + (transB ? "t" : "n") + (colSums != null ? "+sums" : "");
+    }
+
     /**
-     * A 2-D launch of cols x rows work-items, one per work-group: on PoCL this measured faster
-     * than letting the runtime pick (784x64x128 A^T*B: 240 us against 400 us).
+     * Rows of C per gemm_packed work-item: as many as keep every compute unit busy with about
+     * four work-items, since each packed panel of B is reused across all of an item's rows, but
+     * no more items than there is work for (MIN_FLOPS_PER_ITEM each: an item costs the runtime
+     * a few microseconds to schedule).
+     * (Work-groups are of one item: PoCL then runs the kernel as written, with no work-item loop.)
      */
-    private void launchGrouped(String kernel, long cols, long rows, Object... args) {
-        launch(kernel, new long[] {cols, rows}, new long[] {1, 1}, args);
+    private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
+
+    private int packedRowsPerItem(int m, int n, int k, int strips) {
+        int wanted = 4 * Math.max(1, device.computeUnits());
+        wanted = (int) Math.max(1, Math.min(wanted, 2L * m * n * k / MIN_FLOPS_PER_ITEM));
+        int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + gemm.mr() - 1) / gemm.mr()));
+        int rows = (m + rowBlocks - 1) / rowBlocks;
+        return (rows + gemm.mr() - 1) / gemm.mr() * gemm.mr();
     }
 
     private static Object[] concat(Object[] a, Object[] b) {
         Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    /** Writes the transpose of t (rows x cols) to dst; returns dst. */
-    private Raw transpose(Tensor t, int rows, int cols, Raw dst) {
-        launch1d("transpose", (long) rows * cols, rows, cols, t, dst);
-        return dst;
     }
 
     @Override protected void doAddBias(Tensor x, Tensor bias, Tensor y) {
@@ -336,11 +319,11 @@ public final class OpenClBackend extends Backend {
                                                         Tensor lossSums, Tensor correct, int index) {
         launch("softmax_xent_stats", new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, logits.rows(), logits.cols(),
                 logits, labels, probs, dlogits, lossSums.view(index, 1, 1), correct.view(index, 1, 1),
-                new Local(4L * reduceGroupSize), new Local(4L * reduceGroupSize));
+                new Kernels.Local(4L * reduceGroupSize), new Kernels.Local(4L * reduceGroupSize));
     }
 
     @Override protected void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step) {
-        launch1d("dropout", x.size(), (int) x.size(), rate, scale, (int) seed, (int) (seed >>> 32),
+        launch1d("dropout", (x.size() + 3) / 4, (int) x.size(), rate, scale, (int) seed, (int) (seed >>> 32),
                 (int) step, (int) (step >>> 32), x, y, mask);
     }
 

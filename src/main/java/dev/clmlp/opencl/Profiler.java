@@ -55,9 +55,9 @@ public final class Profiler {
     /** A table: kernel, launches, total ms, mean us, share of the total. */
     public static String table(List<Entry> entries) {
         long all = entries.stream().mapToLong(Entry::nanos).sum();
-        StringBuilder sb = new StringBuilder(String.format("%-22s %10s %12s %10s %7s%n", "kernel", "launches", "total ms", "mean us", "share"));
+        StringBuilder sb = new StringBuilder(String.format("%-36s %10s %12s %10s %7s%n", "kernel", "launches", "total ms", "mean us", "share"));
         for (Entry e : entries)
-            sb.append(String.format(Locale.ROOT, "%-22s %10d %12.1f %10.1f %6.1f%%%n", e.kernel(), e.launches(), e.nanos() / 1e6,
+            sb.append(String.format(Locale.ROOT, "%-36s %10d %12.1f %10.1f %6.1f%%%n", e.kernel(), e.launches(), e.nanos() / 1e6,
                     e.nanos() / 1e3 / e.launches(), 100.0 * e.nanos() / Math.max(1, all)));
         return sb.toString();
     }

@@ -302,6 +302,21 @@ public abstract class Backend implements AutoCloseable {
     }
 
     /**
+     * dW = x^T dz and db = column sums of dz: a dense layer's parameter gradients.
+     * x: rows x in, dz: rows x out, dW: in x out, db: 1 x out
+     */
+    public final void denseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
+        String op = "denseWeightGrad";
+        checkFloat(op, "x", x); checkFloat(op, "dz", dz); checkFloat(op, "dw", dw); checkFloat(op, "db", db);
+        if (dz.rows() != x.rows())
+            throw new IllegalArgumentException(op + ": 'dz' must have " + x.rows() + " rows to match x " + x.rows() + "x" + x.cols()
+                    + ", but is " + dz.rows() + "x" + dz.cols());
+        checkShape(op, "dw", dw, x.cols(), dz.cols(), x);
+        checkShape(op, "db", db, 1, dz.cols(), dz);
+        doDenseWeightGrad(x, dz, dw, db);
+    }
+
+    /**
      * The training step's loss: softmaxCrossEntropy with INT32 labels, plus
      * lossSums[index] = sum of the rows' losses and correct[index] = rows whose most probable
      * class is the label (FLOAT32 and INT32 accumulators read once per epoch).
@@ -324,6 +339,11 @@ public abstract class Backend implements AutoCloseable {
         doGemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y);
         doAddBias(y, bias, y);
         if (f != Activation.LINEAR) doActivation(f, y, y);
+    }
+
+    protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
+        doGemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw);
+        doBiasGrad(dz, db);
     }
 
     protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor dx) {

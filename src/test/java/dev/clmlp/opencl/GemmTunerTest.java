@@ -39,7 +39,7 @@ class GemmTunerTest {
         ClDevice d = ClDevice.list().get(0);
         old = System.getProperty("clmlp.cache.dir");
         System.setProperty("clmlp.cache.dir", cache.toString());
-        GemmParams tuned = d.type().contains("CPU") ? GemmParams.vector(16, 8, 2, 2, 2) : GemmParams.tiled(32, 32, 8, 2, 2);
+        GemmParams tuned = d.type().contains("CPU") ? GemmParams.vector(8, 4, 2, 64) : GemmParams.tiled(32, 32, 8, 2, 2);
         Path f = GemmTuner.cacheFile(d);
         Files.createDirectories(f.getParent());
         Files.writeString(f, "# test\n" + tuned.spec() + "\n");

@@ -415,6 +415,29 @@ abstract class BackendContract {
         }
     }
 
+    @Property(tries = 25)
+    void denseWeightGradMatchesTheReference(@ForAll @IntRange(min = 1, max = 300) int rows,
+                                            @ForAll @IntRange(min = 1, max = 140) int in,
+                                            @ForAll @IntRange(min = 1, max = 140) int out, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] x = Rand.floats(r, rows * in, 1), dz = Rand.floats(r, rows * out, 1);
+        double[][] ref = Ref.gemm(true, false, in, out, rows, 1f, x, dz, 0f, null);
+        try (Tensor tx = backend().upload(x, rows, in); Tensor tdz = backend().upload(dz, rows, out);
+             Placed dw = place(r, null, in, out); Placed db = place(r, null, 1, out)) {
+            backend().denseWeightGrad(tx, tdz, dw.view(), db.view());
+            String what = "denseWeightGrad " + rows + "x" + in + "x" + out + " seed " + seed;
+            float[] w = dw.view().download(), b = db.view().download();
+            for (int i = 0; i < in * out; i++) assertClose(what + " dW element " + i, ref[0][i], w[i], ref[1][i]);
+            for (int c = 0; c < out; c++) {
+                double sum = 0, abs = 0;
+                for (int i = 0; i < rows; i++) { sum += dz[i * out + c]; abs += Math.abs(dz[i * out + c]); }
+                assertClose(what + " db column " + c, sum, b[c], 2 * rows * 6e-8 * abs + 1e-30);
+            }
+            dw.assertSurroundingUntouched(what + " dW");
+            db.assertSurroundingUntouched(what + " db");
+        }
+    }
+
     @Property(tries = 20)
     void softmaxCrossEntropyStatsSumsLossAndHits(@ForAll @IntRange(min = 1, max = 600) int rows,
                                                  @ForAll @IntRange(min = 1, max = 30) int k, @ForAll long seed) {

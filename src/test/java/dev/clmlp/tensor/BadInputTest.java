@@ -28,6 +28,8 @@ class BadInputTest {
             assertMessage(IllegalArgumentException.class, () -> b.gemm(true, false, 1, a, w, 0, c), "gemm", "transposed");
             assertMessage(IllegalArgumentException.class, () -> b.addBias(a, bias, a), "addBias", "bias", "1x4", "1x5");
             assertMessage(IllegalArgumentException.class, () -> b.biasGrad(a, bias), "biasGrad", "1x4");
+            assertMessage(IllegalArgumentException.class, () -> b.denseWeightGrad(a, c, w, bias), "denseWeightGrad", "'dw'", "4x6", "5x6");
+            assertMessage(IllegalArgumentException.class, () -> b.denseWeightGrad(a, w, c, bias), "denseWeightGrad", "'dz'", "3 rows", "5x6");
             assertMessage(IllegalArgumentException.class, () -> b.activation(Activation.RELU, a, c), "activation", "3x4", "3x6");
             assertMessage(IllegalArgumentException.class, () -> b.softmaxCrossEntropy(a, labels, p, p, loss),
                     "softmaxCrossEntropy", "targets", "3x1", "2x1");
