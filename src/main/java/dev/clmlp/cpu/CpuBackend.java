@@ -7,8 +7,6 @@ import dev.clmlp.tensor.Philox;
 import dev.clmlp.tensor.Storage;
 import dev.clmlp.tensor.Tensor;
 
-import java.util.concurrent.ForkJoinPool;
-
 /**
  * The pure-Java reference backend: plain loops, a blocked multithreaded GEMM, and Vector API
  * variants of the GEMM and optimizer updates when the JVM has jdk.incubator.vector.
@@ -17,7 +15,7 @@ public final class CpuBackend extends Backend {
     /** True when the JVM has jdk.incubator.vector (--add-modules jdk.incubator.vector). */
     public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
-    private final ForkJoinPool pool;
+    private final Workers pool;
     private final boolean vectorApi;
 
     /** All cores; the Vector API GEMM when the JVM has jdk.incubator.vector (./clmlp adds it). */
@@ -29,20 +27,20 @@ public final class CpuBackend extends Backend {
     public CpuBackend(int threads, boolean vectorApi) {
         if (vectorApi && !VECTOR_API)
             throw new IllegalStateException("the Vector API GEMM needs the JVM option --add-modules jdk.incubator.vector");
-        pool = new ForkJoinPool(Math.max(1, threads));
+        pool = new Workers(Math.max(1, threads));
         this.vectorApi = vectorApi;
     }
 
     @Override public String name() { return "cpu"; }
 
     @Override public String description() {
-        return "Java CPU backend (" + pool.getParallelism() + " threads, " + (vectorApi ? "Vector API" : "plain loops") + ", "
+        return "Java CPU backend (" + pool.size() + " threads, " + (vectorApi ? "Vector API" : "plain loops") + ", "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ")";
     }
 
     @Override protected Storage newStorage(DType dtype, long elements) { return new CpuStorage(dtype, elements); }
 
-    @Override protected void closeBackend() { pool.shutdown(); }
+    @Override protected void closeBackend() { pool.close(); }
 
     private static CpuStorage s(Tensor t) { return (CpuStorage) t.storage(); }
     private static float[] f(Tensor t) { return s(t).f; }
@@ -78,7 +76,7 @@ public final class CpuBackend extends Backend {
 
     /** body over [0, n), in chunks across the pool when n is large. */
     private void forRange(long n, Range body) {
-        int chunks = (int) Math.min(pool.getParallelism() * 4L, (n + GRAIN - 1) / GRAIN);
+        int chunks = (int) Math.min(pool.size() * 4L, (n + GRAIN - 1) / GRAIN);
         if (chunks <= 1) {
             body.run(0, (int) n);
             return;
@@ -91,9 +89,10 @@ public final class CpuBackend extends Backend {
         doGemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y);
         float[] ys = f(y), bs = f(bias);
         int cols = y.cols(), yo = off(y), bo = off(bias);
-        forRange(y.size(), (from, to) -> {
-            for (int e = from; e < to; e++) ys[yo + e] = activate(fn, ys[yo + e] + bs[bo + e % cols]);
-        });
+        for (int r = 0; r < y.rows(); r++) {
+            int o = yo + r * cols;
+            for (int c = 0; c < cols; c++) ys[o + c] = activate(fn, ys[o + c] + bs[bo + c]);
+        }
     }
 
     private static float activate(Activation fn, float v) {

@@ -1,7 +1,5 @@
 package dev.clmlp.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 
 /**
  * Cache-blocked, multithreaded SGEMM on row-major arrays:
@@ -16,7 +14,7 @@ final class CpuGemm {
 
     private CpuGemm() {}
 
-    static void gemm(ForkJoinPool pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
+    static void gemm(Workers pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
         // op(A)[i,p] = a[aOff + i*aRs + p*aCs]; op(B)[p,j] = b[bOff + p*bRs + j*bCs]
         final int aRs = transA ? 1 : k, aCs = transA ? m : 1;
@@ -50,7 +48,7 @@ final class CpuGemm {
         }
     }
 
-    static void packB(float[] b, int bOff, int bRs, int bCs, int p0, int kc, int j0, int nc, float[] panel) {
+    private static void packB(float[] b, int bOff, int bRs, int bCs, int p0, int kc, int j0, int nc, float[] panel) {
         for (int p = 0; p < kc; p++) {
             int src = bOff + (p0 + p) * bRs + j0 * bCs, dst = p * nc;
             if (bCs == 1) System.arraycopy(b, src, panel, dst, nc);
@@ -58,16 +56,15 @@ final class CpuGemm {
         }
     }
 
-    static void scaleRows(float[] c, int cOff, int n, int i0, int i1, float beta) {
+    private static void scaleRows(float[] c, int cOff, int n, int i0, int i1, float beta) {
         int from = cOff + i0 * n, to = cOff + i1 * n;
         if (beta == 0f) java.util.Arrays.fill(c, from, to, 0f); // BLAS: C is not read when beta == 0
         else if (beta != 1f) for (int x = from; x < to; x++) c[x] *= beta;
     }
 
-    /** body(0 .. tasks-1) on the pool, or on the calling thread when pool is null or there is one task. */
-    static void run(ForkJoinPool pool, int tasks, java.util.function.IntConsumer body) {
-        if (pool == null) for (int t = 0; t < tasks; t++) body.accept(t);
-        else if (tasks == 1) body.accept(0);
-        else pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(body)).join();
+    /** body(0 .. tasks-1) across the workers, or on the calling thread when there are none. */
+    static void run(Workers workers, int tasks, java.util.function.IntConsumer body) {
+        if (workers == null) for (int t = 0; t < tasks; t++) body.accept(t);
+        else workers.run(tasks, body);
     }
 }

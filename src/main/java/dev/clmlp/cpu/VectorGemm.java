@@ -3,174 +3,126 @@ package dev.clmlp.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.util.concurrent.ForkJoinPool;
-
 /**
  * SGEMM with the incubating Vector API (jdk.incubator.vector), used only when the JVM has the
- * module ({@link CpuBackend#VECTOR_API}). Rows of C are split into tasks of MC rows; each task
- * walks B in KC x NC blocks (cache blocking) with a kernel that keeps a 4-row x 2-vector block
- * of C in registers while it runs along k. A and B are read in place (op(A) through strides).
- * B^T takes dot products of rows contiguous along k instead, or, when k is shorter than two
- * vectors, is transposed into a small buffer first. Every element is summed in a fixed order
+ * module ({@link CpuBackend#VECTOR_API}); the same structure as gemm_packed in gemm.cl.
+ * C is cut into strips of W = 2 vectors of columns and blocks of rows, one task each. For every
+ * KC values of p a task packs its strip's KC x W panel of op(B) (any layout, zero-padded past n)
+ * into a contiguous array, then sweeps its rows MR at a time with MR x 2 vector accumulators in
+ * registers. Partial sums of earlier panels wait in C. Each element is summed in the same order
  * whatever the thread count.
  */
 final class VectorGemm {
     /** A constant species, so the JIT compiles the vector operations to SIMD instructions. */
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
+    private static final int L = S.length(), W = 2 * L;
 
-    /** Tuning constants: rows of the register block (vectors: 2); k-depth and width of a B block; rows per task. */
-    static final int MR = 4, KC = 256, NC = 256, MC = 16;
+    /** Tuning constants: rows of the register block, depth of a packed panel. */
+    static final int MR = 6, KC = 256;
     /** Products below this many multiply-adds run on the calling thread: forking costs more. */
-    static final long SERIAL_BELOW = 1 << 18;
+    static final long SERIAL_BELOW = 1 << 20;
+
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * W]);
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * W]);
 
     private VectorGemm() {}
 
-    static void gemm(ForkJoinPool pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
+    static void gemm(Workers pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
-        if (transB && k >= 2 * L) {
-            dotGemm(pool, transA, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff);
-            return;
-        }
-        final float[] bm;
-        final int bo;
-        if (transB) { // short k: B (n x k) packed as its transpose, row-major k x n
-            bm = new float[k * n];
-            CpuGemm.packB(b, bOff, 1, k, 0, k, 0, n, bm);
-            bo = 0;
-        } else {
-            bm = b;
-            bo = bOff;
-        }
-        final int aRs = transA ? 1 : k, aCs = transA ? m : 1; // op(A)[i,p] = a[aOff + i*aRs + p*aCs]
-        CpuGemm.run((long) m * n * k < SERIAL_BELOW ? null : pool, (m + MC - 1) / MC, t -> {
-            int i0 = t * MC, rows = Math.min(MC, m - i0);
-            CpuGemm.scaleRows(c, cOff, n, i0, i0 + rows, beta);
-            for (int j0 = 0; j0 < n; j0 += NC)
-                for (int p0 = 0; p0 < k; p0 += KC)
-                    block(alpha, a, aOff + i0 * aRs + p0 * aCs, aRs, aCs, rows, Math.min(KC, k - p0),
-                            bm, bo + p0 * n + j0, n, Math.min(NC, n - j0), c, cOff + i0 * n + j0, n);
+        // op(A)[i,p] = a[aOff + i*aRs + p*aCs]; op(B)[p,j] = b[bOff + p*bRs + j*bCs]
+        final int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
+        boolean serial = pool == null || (long) m * n * k < SERIAL_BELOW;
+        int strips = (n + W - 1) / W, wanted = serial ? 1 : 4 * pool.size();
+        int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + MR - 1) / MR));
+        int rows = ((m + rowBlocks - 1) / rowBlocks + MR - 1) / MR * MR;
+        CpuGemm.run(serial ? null : pool, strips * ((m + rows - 1) / rows), t -> {
+            int j0 = t % strips * W, i0 = t / strips * rows, i1 = Math.min(m, i0 + rows), cols = Math.min(W, n - j0);
+            float[] panel = PANEL.get();
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);
+                for (int i = i0; i < i1; i += MR)
+                    kernel(alpha, p0 == 0 ? beta : 1f, a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, panel,
+                            c, cOff + i * n + j0, n, cols);
+            }
         });
     }
 
-    /** c[rows x nc] += alpha * a[rows x kc] * b[kc x nc], a with strides (aRs, aCs), b and c with row strides. */
-    private static void block(float alpha, float[] a, int ao, int aRs, int aCs, int rows, int kc, float[] b, int bo, int ldb, int nc,
-                              float[] c, int co, int ldc) {
-        int wide = nc / (2 * L) * (2 * L), r = 0;
-        for (; r + MR <= rows; r += MR)
-            for (int j = 0; j < wide; j += 2 * L) kernel4x2(alpha, a, ao + r * aRs, aRs, aCs, kc, b, bo + j, ldb, c, co + r * ldc + j, ldc);
-        for (; r < rows; r++)
-            for (int j = 0; j < wide; j += 2 * L) kernel1x2(alpha, a, ao + r * aRs, aCs, kc, b, bo + j, ldb, c, co + r * ldc + j);
-        if (wide < nc) narrowTail(alpha, a, ao, aRs, aCs, rows, kc, b, bo + wide, ldb, nc - wide, c, co + wide, ldc);
+    /** panel[p*W + j] = op(B)[p, j] for j < cols, 0 up to W. */
+    private static void pack(float[] b, int o, int bRs, int bCs, int kc, int cols, float[] panel) {
+        for (int p = 0; p < kc; p++) {
+            int dst = p * W;
+            if (bCs == 1) System.arraycopy(b, o + p * bRs, panel, dst, cols);
+            else for (int j = 0; j < cols; j++) panel[dst + j] = b[o + p * bRs + j * bCs];
+            if (cols < W) java.util.Arrays.fill(panel, dst + cols, dst + W, 0f);
+        }
     }
 
     /**
-     * The last nc - wide (< 2L) columns, e.g. all 10 of an output layer: copied into a
-     * zero-padded panel 2L wide so the same register kernels run, then added into C.
+     * c[r, 0..cols) = alpha * sum_p a[r, p] * panel[p, 0..cols) + beta * c[r, ..] for the first
+     * `rows` (<= MR) rows; beta == 0 does not read C. Rows past `rows` repeat the last one.
      */
-    private static void narrowTail(float alpha, float[] a, int ao, int aRs, int aCs, int rows, int kc, float[] b, int bo, int ldb,
-                                   int cols, float[] c, int co, int ldc) {
-        int w = 2 * L;
-        float[] panel = new float[kc * w], out = new float[rows * w];
-        for (int p = 0; p < kc; p++) System.arraycopy(b, bo + p * ldb, panel, p * w, cols);
-        int r = 0;
-        for (; r + MR <= rows; r += MR) kernel4x2(alpha, a, ao + r * aRs, aRs, aCs, kc, panel, 0, w, out, r * w, w);
-        for (; r < rows; r++) kernel1x2(alpha, a, ao + r * aRs, aCs, kc, panel, 0, w, out, r * w);
-        for (int rr = 0; rr < rows; rr++)
-            for (int j = 0; j < cols; j++) c[co + rr * ldc + j] += out[rr * w + j];
-    }
-
-    private static void kernel4x2(float alpha, float[] a, int ao, int aRs, int aCs, int kc, float[] b, int bo, int ldb,
-                                  float[] c, int co, int ldc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    private static void kernel(float alpha, float beta, float[] a, int ao, int aRs, int aCs, int rows, int kc, float[] panel,
+                               float[] c, int co, int ldc, int cols) {
+        int a0 = ao, a1 = ao + Math.min(1, rows - 1) * aRs, a2 = ao + Math.min(2, rows - 1) * aRs;
+        int a3 = ao + Math.min(3, rows - 1) * aRs, a4 = ao + Math.min(4, rows - 1) * aRs, a5 = ao + Math.min(5, rows - 1) * aRs;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = bo + p * ldb, ap = ao + p * aCs;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            FloatVector b0 = FloatVector.fromArray(S, panel, p * W), b1 = FloatVector.fromArray(S, panel, p * W + L);
+            int q = p * aCs;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + q]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ap + aRs]);
+            x = FloatVector.broadcast(S, a[a1 + q]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ap + 2 * aRs]);
+            x = FloatVector.broadcast(S, a[a2 + q]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ap + 3 * aRs]);
+            x = FloatVector.broadcast(S, a[a3 + q]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + q]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + q]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
         }
-        addInto(alpha, c00, c01, c, co);
-        addInto(alpha, c10, c11, c, co + ldc);
-        addInto(alpha, c20, c21, c, co + 2 * ldc);
-        addInto(alpha, c30, c31, c, co + 3 * ldc);
+        float[] t = TILE.get(); // vectors passed to a method that is not inlined would be boxed
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, W);
+        c11.intoArray(t, W + L);
+        c20.intoArray(t, 2 * W);
+        c21.intoArray(t, 2 * W + L);
+        c30.intoArray(t, 3 * W);
+        c31.intoArray(t, 3 * W + L);
+        c40.intoArray(t, 4 * W);
+        c41.intoArray(t, 4 * W + L);
+        c50.intoArray(t, 5 * W);
+        c51.intoArray(t, 5 * W + L);
+        store(alpha, beta, t, rows, c, co, ldc, cols);
     }
 
-    private static void kernel1x2(float alpha, float[] a, int ao, int aCs, int kc, float[] b, int bo, int ldb, float[] c, int co) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0;
-        for (int p = 0; p < kc; p++) {
-            FloatVector x = FloatVector.broadcast(S, a[ao + p * aCs]);
-            c0 = x.fma(FloatVector.fromArray(S, b, bo + p * ldb), c0);
-            c1 = x.fma(FloatVector.fromArray(S, b, bo + p * ldb + L), c1);
-        }
-        addInto(alpha, c0, c1, c, co);
-    }
-
-    /**
-     * C = alpha * op(A) * B^T + beta * C with B (n x k) row-major: dot products of rows that are
-     * both contiguous along k (op(A) packed so when it is A^T), 2 x 2 outputs per kernel call.
-     */
-    private static void dotGemm(ForkJoinPool pool, boolean transA, int m, int n, int k, float alpha,
-                                float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
-        CpuGemm.run((long) m * n * k < SERIAL_BELOW ? null : pool, (m + MC - 1) / MC, t -> {
-            int i0 = t * MC, rows = Math.min(MC, m - i0);
-            CpuGemm.scaleRows(c, cOff, n, i0, i0 + rows, beta);
-            float[] am = a;
-            int ao = aOff + i0 * k;
-            if (transA) { // rows i0.. of A^T, row-major rows x k
-                am = new float[rows * k];
-                ao = 0;
-                for (int p = 0; p < k; p++) for (int r = 0; r < rows; r++) am[r * k + p] = a[aOff + p * m + i0 + r];
-            }
-            for (int r = 0; r < rows; r += 2)
-                for (int j = 0; j < n; j += 2) {
-                    int r1 = Math.min(r + 1, rows - 1), j1 = Math.min(j + 1, n - 1); // edges repeat the last row/column
-                    float[] d = dot2x2(am, ao + r * k, ao + r1 * k, b, bOff + j * k, bOff + j1 * k, k);
-                    int o = cOff + (i0 + r) * n + j;
-                    c[o] += alpha * d[0];
-                    if (j1 > j) c[o + 1] += alpha * d[1];
-                    if (r1 > r) {
-                        c[o + n] += alpha * d[2];
-                        if (j1 > j) c[o + n + 1] += alpha * d[3];
-                    }
+    /** c[r, 0..cols) = alpha * tile[r, 0..cols) + beta * c[r, ..] for r < rows (beta == 0: C is not read). */
+    private static void store(float alpha, float beta, float[] tile, int rows, float[] c, int co, int ldc, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int o = co + r * ldc, t = r * W;
+            if (cols == W) {
+                for (int h = 0; h < W; h += L) {
+                    FloatVector v = FloatVector.fromArray(S, tile, t + h).mul(alpha);
+                    if (beta == 1f) v = FloatVector.fromArray(S, c, o + h).add(v);
+                    else if (beta != 0f) v = v.add(FloatVector.fromArray(S, c, o + h).mul(beta));
+                    v.intoArray(c, o + h);
                 }
-        });
-    }
-
-    private static float[] dot2x2(float[] a, int a0, int a1, float[] b, int b0, int b1, int k) {
-        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
-        int kv = k / L * L;
-        for (int p = 0; p < kv; p += L) {
-            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p), x1 = FloatVector.fromArray(S, a, a1 + p);
-            FloatVector y0 = FloatVector.fromArray(S, b, b0 + p), y1 = FloatVector.fromArray(S, b, b1 + p);
-            s00 = x0.fma(y0, s00);
-            s01 = x0.fma(y1, s01);
-            s10 = x1.fma(y0, s10);
-            s11 = x1.fma(y1, s11);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    float v = alpha * tile[t + j];
+                    c[o + j] = beta == 0f ? v : beta == 1f ? c[o + j] + v : v + beta * c[o + j];
+                }
+            }
         }
-        float d00 = s00.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), d01 = s01.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        float d10 = s10.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), d11 = s11.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        for (int p = kv; p < k; p++) {
-            d00 += a[a0 + p] * b[b0 + p];
-            d01 += a[a0 + p] * b[b1 + p];
-            d10 += a[a1 + p] * b[b0 + p];
-            d11 += a[a1 + p] * b[b1 + p];
-        }
-        return new float[] {d00, d01, d10, d11};
-    }
-
-    /** c[o ..] += alpha * (v0, v1) */
-    private static void addInto(float alpha, FloatVector v0, FloatVector v1, float[] c, int o) {
-        v0.mul(alpha).add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-        v1.mul(alpha).add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
     }
 }

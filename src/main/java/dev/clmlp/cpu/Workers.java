@@ -1,0 +1,106 @@
+package dev.clmlp.cpu;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * The threads of the CPU backend's parallel loops: the calling thread plus size-1 workers.
+ * A training step runs a dozen short parallel operations back to back; waking a parked thread
+ * costs tens of microseconds (a futex call, more in a VM), as much as the work itself. So a
+ * worker spins for a while after each job before it parks, the caller takes a share of every
+ * job, and tasks are handed out from a counter.
+ */
+final class Workers implements AutoCloseable {
+    /** How long an idle worker spins before parking: longer than the gaps within a training step. */
+    static final long SPIN_NANOS = 200_000;
+
+    private static final class Job {
+        final int tasks;
+        final IntConsumer body;
+        final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(int tasks, IntConsumer body) { this.tasks = tasks; this.body = body; }
+
+        /** Runs tasks until none are left. */
+        void work() {
+            for (int t; (t = next.getAndIncrement()) < tasks; ) {
+                try {
+                    body.accept(t);
+                } catch (Throwable e) {
+                    if (failure == null) failure = e;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private final Thread[] threads;
+    private volatile Job job;
+    private volatile boolean closed;
+
+    Workers(int size) {
+        threads = new Thread[Math.max(0, size - 1)];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(this::loop, "clmlp-cpu-" + (i + 1));
+            threads[i].setDaemon(true);
+            threads[i].start();
+        }
+    }
+
+    /** Threads taking part in a job, the caller included. */
+    int size() { return threads.length + 1; }
+
+    /** body(0 .. tasks-1) across the team; returns when all are done, rethrowing the first failure. */
+    void run(int tasks, IntConsumer body) {
+        if (tasks <= 1 || threads.length == 0 || isWorker()) {
+            for (int t = 0; t < tasks; t++) body.accept(t);
+            return;
+        }
+        Job j = new Job(tasks, body);
+        job = j;
+        for (Thread t : threads) LockSupport.unpark(t); // no system call unless the worker is parked
+        j.work();
+        while (j.done.get() < tasks) Thread.onSpinWait();
+        if (j.failure instanceof RuntimeException e) throw e;
+        if (j.failure instanceof Error e) throw e;
+    }
+
+    private boolean isWorker() {
+        for (Thread t : threads) if (t == Thread.currentThread()) return true;
+        return false;
+    }
+
+    private void loop() {
+        Job last = null;
+        while (!closed) {
+            Job j = job;
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (j == last && !closed) {
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+                j = job;
+            }
+            if (j != last) j.work();
+            last = j;
+        }
+    }
+
+    @Override public void close() {
+        closed = true;
+        for (Thread t : threads) LockSupport.unpark(t);
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
