@@ -269,7 +269,8 @@ public final class CpuBackend extends Backend {
                 continue;
             }
             int so = off(src) + row * cols;
-            if (s.b != null) for (int c = 0; c < cols; c++) d.f[dOff + c] = (s.b[so + c] & 0xFF) * (1f / 255f);
+            if (s.b != null && vectorApi) VectorOps.pixels(s.b, so, d.f, dOff, cols);
+            else if (s.b != null) for (int c = 0; c < cols; c++) d.f[dOff + c] = (s.b[so + c] & 0xFF) * (1f / 255f);
             else if (s.f != null) System.arraycopy(s.f, so, d.f, dOff, cols);
             else System.arraycopy(s.i, so, d.i, dOff, cols);
         }

@@ -1,10 +1,12 @@
 package dev.clmlp.cpu;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The optimizer updates with the Vector API (used only with jdk.incubator.vector, like
+ * The optimizer updates and the pixel conversion with the Vector API (used only with jdk.incubator.vector, like
  * {@link VectorGemm}): the JIT does not vectorise the plain loops, because it cannot rule out
  * that parameters, gradients and moments share an array. Same operations in the same order as
  * the plain loops of {@link CpuBackend}, so results are identical.
@@ -48,5 +50,18 @@ final class VectorOps {
             v[vo + e] = ve;
             p[po + e] -= lrT * me / ((float) Math.sqrt(ve) + eps);
         }
+    }
+
+    /** The bytes a pixel vector converts from: as many as S has float lanes. */
+    private static final VectorSpecies<Byte> PIXELS = VectorSpecies.of(byte.class, jdk.incubator.vector.VectorShape.forBitSize(S.length() * 8));
+
+    /** d[dOff + c] = (s[so + c] & 0xFF) / 255 for c < n, as CpuBackend's loop. */
+    static void pixels(byte[] s, int so, float[] d, int dOff, int n) {
+        int c = 0, wide = n / S.length() * S.length();
+        for (; c < wide; c += S.length()) {
+            FloatVector f = (FloatVector) ByteVector.fromArray(PIXELS, s, so + c).convertShape(VectorOperators.B2F, S, 0);
+            f.add(256f, f.lt(0f)).mul(1f / 255f).intoArray(d, dOff + c); // the bytes are signed: -1 is pixel 255
+        }
+        for (; c < n; c++) d[dOff + c] = (s[so + c] & 0xFF) * (1f / 255f);
     }
 }
