@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -72,13 +73,24 @@ public class ClBlastGemmBenchmark {
 
     @Benchmark
     public void gemm() {
+        sgemm();
+        clFinish(queue);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(GemmBenchmark.PIPELINED)
+    public void gemmPipelined() {
+        for (int i = 0; i < GemmBenchmark.PIPELINED; i++) sgemm();
+        clFinish(queue);
+    }
+
+    private void sgemm() {
         // row-major; the leading dimension is the stored row length of each operand
         long lda = s.transA ? s.m : s.k, ldb = s.transB ? s.k : s.n;
         CLBlast.CLBlastSgemm(CLBlastLayout.CLBlastLayoutRowMajor,
                 s.transA ? CLBlastTranspose.CLBlastTransposeYes : CLBlastTranspose.CLBlastTransposeNo,
                 s.transB ? CLBlastTranspose.CLBlastTransposeYes : CLBlastTranspose.CLBlastTransposeNo,
                 s.m, s.n, s.k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, s.n, queue, null);
-        clFinish(queue);
     }
 
     @TearDown(Level.Trial)

@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -21,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * clmlp's GEMM on each backend, for every product of a batch-64 training step of the scratch
- * preset (forward nn, weight gradient tn, input gradient nt) and a 1024 cube. GemmReport turns
- * the times into GFLOP/s.
+ * preset (forward nn, weight gradient tn, input gradient nt) and a 1024 cube, waited for one by
+ * one (gemm) and back to back (gemmPipelined). GemmReport turns the times into GFLOP/s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,11 +52,22 @@ public class GemmBenchmark {
         c = b.zeros(s.m, s.n);
     }
 
+    /** One product and a wait for it: the latency of a lone GEMM. */
     @Benchmark
     public void gemm() {
         b.gemm(s.transA, s.transB, 1f, a, w, 0f, c);
         b.finish();
     }
+
+    /** PIPELINED products and one wait, as in a training step: the throughput. */
+    @Benchmark
+    @OperationsPerInvocation(PIPELINED)
+    public void gemmPipelined() {
+        for (int i = 0; i < PIPELINED; i++) b.gemm(s.transA, s.transB, 1f, a, w, 0f, c);
+        b.finish();
+    }
+
+    static final int PIPELINED = 32;
 
     @TearDown(Level.Trial)
     public void tearDown() { b.close(); }

@@ -10,7 +10,7 @@ import java.util.Collection;
 
 /**
  * Runs the JMH benchmarks (any JMH command-line options are passed through) and prints the
- * GEMM results as GFLOP/s: 2*m*n*k / time.
+ * GEMM results as GFLOP/s: 2*m*n*k / time, for products waited for one by one and back to back.
  */
 public final class GemmReport {
     public static void main(String[] args) throws Exception {
@@ -20,15 +20,16 @@ public final class GemmReport {
         }
         Options opts = new OptionsBuilder().parent(new CommandLineOptions(args)).build();
         Collection<RunResult> results = new Runner(opts).run();
-        System.out.printf("%n%-10s %-20s %12s %10s%n", "backend", "shape (MxKxN)", "us/op", "GFLOP/s");
+        System.out.printf("%n%-10s %-20s %-10s %12s %10s%n", "backend", "shape (MxKxN)", "mode", "us/op", "GFLOP/s");
         for (RunResult r : results) {
             String shape = r.getParams().getParam("shape");
             if (shape == null) continue;
             String name = r.getParams().getBenchmark();
-            if (!name.endsWith(".gemm")) continue;
+            if (!name.endsWith(".gemm") && !name.endsWith(".gemmPipelined")) continue;
             String backend = name.contains("ClBlast") ? "clblast" : r.getParams().getParam("backend");
+            String mode = name.endsWith("Pipelined") ? "pipelined" : "waited";
             double us = r.getPrimaryResult().getScore();
-            System.out.printf("%-10s %-20s %12.1f %10.1f%n", backend, shape, us, new Shapes(shape).flops() / (us * 1e3));
+            System.out.printf("%-10s %-20s %-10s %12.1f %10.1f%n", backend, shape, mode, us, new Shapes(shape).flops() / (us * 1e3));
         }
     }
 }
