@@ -52,12 +52,16 @@ final class VectorOps {
         }
     }
 
-    /** The bytes a pixel vector converts from: as many as S has float lanes. */
-    private static final VectorSpecies<Byte> PIXELS = VectorSpecies.of(byte.class, jdk.incubator.vector.VectorShape.forBitSize(S.length() * 8));
+    /**
+     * The bytes a pixel vector converts from, as many as S has float lanes; null where that is
+     * under the smallest vector shape (64 bits: 128-bit float vectors, as on ARM NEON).
+     */
+    private static final VectorSpecies<Byte> PIXELS = S.length() * 8 < 64 ? null
+            : VectorSpecies.of(byte.class, jdk.incubator.vector.VectorShape.forBitSize(S.length() * 8));
 
     /** d[dOff + c] = (s[so + c] & 0xFF) / 255 for c < n, as CpuBackend's loop. */
     static void pixels(byte[] s, int so, float[] d, int dOff, int n) {
-        int c = 0, wide = n / S.length() * S.length();
+        int c = 0, wide = PIXELS == null ? 0 : n / S.length() * S.length();
         for (; c < wide; c += S.length()) {
             FloatVector f = (FloatVector) ByteVector.fromArray(PIXELS, s, so + c).convertShape(VectorOperators.B2F, S, 0);
             f.add(256f, f.lt(0f)).mul(1f / 255f).intoArray(d, dOff + c); // the bytes are signed: -1 is pixel 255
