@@ -11,10 +11,14 @@ import java.util.List;
 
 import static org.jocl.CL.*;
 
-/** One OpenCL device and the facts clmlp needs about it; {@link #list()} enumerates them all. */
+/**
+ * One OpenCL device and the facts clmlp needs about it; {@link #list()} enumerates them all.
+ * floatVectorWidth is the device's preferred float vector width (16 for AVX-512, 8 for AVX2).
+ */
 public record ClDevice(int index, cl_platform_id platform, cl_device_id id, String platformName,
                        String name, String type, String vendor, String driver, String version,
-                       int computeUnits, long globalMemBytes, long localMemBytes, long maxWorkGroupSize) {
+                       int computeUnits, long globalMemBytes, long localMemBytes, long maxWorkGroupSize,
+                       int floatVectorWidth) {
 
     public boolean isGpu() { return type.contains("GPU"); }
 
@@ -38,7 +42,8 @@ public record ClDevice(int index, cl_platform_id platform, cl_device_id id, Stri
                 out.add(new ClDevice(out.size(), p, d, platformName, string(d, CL_DEVICE_NAME), type(d),
                         string(d, CL_DEVICE_VENDOR), string(d, CL_DRIVER_VERSION), string(d, CL_DEVICE_VERSION),
                         (int) number(d, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint), number(d, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_ulong),
-                        number(d, CL_DEVICE_LOCAL_MEM_SIZE, Sizeof.cl_ulong), number(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t)));
+                        number(d, CL_DEVICE_LOCAL_MEM_SIZE, Sizeof.cl_ulong), number(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t),
+                        (int) number(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, Sizeof.cl_uint)));
             }
         }
         return out;

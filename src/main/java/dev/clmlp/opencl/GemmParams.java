@@ -21,7 +21,9 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
             throw new IllegalArgumentException("GEMM kernel '" + kernel + "': expected tiled or vector");
         if (tsM <= 0 || tsN <= 0 || tsK <= 0 || wptM <= 0 || wptN <= 0 || tsM % wptM != 0 || tsN % wptN != 0
                 || mr <= 0 || nr <= 0 || kc <= 0 || (vw != 4 && vw != 8 && vw != 16))
-            throw new IllegalArgumentException("GEMM parameters " + this + ": sizes must be positive, tiles multiples of the work per thread, VW 4, 8 or 16");
+            throw new IllegalArgumentException("GEMM parameters " + kernel + " TS_M=" + tsM + " TS_N=" + tsN + " TS_K=" + tsK + " WPT_M=" + wptM
+                    + " WPT_N=" + wptN + " VW=" + vw + " MR=" + mr + " NR=" + nr + " KC=" + kc
+                    + ": sizes must be positive, tiles multiples of the work per thread, VW 4, 8 or 16"); // not `this`: fields unset here
     }
 
     public static GemmParams tiled(int tsM, int tsN, int tsK, int wptM, int wptN) {
@@ -76,7 +78,9 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
         GemmParams tuned = GemmTuner.cached(d);
         if (tuned != null) all.add(tuned);
         List<GemmParams> tiled = List.of(tiled(64, 64, 16, 4, 4), tiled(32, 32, 16, 4, 4), tiled(16, 16, 8, 2, 2), tiled(8, 8, 4, 2, 2));
-        List<GemmParams> vector = List.of(vector(16, 6, 2, 128), vector(8, 4, 2, 128), vector(4, 4, 2, 64));
+        // the register block is 12 vectors of the device's own width: 12 of 32 AVX-512 registers, 12 of 16 AVX2 ones
+        int vw = d.floatVectorWidth() >= 16 ? 16 : d.floatVectorWidth() >= 8 ? 8 : 4;
+        List<GemmParams> vector = List.of(vector(vw, 6, 2, 128), vector(8, 4, 2, 128), vector(4, 4, 2, 64));
         if (d.type().contains("CPU")) { all.addAll(vector); all.addAll(tiled); } else { all.addAll(tiled); all.addAll(vector); }
         all.removeIf(g -> g.groupSize() > d.maxWorkGroupSize() || g.localMemBytes() > d.localMemBytes());
         return all;

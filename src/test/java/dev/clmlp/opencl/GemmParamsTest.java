@@ -1,0 +1,39 @@
+package dev.clmlp.opencl;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class GemmParamsTest {
+    static ClDevice fake(String type, int floatVectorWidth, long maxWorkGroup, long localMem) {
+        return new ClDevice(0, null, null, "Fake platform", "fake " + type + " " + floatVectorWidth, type, "nobody", "0.0",
+                "OpenCL 1.2", 4, 1L << 30, localMem, maxWorkGroup, floatVectorWidth);
+    }
+
+    @Test
+    void cpuDevicesGetVectorsOfTheirOwnWidthFirst() {
+        assertEquals("vector:16,6,2,128", GemmParams.candidates(fake("CPU", 16, 4096, 32768)).get(0).spec());
+        assertEquals("vector:8,6,2,128", GemmParams.candidates(fake("CPU", 8, 4096, 32768)).get(0).spec());
+        assertEquals("vector:4,6,2,128", GemmParams.candidates(fake("CPU", 4, 4096, 32768)).get(0).spec());
+        assertEquals("vector:4,6,2,128", GemmParams.candidates(fake("CPU", 1, 4096, 32768)).get(0).spec());
+    }
+
+    @Test
+    void gpusGetTheLargestTilingTheirLimitsAllow() {
+        assertEquals("tiled:64,64,16,4,4", GemmParams.candidates(fake("GPU", 1, 1024, 49152)).get(0).spec());
+        // 64 work-items at most: the 64x64 tiling with 4x4 per item needs 256, the 32x32 one 64
+        assertEquals("tiled:32,32,16,4,4", GemmParams.candidates(fake("GPU", 1, 64, 49152)).get(0).spec());
+        // 4 KB of local memory: the 64x64x16 tile needs 8 KB, the 32x32x16 one 4 KB
+        assertEquals("tiled:32,32,16,4,4", GemmParams.candidates(fake("GPU", 1, 1024, 4096)).get(0).spec());
+    }
+
+    @Test
+    void specsParseBackAndBadOnesAreNamed() {
+        for (String spec : new String[] {"vector:16,6,2,128", "vector:4,4,2,64", "tiled:64,64,16,4,4"})
+            assertEquals(spec, GemmParams.parse(spec).spec());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmParams.parse("vector:16,4,2,4,4"));
+        assertTrue(e.getMessage().contains("vector:VW,MR,NR,KC"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GemmParams.parse("vector:12,6,2,128"));
+        assertTrue(e.getMessage().contains("VW=12") && e.getMessage().contains("VW 4, 8 or 16"), e.getMessage());
+    }
+}
