@@ -48,6 +48,15 @@ abstract class BackendContract {
             fail(what + ": expected " + expected + " but was " + actual + " (tolerance " + tol + ")");
     }
 
+    /** sums[c] = the float64 sum of column c of x (rows x cols), to float32 summation error. */
+    static void assertColumnSums(String what, float[] x, int rows, int cols, float[] sums) {
+        for (int c = 0; c < cols; c++) {
+            double sum = 0, abs = 0;
+            for (int i = 0; i < rows; i++) { sum += x[i * cols + c]; abs += Math.abs(x[i * cols + c]); }
+            assertClose(what + " column " + c, sum, sums[c], 2 * rows * 6e-8 * abs + 1e-30);
+        }
+    }
+
     // ---- GEMM ---------------------------------------------------------------------------------
 
     void checkGemm(long seed, int m, int n, int k, boolean ta, boolean tb, float alpha, float beta) {
@@ -77,7 +86,7 @@ abstract class BackendContract {
 
     @Example
     void gemmOnAwkwardShapes() {
-        int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {64, 128, 784}, {33, 129, 785}, {1, 1000, 1}, {129, 1, 67}, {97, 61, 1}};
+        int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {64, 128, 784}, {33, 129, 785}, {1, 1000, 1}, {129, 1, 67}, {97, 61, 1}, {64, 10, 64}};
         for (int[] s : shapes)
             for (int t = 0; t < 4; t++) checkGemm(s[0] * 31L + t, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, 1f, 0f);
         checkGemm(5, 64, 10, 64, false, false, -0.5f, 2f);
@@ -99,11 +108,7 @@ abstract class BackendContract {
 
             backend().biasGrad(tx, db.view());
             float[] g = db.view().download();
-            for (int c = 0; c < cols; c++) {
-                double sum = 0, abs = 0;
-                for (int i = 0; i < rows; i++) { sum += x[i * cols + c]; abs += Math.abs(x[i * cols + c]); }
-                assertClose("biasGrad column " + c, sum, g[c], 2 * rows * 6e-8 * abs + 1e-30);
-            }
+            assertColumnSums("biasGrad", x, rows, cols, g);
             db.assertSurroundingUntouched("biasGrad");
         }
     }
@@ -428,11 +433,7 @@ abstract class BackendContract {
             String what = "denseWeightGrad " + rows + "x" + in + "x" + out + " seed " + seed;
             float[] w = dw.view().download(), b = db.view().download();
             for (int i = 0; i < in * out; i++) assertClose(what + " dW element " + i, ref[0][i], w[i], ref[1][i]);
-            for (int c = 0; c < out; c++) {
-                double sum = 0, abs = 0;
-                for (int i = 0; i < rows; i++) { sum += dz[i * out + c]; abs += Math.abs(dz[i * out + c]); }
-                assertClose(what + " db column " + c, sum, b[c], 2 * rows * 6e-8 * abs + 1e-30);
-            }
+            assertColumnSums(what + " db", dz, rows, out, b);
             dw.assertSurroundingUntouched(what + " dW");
             db.assertSurroundingUntouched(what + " db");
         }
