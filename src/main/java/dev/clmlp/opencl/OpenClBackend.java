@@ -277,7 +277,7 @@ public final class OpenClBackend extends Backend {
     private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
 
     private int packedRowsPerItem(int m, int n, int k, int strips) {
-        int wanted = 4 * Math.max(1, device.computeUnits());
+        int wanted = Integer.getInteger("clmlp.items", 4) * Math.max(1, device.computeUnits());
         wanted = (int) Math.max(1, Math.min(wanted, 2L * m * n * k / MIN_FLOPS_PER_ITEM));
         int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + gemm.mr() - 1) / gemm.mr()));
         int rows = (m + rowBlocks - 1) / rowBlocks;
@@ -336,12 +336,31 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override protected void doSgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
-        if (velocity == null) launch1d("sgd", param.size(), (int) param.size(), lr, param, grad);
-        else launch1d("sgd_momentum", param.size(), (int) param.size(), lr, momentum, param, grad, velocity);
+        if (velocity == null) launchChunked("sgd", param.size(), lr, param, grad);
+        else launchChunked("sgd_momentum", param.size(), lr, momentum, param, grad, velocity);
     }
 
     @Override protected void doAdam(Tensor param, Tensor grad, Tensor m, Tensor v, float lrT, float beta1, float beta2, float eps) {
-        launch1d("adam", param.size(), (int) param.size(), lrT, beta1, beta2, eps, param, grad, m, v);
+        launchChunked("adam", param.size(), lrT, beta1, beta2, eps, param, grad, m, v);
+    }
+
+    /**
+     * An element-wise kernel with arguments (size, chunk, args...). With the GPU kernels (tiled
+     * GEMM), one element per work-item. With the CPU-device kernels, one contiguous run per
+     * compute unit (of at least MIN_ELEMENTS_PER_ITEM): PoCL updated scratch's 109k parameters in
+     * 13 us a step this way, in 46 us with one work-item per element.
+     */
+    private static final long MIN_ELEMENTS_PER_ITEM = 4096;
+
+    private void launchChunked(String name, long size, Object... args) {
+        long items = gemm.isTiled() ? size : Math.max(1, Math.min(device.computeUnits(), size / MIN_ELEMENTS_PER_ITEM));
+        long chunk = (size + items - 1) / items;
+        Object[] sizeChunkArgs = new Object[args.length + 2];
+        sizeChunkArgs[0] = (int) size;
+        sizeChunkArgs[1] = (int) chunk;
+        System.arraycopy(args, 0, sizeChunkArgs, 2, args.length);
+        if (gemm.isTiled()) launch1d(name, size, sizeChunkArgs);
+        else launch(name, new long[] {items}, new long[] {1}, sizeChunkArgs);
     }
 
     @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {

@@ -264,7 +264,7 @@ abstract class BackendContract {
     // ---- optimizers -----------------------------------------------------------------------------
 
     @Property(tries = 15)
-    void sgdWithAndWithoutMomentum(@ForAll @IntRange(min = 1, max = 3000) int n, @ForAll long seed) {
+    void sgdWithAndWithoutMomentum(@ForAll @IntRange(min = 1, max = 20000) int n, @ForAll long seed) {
         Random r = new Random(seed);
         float[] p = Rand.floats(r, n, 1), g = Rand.floats(r, n, 1), v = Rand.floats(r, n, 1);
         float lr = 0.01f + r.nextFloat(), mom = r.nextFloat();
@@ -283,7 +283,7 @@ abstract class BackendContract {
     }
 
     @Property(tries = 15)
-    void adamMatchesKeras(@ForAll @IntRange(min = 1, max = 3000) int n, @ForAll @IntRange(min = 1, max = 5000) int t,
+    void adamMatchesKeras(@ForAll @IntRange(min = 1, max = 20000) int n, @ForAll @IntRange(min = 1, max = 5000) int t,
                           @ForAll long seed) {
         Random r = new Random(seed);
         float[] p = Rand.floats(r, n, 1), g = Rand.floats(r, n, 1), m = Rand.floats(r, n, 0.1f), v = new float[n];
