@@ -2,7 +2,6 @@ package dev.clmlp.nn;
 
 import dev.clmlp.tensor.Activation;
 import dev.clmlp.tensor.Backend;
-import dev.clmlp.tensor.DType;
 import dev.clmlp.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ final class Network implements AutoCloseable {
     final List<Layer> layers;
     final int batch;
     final Tensor input;     // batch x inputSize
-    final Tensor labels;    // batch x 1, int32
     final Tensor probs;     // batch x classes: softmax of the last layer's logits
     private final Tensor[] out, grad, mask; // per layer: batch x width (mask: dropout layers only)
     private final List<Tensor> owned = new ArrayList<>();
@@ -29,7 +27,6 @@ final class Network implements AutoCloseable {
         this.layers = layers;
         this.batch = batch;
         input = own(b.zeros(batch, inputSize));
-        labels = own(b.allocate(DType.INT32, batch, 1));
         out = new Tensor[layers.size()];
         grad = new Tensor[layers.size()];
         mask = new Tensor[layers.size()];
@@ -65,12 +62,13 @@ final class Network implements AutoCloseable {
     }
 
     /**
-     * Softmax cross-entropy on the logits of the last forward pass: probs, the logits' gradient,
-     * and the batch's loss sum and correct count into slot s of the accumulators.
+     * Softmax cross-entropy on the logits of the last forward pass against labels (rows x 1,
+     * int32): probs, the logits' gradient, and the batch's loss sum and correct count into slot
+     * s of the accumulators.
      */
-    void loss(int rows, Tensor lossSums, Tensor correct, int s) {
+    void loss(Tensor labels, int rows, Tensor lossSums, Tensor correct, int s) {
         int last = layers.size() - 1;
-        b.softmaxCrossEntropyStats(out[last].rows(0, rows), labels.rows(0, rows), probs.rows(0, rows),
+        b.softmaxCrossEntropyStats(out[last].rows(0, rows), labels, probs.rows(0, rows),
                 grad[last].rows(0, rows), lossSums, correct, s);
     }
 

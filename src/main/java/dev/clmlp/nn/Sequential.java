@@ -164,14 +164,16 @@ public final class Sequential implements AutoCloseable {
         Network net = this.train = sized(this.train, Math.min(opts.batchSize(), n));
         History history = new History();
         try (Resident data = Resident.of(backend, train); Resident val = validation == null ? null : Resident.of(backend, validation);
-             Tensor lossSums = backend.zeros(1, steps); Tensor correct = backend.allocate(DType.INT32, 1, steps)) {
+             Tensor lossSums = backend.zeros(1, steps); Tensor correct = backend.allocate(DType.INT32, 1, steps);
+             Tensor labels = backend.allocate(DType.INT32, n, 1)) {
             for (int epoch = 1; epoch <= opts.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 l.epochStarted(epoch, steps);
                 data.order().upload(Philox.permutation(n, opts.shuffleSeed(), epoch));
+                backend.gatherRows(data.y(), data.order(), 0, labels); // the epoch's labels in shuffled order
                 for (int s = 0; s < steps; s++) {
                     int start = s * opts.batchSize(), rows = Math.min(opts.batchSize(), n - start);
-                    trainStep(net, data, start, rows, lossSums, correct, s);
+                    trainStep(net, data, labels.rows(start, rows), start, rows, lossSums, correct, s);
                     if (opts.syncEvery() > 0 && (s + 1) % opts.syncEvery() == 0) backend.finish();
                     l.stepDone(epoch, s);
                 }
@@ -186,12 +188,11 @@ public final class Sequential implements AutoCloseable {
     }
 
     /** One step: gather the batch, forward, loss, backward, update. Loss and hits go to slot s. */
-    private void trainStep(Network net, Resident data, int start, int rows, Tensor lossSums, Tensor correct, int s) {
+    private void trainStep(Network net, Resident data, Tensor labels, int start, int rows, Tensor lossSums, Tensor correct, int s) {
         backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
-        backend.gatherRows(data.y(), data.order(), start, net.labels.rows(0, rows));
         step++;
         net.forward(params, rows, true, seed, step);
-        net.loss(rows, lossSums, correct, s);
+        net.loss(labels, rows, lossSums, correct, s);
         net.backward(params, grads, rows);
         optimizer.update(params.flat, grads.flat);
     }
@@ -217,9 +218,8 @@ public final class Sequential implements AutoCloseable {
             for (int s = 0; s < steps; s++) {
                 int start = s * net.batch, rows = Math.min(net.batch, n - start);
                 backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
-                backend.gatherRows(data.y(), data.order(), start, net.labels.rows(0, rows));
                 net.forward(params, rows, false, seed, 0);
-                net.loss(rows, lossSums, correct, s); // the gradient it also writes is not used
+                net.loss(data.y().rows(start, rows), rows, lossSums, correct, s); // in order: no gather; the gradient it writes is not used
             }
             return new double[] {sum(lossSums.download()) / n, sum(correct.downloadInts()) / (double) n};
         }
