@@ -277,7 +277,7 @@ public final class OpenClBackend extends Backend {
     private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
 
     private int packedRowsPerItem(int m, int n, int k, int strips) {
-        int wanted = Integer.getInteger("clmlp.items", 4) * Math.max(1, device.computeUnits());
+        int wanted = 4 * Math.max(1, device.computeUnits());
         wanted = (int) Math.max(1, Math.min(wanted, 2L * m * n * k / MIN_FLOPS_PER_ITEM));
         int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + gemm.mr() - 1) / gemm.mr()));
         int rows = (m + rowBlocks - 1) / rowBlocks;
