@@ -31,7 +31,8 @@ void gemm(const int m, const int n, const int k, const float alpha,
           __global const float* A, const int aOff, const int aRs, const int aCs,
           __global const float* B, const int bOff, const int bRs, const int bCs,
           const float beta, __global float* C, const int cOff,
-          __global const float* aux, const int auxOff, const int epi, const int act)
+          __global const float* aux, const int auxOff, __global const float* mask, const int maskOff,
+          const int epi, const int act)
 {
     __local float As[TS_K][TS_M];
     __local float Bs[TS_K][TS_N];
@@ -80,7 +81,7 @@ void gemm(const int m, const int n, const int k, const float alpha,
             if (i < m && j < n) {
                 const int c = cOff + i * n + j;
                 const float v = beta == 0.0f ? alpha * acc[wm][wn] : alpha * acc[wm][wn] + beta * C[c];
-                C[c] = epilogue(v, epi, act, aux + auxOff, i, j, n);
+                C[c] = epilogue(v, epi, act, aux + auxOff, mask + maskOff, i, j, n);
             }
         }
     }
@@ -128,7 +129,8 @@ __kernel void gemm_packed(const int m, const int n, const int k, const float alp
                           __global const float* A, const int aOff, const int aRs, const int aCs,
                           __global const float* B, const int bOff, const int bRs, const int bCs,
                           const float beta, __global float* C, const int cOff,
-                          __global const float* aux, const int auxOff, const int epi, const int act,
+                          __global const float* aux, const int auxOff, __global const float* mask, const int maskOff,
+          const int epi, const int act,
                           const int rows, const int colSums, __global float* colSum, const int csOff)
 {
     __local floatV panel[KC * NR];
@@ -197,7 +199,7 @@ __kernel void gemm_packed(const int m, const int n, const int k, const float alp
                             float v = alpha * lanes[l];
                             if (!first) v = cr[jj] + v;
                             else if (beta != 0.0f) v = v + beta * cr[jj];
-                            cr[jj] = last ? epilogue(v, epi, act, aux + auxOff, i0 + r, j0 + jj, n) : v;
+                            cr[jj] = last ? epilogue(v, epi, act, aux + auxOff, mask + maskOff, i0 + r, j0 + jj, n) : v;
                         }
                     }
                 }

@@ -77,22 +77,37 @@ final class Network implements AutoCloseable {
         b.softmax(out[layers.size() - 1].rows(0, rows), probs.rows(0, rows));
     }
 
-    /** Backward pass after {@link #loss}: fills the gradient of every parameter in g. */
+    /**
+     * Backward pass after {@link #loss}: fills the gradient of every parameter in g. A dropout
+     * between two dense layers costs no pass of its own: the upper layer's input gradient
+     * applies its mask on the way down.
+     */
     void backward(Parameters p, Parameters g, int rows) {
         for (int i = layers.size() - 1; i >= 0; i--) {
             Tensor dy = grad[i].rows(0, rows);
             Tensor x = i == 0 ? input.rows(0, rows) : out[i - 1].rows(0, rows);
-            Activation below = i > 0 && layers.get(i - 1) instanceof Dense d ? d.elementwise() : Activation.LINEAR;
             if (layers.get(i) instanceof Dense) {
                 b.denseWeightGrad(x, dy, g.weights(i), g.bias(i)); // dW = x^T dz, db = column sums of dz
-                if (i > 0) b.denseInputGrad(dy, p.weights(i), below, x, grad[i - 1].rows(0, rows)); // (dz W^T) * f'
+                if (i >= 2 && layers.get(i - 1) instanceof Dropout drop && layers.get(i - 2) instanceof Dense below) {
+                    Tensor dropMask = drop.rate() > 0 ? mask[i - 1].rows(0, rows) : null;
+                    b.denseInputGrad(dy, p.weights(i), below.elementwise(), out[i - 2].rows(0, rows), dropMask,
+                            grad[i - 2].rows(0, rows)); // (dz W^T) * mask * f'
+                    i--; // the dropout is done
+                } else if (i > 0) {
+                    b.denseInputGrad(dy, p.weights(i), slopeBelow(i), x, grad[i - 1].rows(0, rows)); // (dz W^T) * f'
+                }
             } else if (layers.get(i) instanceof Dropout drop && i > 0) {
                 Tensor dx = grad[i - 1].rows(0, rows);
                 if (drop.rate() > 0) b.multiply(dy, mask[i].rows(0, rows), dx);
                 else b.copy(dy, dx);
-                if (below != Activation.LINEAR) b.activationGrad(below, x, dx, dx);
+                if (slopeBelow(i) != Activation.LINEAR) b.activationGrad(slopeBelow(i), x, dx, dx);
             }
         }
+    }
+
+    /** The activation of layer i - 1 if it is dense (its slope belongs in the gradient layer i sends down). */
+    private Activation slopeBelow(int i) {
+        return i > 0 && layers.get(i - 1) instanceof Dense d ? d.elementwise() : Activation.LINEAR;
     }
 
     /** Distinct dropout streams per layer under one model seed. */

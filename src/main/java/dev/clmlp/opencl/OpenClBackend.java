@@ -219,34 +219,34 @@ public final class OpenClBackend extends Backend {
     // ---- operations ---------------------------------------------------------------------------
 
     /** Epilogues of the GEMM kernels (activations.cl). */
-    private static final int EPI_NONE = 0, EPI_BIAS_ACT = 1, EPI_ACT_SLOPE = 2;
+    private static final int EPI_NONE = 0, EPI_BIAS_ACT = 1, EPI_ACT_SLOPE = 2, EPI_MASK_ACT_SLOPE = 3;
 
     @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, c, EPI_NONE, Activation.LINEAR, null);
+        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, c, null, EPI_NONE, Activation.LINEAR, null);
     }
 
     @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, bias, EPI_BIAS_ACT, f, null);
+        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, bias, null, EPI_BIAS_ACT, f, null);
     }
 
     @Override protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
-        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, dw, EPI_NONE, Activation.LINEAR, db);
+        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, dw, null, EPI_NONE, Activation.LINEAR, db);
     }
 
-    @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor dx) {
-        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, yPrev, EPI_ACT_SLOPE, f, null);
+    @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
+        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, yPrev, mask, mask == null ? EPI_ACT_SLOPE : EPI_MASK_ACT_SLOPE, f, null);
     }
 
     /**
      * C = epilogue(alpha * op(A) * op(B) + beta * C), and colSums = column sums of op(B) unless
-     * null. On GPUs the tiled kernel (column sums in a launch of their own); on CPU devices
+     * null. The epilogue reads aux (bias or the layer below's output) and mask (null: none). On GPUs the tiled kernel (column sums in a launch of their own); on CPU devices
      * gemm_packed, which takes the column sums from its packed panels.
      */
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
-                      Tensor aux, int epi, Activation f, Tensor colSums) {
+                      Tensor aux, Tensor mask, int epi, Activation f, Tensor colSums) {
         int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
-        Object[] args = {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c, aux, epi, f.ordinal()};
+        Object[] args = {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c, aux, mask == null ? aux : mask, epi, f.ordinal()};
         if (gemm.isTiled()) {
             int rtsM = gemm.tsM() / gemm.wptM(), rtsN = gemm.tsN() / gemm.wptN();
             long[] global = {(long) ((n + gemm.tsN() - 1) / gemm.tsN()) * rtsN, (long) ((m + gemm.tsM() - 1) / gemm.tsM()) * rtsM};

@@ -290,6 +290,14 @@ public abstract class Backend implements AutoCloseable {
      * dz: rows x out, W: in x out, yPrev and dx: rows x in.
      */
     public final void denseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor dx) {
+        denseInputGrad(dz, w, f, yPrev, null, dx);
+    }
+
+    /**
+     * The same through a dropout between the two layers: dx = (dz W^T) * mask * f'(x_prev),
+     * where mask (rows x in, as written by {@link #dropout}) may be null for none.
+     */
+    public final void denseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
         String op = "denseInputGrad";
         checkNotNull(op, "f", f);
         checkFloat(op, "dz", dz); checkFloat(op, "w", w); checkFloat(op, "yPrev", yPrev); checkFloat(op, "dx", dx);
@@ -298,7 +306,11 @@ public abstract class Backend implements AutoCloseable {
                     + dz.cols() + ", but is " + w.rows() + "x" + w.cols());
         checkShape(op, "dx", dx, dz.rows(), w.rows(), dz);
         checkSameShape(op, "yPrev", yPrev, dx);
-        doDenseInputGrad(dz, w, f, yPrev, dx);
+        if (mask != null) {
+            checkFloat(op, "mask", mask);
+            checkSameShape(op, "mask", mask, dx);
+        }
+        doDenseInputGrad(dz, w, f, yPrev, mask, dx);
     }
 
     /**
@@ -346,8 +358,9 @@ public abstract class Backend implements AutoCloseable {
         doBiasGrad(dz, db);
     }
 
-    protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor dx) {
+    protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
         doGemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx);
+        if (mask != null) doMultiply(dx, mask, dx);
         if (f != Activation.LINEAR) doActivationGrad(f, yPrev, dx, dx);
     }
 

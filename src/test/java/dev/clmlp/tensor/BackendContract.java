@@ -387,16 +387,18 @@ abstract class BackendContract {
     @Property(tries = 25)
     void denseAndDenseInputGradMatchTheReference(@ForAll Activation f, @ForAll @IntRange(min = 1, max = 80) int rows,
                                                  @ForAll @IntRange(min = 1, max = 300) int in,
-                                                 @ForAll @IntRange(min = 1, max = 140) int out, @ForAll long seed) {
+                                                 @ForAll @IntRange(min = 1, max = 140) int out, @ForAll boolean masked,
+                                                 @ForAll long seed) {
         Random r = new Random(seed);
         float[] x = Rand.floats(r, rows * in, 1), w = Rand.floats(r, in * out, 1), bias = Rand.floats(r, out, 1);
-        float[] dz = Rand.floats(r, rows * out, 1), yPrev = new float[rows * in];
+        float[] dz = Rand.floats(r, rows * out, 1), yPrev = new float[rows * in], mask = new float[rows * in];
         for (int i = 0; i < yPrev.length; i++) yPrev[i] = (float) Ref.activation(f, x[i] * 3);
+        for (int i = 0; i < mask.length; i++) mask[i] = masked ? (r.nextInt(4) == 0 ? 0f : 1.25f) : 1f; // a dropout mask, rate 0.2
         double[][] z = Ref.gemm(false, false, rows, out, in, 1f, x, w, 0f, null);
         double[][] g = Ref.gemm(false, true, rows, in, out, 1f, dz, w, 0f, null);
         try (Tensor tx = backend().upload(x, rows, in); Tensor tw = backend().upload(w, in, out); Tensor tb = backend().upload(bias, 1, out);
              Tensor tdz = backend().upload(dz, rows, out); Tensor ty = backend().upload(yPrev, rows, in);
-             Placed y = place(r, null, rows, out); Placed dx = place(r, null, rows, in)) {
+             Tensor tm = backend().upload(mask, rows, in); Placed y = place(r, null, rows, out); Placed dx = place(r, null, rows, in)) {
             backend().dense(tx, tw, tb, f, y.view());
             float[] yv = y.view().download();
             for (int i = 0; i < rows * out; i++) {
@@ -407,12 +409,12 @@ abstract class BackendContract {
                 assertClose("dense " + f + " element " + i, ref, yv[i], tol);
             }
             y.assertSurroundingUntouched("dense");
-            backend().denseInputGrad(tdz, tw, f, ty, dx.view());
+            backend().denseInputGrad(tdz, tw, f, ty, masked ? tm : null, dx.view());
             float[] dv = dx.view().download();
             for (int i = 0; i < rows * in; i++) {
-                double s = Ref.activationGrad(f, yPrev[i], 1), ref = g[0][i] * s;
+                double s = mask[i] * Ref.activationGrad(f, yPrev[i], 1), ref = g[0][i] * s;
                 // the slope itself is computed in float32: 1 - y*y loses up to ~2 ulp(1) to cancellation
-                double slopeError = 2.4e-7 * Math.abs(g[0][i]);
+                double slopeError = 2.4e-7 * mask[i] * Math.abs(g[0][i]);
                 assertClose("denseInputGrad " + f + " element " + i, ref, dv[i],
                         Math.abs(s) * g[1][i] * 2 + slopeError + 1e-6 * Math.abs(ref) + 1e-30);
             }

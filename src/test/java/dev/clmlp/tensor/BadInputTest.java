@@ -23,13 +23,16 @@ class BadInputTest {
     void shapeMismatchesNameTheOperationAndShapes(String name) {
         Backend b = backend(name);
         try (Tensor a = b.zeros(3, 4); Tensor w = b.zeros(5, 6); Tensor c = b.zeros(3, 6); Tensor bias = b.zeros(1, 5);
-             Tensor labels = b.upload(new int[] {0, 1}, 2, 1); Tensor p = b.zeros(3, 4); Tensor loss = b.zeros(3, 1)) {
+             Tensor labels = b.upload(new int[] {0, 1}, 2, 1); Tensor p = b.zeros(3, 4); Tensor loss = b.zeros(3, 1);
+             Tensor dx = b.zeros(3, 5)) {
             assertMessage(IllegalArgumentException.class, () -> b.gemm(false, false, 1, a, w, 0, c), "gemm", "3x4", "5x6");
             assertMessage(IllegalArgumentException.class, () -> b.gemm(true, false, 1, a, w, 0, c), "gemm", "transposed");
             assertMessage(IllegalArgumentException.class, () -> b.addBias(a, bias, a), "addBias", "bias", "1x4", "1x5");
             assertMessage(IllegalArgumentException.class, () -> b.biasGrad(a, bias), "biasGrad", "1x4");
             assertMessage(IllegalArgumentException.class, () -> b.denseWeightGrad(a, c, w, bias), "denseWeightGrad", "'dw'", "4x6", "5x6");
             assertMessage(IllegalArgumentException.class, () -> b.denseWeightGrad(a, w, c, bias), "denseWeightGrad", "'dz'", "3 rows", "5x6");
+            assertMessage(IllegalArgumentException.class, () -> b.denseInputGrad(c, w, Activation.RELU, dx, a, dx),
+                    "denseInputGrad", "mask", "3x4", "3x5");
             assertMessage(IllegalArgumentException.class, () -> b.activation(Activation.RELU, a, c), "activation", "3x4", "3x6");
             assertMessage(IllegalArgumentException.class, () -> b.softmaxCrossEntropy(a, labels, p, p, loss),
                     "softmaxCrossEntropy", "targets", "3x1", "2x1");
