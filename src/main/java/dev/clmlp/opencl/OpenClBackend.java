@@ -68,7 +68,8 @@ public final class OpenClBackend extends Backend {
             program = buildProgram(gemmFirst, chosen);
             gemm = chosen[0];
             kernels = new Kernels(program, KERNELS);
-            long reduce = Math.min(256, device.maxWorkGroupSize());
+            // a CPU device runs a work-group's items one after another: a tree over them only adds passes
+            long reduce = gemm.isTiled() ? Math.min(256, device.maxWorkGroupSize()) : 1;
             for (String name : new String[] {"sum_all", "count_correct", "softmax_xent_stats"})
                 reduce = Math.min(reduce, kernelWorkGroupSize(kernels.any(name)));
             reduceGroupSize = Integer.highestOneBit((int) reduce);
