@@ -31,8 +31,10 @@ void gemm(const int m, const int n, const int k, const float alpha,
           __global const float* A, const int aOff, const int aRs, const int aCs,
           __global const float* B, const int bOff, const int bRs, const int bCs,
           const float beta, __global float* C, const int cOff,
-          __global const float* aux, const int auxOff, __global const float* mask, const int maskOff,
-          const int epi, const int act)
+          __global const float* aux, const int auxOff, __global float* mask, const int maskOff,
+          const int epi, const int act, const int drop, const float rate, const float scale,
+          const uint seedLo, const uint seedHi, const uint stepLo, const uint stepHi,
+          __global float* dropped, const int droppedOff)
 {
     __local float As[TS_K][TS_M];
     __local float Bs[TS_K][TS_N];
@@ -81,7 +83,13 @@ void gemm(const int m, const int n, const int k, const float alpha,
             if (i < m && j < n) {
                 const int c = cOff + i * n + j;
                 const float v = beta == 0.0f ? alpha * acc[wm][wn] : alpha * acc[wm][wn] + beta * C[c];
-                C[c] = epilogue(v, epi, act, aux + auxOff, mask + maskOff, i, j, n);
+                const float y = epilogue(v, epi, act, aux + auxOff, mask + maskOff, i, j, n);
+                C[c] = y;
+                if (drop) {
+                    const float keep = dropout_keep(seedLo, seedHi, stepLo, stepHi, rate, scale, i * n + j);
+                    mask[maskOff + i * n + j] = keep;
+                    dropped[droppedOff + i * n + j] = y * keep;
+                }
             }
         }
     }
@@ -151,8 +159,11 @@ __kernel void gemm_packed(const int m, const int n, const int k, const float alp
                           __global const float* A, const int aOff, const int aRs, const int aCs,
                           __global const float* B, const int bOff, const int bRs, const int bCs,
                           const float beta, __global float* C, const int cOff,
-                          __global const float* aux, const int auxOff, __global const float* mask, const int maskOff,
-                          const int epi, const int act, const int rows, const int colSums, __global float* colSum, const int csOff)
+                          __global const float* aux, const int auxOff, __global float* mask, const int maskOff,
+                          const int epi, const int act, const int drop, const float rate, const float scale,
+                          const uint seedLo, const uint seedHi, const uint stepLo, const uint stepHi,
+                          __global float* dropped, const int droppedOff,
+                          const int rows, const int colSums, __global float* colSum, const int csOff)
 {
     __local floatV panel[KC * NR];
     __local float* pf = (__local float*) panel;
@@ -240,6 +251,19 @@ __kernel void gemm_packed(const int m, const int n, const int k, const float alp
                 }
             } else {
                 for (int j = j0; j < j0 + cols; j++) ci[j] = epilogue(ci[j], epi, act, aux + auxOff, mask + maskOff, i, j, n);
+            }
+        }
+    // a dropout after the dense layer: mask and dropped as the dropout kernel writes them, one
+    // Philox block per four elements
+    if (drop)
+        for (int i = iBeg; i < iEnd; i++) {
+            float4 u;
+            for (int j = j0; j < j0 + cols; j++) {
+                const uint e = i * n + j;
+                if (j == j0 || e % 4 == 0) u = philox_uniform4(seedLo, seedHi, stepLo, stepHi, e / 4);
+                const float keep = philox_word(u, e % 4) >= rate ? scale : 0.0f;
+                mask[maskOff + e] = keep;
+                dropped[droppedOff + e] = C[cOff + e] * keep;
             }
         }
     if (sums) {

@@ -17,3 +17,14 @@ float4 philox_uniform4(uint seed_lo, uint seed_hi, uint step_lo, uint step_hi, u
     uint4 w = philox4x32_10((uint4)(block, 0u, step_lo, step_hi), (uint2)(seed_lo, seed_hi));
     return convert_float4(w >> 8) * 0x1.0p-24f;
 }
+
+float philox_word(const float4 u, const uint lane) {
+    return lane == 0 ? u.x : lane == 1 ? u.y : lane == 2 ? u.z : u.w;
+}
+
+// Inverted dropout's factor for element e of stream (seed, step), as the dropout kernel draws it:
+// scale, or 0 with probability rate.
+float dropout_keep(const uint seed_lo, const uint seed_hi, const uint step_lo, const uint step_hi,
+                   const float rate, const float scale, const uint e) {
+    return philox_word(philox_uniform4(seed_lo, seed_hi, step_lo, step_hi, e / 4), e % 4) >= rate ? scale : 0.0f;
+}

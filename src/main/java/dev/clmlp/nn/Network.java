@@ -45,12 +45,22 @@ final class Network implements AutoCloseable {
         return t;
     }
 
-    /** Forward pass over the first {@code rows} rows of input. Returns the last layer's output (logits for softmax). */
+    /**
+     * Forward pass over the first {@code rows} rows of input. Returns the last layer's output
+     * (logits for softmax). In training, a dense layer and the dropout after it are one operation.
+     */
     Tensor forward(Parameters p, int rows, boolean training, long seed, long step) {
         Tensor x = input.rows(0, rows);
         for (int i = 0; i < layers.size(); i++) {
             Tensor y = out[i].rows(0, rows);
-            if (layers.get(i) instanceof Dense d) {
+            if (layers.get(i) instanceof Dense d && training && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof Dropout drop && drop.rate() > 0) {
+                Tensor dropped = out[i + 1].rows(0, rows);
+                b.denseDropout(x, p.weights(i), p.bias(i), d.elementwise(), y, mask[i + 1].rows(0, rows), dropped,
+                        drop.rate(), dropoutSeed(seed, i + 1), step);
+                y = dropped;
+                i++; // the dropout is done
+            } else if (layers.get(i) instanceof Dense d) {
                 b.dense(x, p.weights(i), p.bias(i), d.elementwise(), y);
             } else if (layers.get(i) instanceof Dropout drop) {
                 if (training && drop.rate() > 0) b.dropout(x, y, mask[i].rows(0, rows), drop.rate(), dropoutSeed(seed, i), step);

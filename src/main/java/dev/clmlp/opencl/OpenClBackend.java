@@ -222,50 +222,78 @@ public final class OpenClBackend extends Backend {
     /** Epilogues of the GEMM kernels (activations.cl). */
     private static final int EPI_NONE = 0, EPI_BIAS_ACT = 1, EPI_ACT_SLOPE = 2, EPI_MASK_ACT_SLOPE = 3;
 
+    /**
+     * What the GEMM does to C after the product: code (an EPI_ value) with activation f, reading
+     * aux (bias, or the layer below's output) and mask; then, with dropped set, the dropout that
+     * follows a dense layer, writing mask and dropped.
+     */
+    private record Epilogue(int code, Activation f, Tensor aux, Tensor mask, Tensor dropped, float rate, float scale, long seed, long step) {
+        static final Epilogue NONE = new Epilogue(EPI_NONE, Activation.LINEAR, null, null, null, 0f, 0f, 0, 0);
+
+        static Epilogue biasAct(Tensor bias, Activation f) { return new Epilogue(EPI_BIAS_ACT, f, bias, null, null, 0f, 0f, 0, 0); }
+
+        static Epilogue slope(Tensor yPrev, Activation f, Tensor mask) {
+            return new Epilogue(mask == null ? EPI_ACT_SLOPE : EPI_MASK_ACT_SLOPE, f, yPrev, mask, null, 0f, 0f, 0, 0);
+        }
+
+        /** The kernel arguments from aux to dropped; unused buffers are c, which every launch has. */
+        Object[] args(Tensor c) {
+            Tensor a = aux == null ? c : aux;
+            return new Object[] {a, mask == null ? a : mask, code, f.ordinal(), dropped == null ? 0 : 1, rate, scale,
+                    (int) seed, (int) (seed >>> 32), (int) step, (int) (step >>> 32), dropped == null ? a : dropped};
+        }
+    }
+
     @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, c, null, EPI_NONE, Activation.LINEAR, null);
+        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, Epilogue.NONE, null);
     }
 
     @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, bias, null, EPI_BIAS_ACT, f, null);
+        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, Epilogue.biasAct(bias, f), null);
+    }
+
+    @Override protected void doDenseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
+                                            Tensor mask, Tensor yDropped, float rate, float scale, long seed, long step) {
+        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y,
+                new Epilogue(EPI_BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null);
     }
 
     @Override protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
-        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, dw, null, EPI_NONE, Activation.LINEAR, db);
+        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, Epilogue.NONE, db);
     }
 
     @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
-        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, yPrev, mask, mask == null ? EPI_ACT_SLOPE : EPI_MASK_ACT_SLOPE, f, null);
+        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, Epilogue.slope(yPrev, f, mask), null);
     }
 
     /**
      * C = epilogue(alpha * op(A) * op(B) + beta * C), and colSums = column sums of op(B) unless
-     * null. The epilogue reads aux (bias or the layer below's output) and mask (null: none). On GPUs the tiled kernel (column sums in a launch of their own); on CPU devices
+     * null. On GPUs the tiled kernel (column sums in a launch of their own); on CPU devices
      * gemm_packed, which takes the column sums from its packed panels.
      */
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
-                      Tensor aux, Tensor mask, int epi, Activation f, Tensor colSums) {
+                      Epilogue epi, Tensor colSums) {
         int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
-        Object[] args = {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c, aux, mask == null ? aux : mask, epi, f.ordinal()};
+        Object[] args = concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c}, epi.args(c));
         if (gemm.isTiled()) {
             int rtsM = gemm.tsM() / gemm.wptM(), rtsN = gemm.tsN() / gemm.wptN();
             long[] global = {(long) ((n + gemm.tsN() - 1) / gemm.tsN()) * rtsN, (long) ((m + gemm.tsM() - 1) / gemm.tsM()) * rtsM};
-            launchAs(gemmLabel("gemm", transA, transB, m, n, k, null), "gemm", global, new long[] {rtsN, rtsM}, args);
+            launchAs(gemmLabel("gemm", transA, transB, m, n, k, epi.dropped() != null ? "+dropout" : ""), "gemm", global, new long[] {rtsN, rtsM}, args);
             if (colSums != null) doBiasGrad(b, colSums);
         } else {
             int ncol = gemm.nr() * gemm.vw(), strips = (n + ncol - 1) / ncol;
             int rows = packedRowsPerItem(m, n, k, strips);
             Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
-            launchAs(gemmLabel("gemm_packed", transA, transB, m, n, k, colSums), "gemm_packed",
+            launchAs(gemmLabel("gemm_packed", transA, transB, m, n, k, (colSums != null ? "+sums" : "") + (epi.dropped() != null ? "+dropout" : "")), "gemm_packed",
                     new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
         }
     }
 
-    /** "gemm_packed 64x784x128:nn" (M x K x N and the layout), when profiling. */
-    private String gemmLabel(String kernel, boolean transA, boolean transB, int m, int n, int k, Tensor colSums) {
+    /** "gemm_packed 64x784x128:nn" (M x K x N, the layout and what else it does), when profiling. */
+    private String gemmLabel(String kernel, boolean transA, boolean transB, int m, int n, int k, String extras) {
         if (profiler == null) return kernel;
-        return kernel + " " + m + "x" + k + "x" + n + ":" + (transA ? "t" : "n") + (transB ? "t" : "n") + (colSums != null ? "+sums" : "");
+        return kernel + " " + m + "x" + k + "x" + n + ":" + (transA ? "t" : "n") + (transB ? "t" : "n") + extras;
     }
 
     /**

@@ -166,12 +166,15 @@ public abstract class Backend implements AutoCloseable {
 
     /** Inverted dropout: mask = (u >= rate) / (1 - rate) with u = Philox(seed, step, element); y = x * mask. */
     public final void dropout(Tensor x, Tensor y, Tensor mask, float rate, long seed, long step) {
-        String op = "dropout";
+        checkDropout("dropout", x, y, mask, rate);
+        doDropout(x, y, mask, rate, 1f / (1f - rate), seed, step);
+    }
+
+    private void checkDropout(String op, Tensor x, Tensor y, Tensor mask, float rate) {
         checkFloat(op, "x", x); checkFloat(op, "y", y); checkFloat(op, "mask", mask);
         checkSameShape(op, "y", y, x);
         checkSameShape(op, "mask", mask, x);
         if (!(rate >= 0f && rate < 1f)) throw new IllegalArgumentException(op + ": rate must be in [0, 1), got " + rate);
-        doDropout(x, y, mask, rate, 1f / (1f - rate), seed, step);
     }
 
     /** c = a * b element-wise (dropout's backward pass: dx = dy * mask). */
@@ -273,7 +276,11 @@ public abstract class Backend implements AutoCloseable {
 
     /** y = f(x W + bias): a dense layer's forward pass.   x: rows x in, W: in x out, y: rows x out */
     public final void dense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        String op = "dense";
+        checkDense("dense", x, w, bias, f, y);
+        doDense(x, w, bias, f, y);
+    }
+
+    private void checkDense(String op, Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
         checkNotNull(op, "f", f);
         checkFloat(op, "x", x); checkFloat(op, "w", w); checkFloat(op, "bias", bias); checkFloat(op, "y", y);
         if (w.rows() != x.cols())
@@ -281,7 +288,17 @@ public abstract class Backend implements AutoCloseable {
                     + ", but is " + w.rows() + "x" + w.cols());
         checkShape(op, "bias", bias, 1, w.cols(), w);
         checkShape(op, "y", y, x.rows(), w.cols(), x);
-        doDense(x, w, bias, f, y);
+    }
+
+    /**
+     * A dense layer and the dropout after it, in training: y = f(x W + bias), then mask and
+     * yDropped = y * mask exactly as {@link #dropout}(y, yDropped, mask, rate, seed, step) writes them.
+     */
+    public final void denseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
+                                   Tensor mask, Tensor yDropped, float rate, long seed, long step) {
+        checkDense("denseDropout", x, w, bias, f, y);
+        checkDropout("denseDropout", y, yDropped, mask, rate);
+        doDenseDropout(x, w, bias, f, y, mask, yDropped, rate, 1f / (1f - rate), seed, step);
     }
 
     /**
@@ -351,6 +368,12 @@ public abstract class Backend implements AutoCloseable {
         doGemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y);
         doAddBias(y, bias, y);
         if (f != Activation.LINEAR) doActivation(f, y, y);
+    }
+
+    protected void doDenseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
+                                  Tensor mask, Tensor yDropped, float rate, float scale, long seed, long step) {
+        doDense(x, w, bias, f, y);
+        doDropout(y, yDropped, mask, rate, scale, seed, step);
     }
 
     protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {

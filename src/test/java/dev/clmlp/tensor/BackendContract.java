@@ -8,6 +8,7 @@ import net.jqwik.api.constraints.IntRange;
 import java.util.Arrays;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -419,6 +420,31 @@ abstract class BackendContract {
                         Math.abs(s) * g[1][i] * 2 + slopeError + 1e-6 * Math.abs(ref) + 1e-30);
             }
             dx.assertSurroundingUntouched("denseInputGrad");
+        }
+    }
+
+    /** The fused dense + dropout writes what dense followed by dropout writes, bit for bit, and draws the mask from Philox. */
+    @Property(tries = 20)
+    void denseDropoutIsDenseThenDropout(@ForAll Activation f, @ForAll @IntRange(min = 1, max = 70) int rows,
+                                        @ForAll @IntRange(min = 1, max = 90) int in, @ForAll @IntRange(min = 1, max = 75) int out,
+                                        @ForAll long seed, @ForAll @IntRange(min = 0, max = 1000000) int step) {
+        Random r = new Random(seed);
+        float rate = 0.05f + 0.8f * r.nextFloat(), scale = 1f / (1f - rate);
+        try (Tensor x = backend().upload(Rand.floats(r, rows * in, 1), rows, in); Tensor w = backend().upload(Rand.floats(r, in * out, 1), in, out);
+             Tensor bias = backend().upload(Rand.floats(r, out, 1), 1, out); Tensor y1 = backend().zeros(rows, out);
+             Tensor d1 = backend().zeros(rows, out); Tensor m1 = backend().zeros(rows, out);
+             Placed y2 = place(r, null, rows, out); Placed d2 = place(r, null, rows, out); Placed m2 = place(r, null, rows, out)) {
+            backend().dense(x, w, bias, f, y1);
+            backend().dropout(y1, d1, m1, rate, seed, step);
+            backend().denseDropout(x, w, bias, f, y2.view(), m2.view(), d2.view(), rate, seed, step);
+            float[] y = y2.view().download(), m = m2.view().download(), d = d2.view().download();
+            assertArrayEquals(y1.download(), y, "y");
+            assertArrayEquals(m1.download(), m, "mask");
+            assertArrayEquals(d1.download(), d, "dropped");
+            for (int i = 0; i < m.length; i++) assertEquals(Philox.uniform(seed, step, i) >= rate ? scale : 0f, m[i], 0f, "mask element " + i);
+            y2.assertSurroundingUntouched("denseDropout y");
+            m2.assertSurroundingUntouched("denseDropout mask");
+            d2.assertSurroundingUntouched("denseDropout dropped");
         }
     }
 

@@ -38,6 +38,10 @@ class BadInputTest {
                     "softmaxCrossEntropy", "targets", "3x1", "2x1");
             assertMessage(IllegalArgumentException.class, () -> b.gemm(false, false, 1, labels, w, 0, c), "gemm", "float32", "int32");
             assertMessage(IllegalArgumentException.class, () -> b.dropout(a, a, p, 1f, 1, 1), "dropout", "rate");
+            assertMessage(IllegalArgumentException.class, () -> b.denseDropout(dx, w, c.rows(0, 1), Activation.RELU, c, c, c, 1f, 1, 1),
+                    "denseDropout", "rate");
+            assertMessage(IllegalArgumentException.class, () -> b.denseDropout(dx, w, c.rows(0, 1), Activation.RELU, c, a, c, 0.5f, 1, 1),
+                    "denseDropout", "mask", "3x4", "3x6");
             assertMessage(IllegalArgumentException.class, () -> b.gatherRows(a, labels, 1, c), "gatherRows");
             assertMessage(IllegalArgumentException.class, () -> b.sum(a, loss, 3), "sum", "index 3");
             assertMessage(IllegalArgumentException.class, () -> b.upload(new float[5], 2, 3), "upload", "5", "2x3");
