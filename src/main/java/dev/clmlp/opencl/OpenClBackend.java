@@ -112,7 +112,10 @@ public final class OpenClBackend extends Backend {
 
     @Override public String name() { return device.backendName(); }
 
-    @Override public String description() { return device.name() + " (" + device.platformName() + ", " + device.driver() + ")"; }
+    @Override public String description() {
+        int cu = device.computeUnits();
+        return device.name() + " (" + cu + (cu == 1 ? " compute unit, " : " compute units, ") + device.platformName() + ", " + device.driver() + ")";
+    }
 
     private long kernelWorkGroupSize(cl_kernel k) {
         long[] v = new long[1];
