@@ -53,9 +53,8 @@ __kernel void dropout(const int size, const float rate, const float scale,
     const int block = get_global_id(0), e0 = block * 4;
     if (e0 >= size) return;
     const float4 u = philox_uniform4(seedLo, seedHi, stepLo, stepHi, (uint)block);
-    const float us[4] = {u.x, u.y, u.z, u.w};
     for (int j = 0; j < 4 && e0 + j < size; j++) {
-        const float keep = us[j] >= rate ? scale : 0.0f;
+        const float keep = dropout_factor(philox_word(u, j), rate, scale);
         mask[mOff + e0 + j] = keep;
         y[yOff + e0 + j] = x[xOff + e0 + j] * keep;
     }

@@ -26,15 +26,19 @@
 #define RTS_N (TS_N / WPT_N)
 #define GROUP_SIZE (RTS_M * RTS_N)
 
+// The parameters both GEMM kernels start with, in the order OpenClBackend.gemm passes them:
+// the product, then the epilogue (activations.cl) and the dropout that may follow it.
+#define GEMM_PARAMS const int m, const int n, const int k, const float alpha, \
+    __global const float* A, const int aOff, const int aRs, const int aCs, \
+    __global const float* B, const int bOff, const int bRs, const int bCs, \
+    const float beta, __global float* C, const int cOff, \
+    __global const float* aux, const int auxOff, __global float* mask, const int maskOff, \
+    const int epi, const int act, const int drop, const float rate, const float scale, \
+    const uint seedLo, const uint seedHi, const uint stepLo, const uint stepHi, \
+    __global float* dropped, const int droppedOff
+
 __kernel __attribute__((reqd_work_group_size(RTS_N, RTS_M, 1)))
-void gemm(const int m, const int n, const int k, const float alpha,
-          __global const float* A, const int aOff, const int aRs, const int aCs,
-          __global const float* B, const int bOff, const int bRs, const int bCs,
-          const float beta, __global float* C, const int cOff,
-          __global const float* aux, const int auxOff, __global float* mask, const int maskOff,
-          const int epi, const int act, const int drop, const float rate, const float scale,
-          const uint seedLo, const uint seedHi, const uint stepLo, const uint stepHi,
-          __global float* dropped, const int droppedOff)
+void gemm(GEMM_PARAMS)
 {
     __local float As[TS_K][TS_M];
     __local float Bs[TS_K][TS_N];
@@ -155,15 +159,7 @@ floatV epilogueV(const floatV v, const int epi, const int act, __global const fl
 #define MADD(a, b, c) mad(a, b, c)
 #endif
 
-__kernel void gemm_packed(const int m, const int n, const int k, const float alpha,
-                          __global const float* A, const int aOff, const int aRs, const int aCs,
-                          __global const float* B, const int bOff, const int bRs, const int bCs,
-                          const float beta, __global float* C, const int cOff,
-                          __global const float* aux, const int auxOff, __global float* mask, const int maskOff,
-                          const int epi, const int act, const int drop, const float rate, const float scale,
-                          const uint seedLo, const uint seedHi, const uint stepLo, const uint stepHi,
-                          __global float* dropped, const int droppedOff,
-                          const int rows, const int colSums, __global float* colSum, const int csOff)
+__kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __global float* colSum, const int csOff)
 {
     __local floatV panel[KC * NR];
     __local float* pf = (__local float*) panel;
@@ -261,7 +257,7 @@ __kernel void gemm_packed(const int m, const int n, const int k, const float alp
             for (int j = j0; j < j0 + cols; j++) {
                 const uint e = i * n + j;
                 if (j == j0 || e % 4 == 0) u = philox_uniform4(seedLo, seedHi, stepLo, stepHi, e / 4);
-                const float keep = philox_word(u, e % 4) >= rate ? scale : 0.0f;
+                const float keep = dropout_factor(philox_word(u, e % 4), rate, scale);
                 mask[maskOff + e] = keep;
                 dropped[droppedOff + e] = C[cOff + e] * keep;
             }

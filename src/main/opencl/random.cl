@@ -22,9 +22,14 @@ float philox_word(const float4 u, const uint lane) {
     return lane == 0 ? u.x : lane == 1 ? u.y : lane == 2 ? u.z : u.w;
 }
 
-// Inverted dropout's factor for element e of stream (seed, step), as the dropout kernel draws it:
-// scale, or 0 with probability rate.
+// Inverted dropout's factor for a uniform u: scale, or 0 with probability rate. Every kernel that
+// drops (dropout, and the GEMMs' fused dropout) decides with this, so their masks agree.
+float dropout_factor(const float u, const float rate, const float scale) {
+    return u >= rate ? scale : 0.0f;
+}
+
+// The factor for element e of stream (seed, step).
 float dropout_keep(const uint seed_lo, const uint seed_hi, const uint step_lo, const uint step_hi,
                    const float rate, const float scale, const uint e) {
-    return philox_word(philox_uniform4(seed_lo, seed_hi, step_lo, step_hi, e / 4), e % 4) >= rate ? scale : 0.0f;
+    return dropout_factor(philox_word(philox_uniform4(seed_lo, seed_hi, step_lo, step_hi, e / 4), e % 4), rate, scale);
 }

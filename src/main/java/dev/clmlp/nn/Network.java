@@ -108,9 +108,10 @@ final class Network implements AutoCloseable {
                 }
             } else if (layers.get(i) instanceof Dropout drop && i > 0) {
                 Tensor dx = grad[i - 1].rows(0, rows);
+                Activation below = slopeBelow(i);
                 if (drop.rate() > 0) b.multiply(dy, mask[i].rows(0, rows), dx);
                 else b.copy(dy, dx);
-                if (slopeBelow(i) != Activation.LINEAR) b.activationGrad(slopeBelow(i), x, dx, dx);
+                if (below != Activation.LINEAR) b.activationGrad(below, x, dx, dx);
             }
         }
     }

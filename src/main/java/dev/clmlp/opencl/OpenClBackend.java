@@ -239,7 +239,7 @@ public final class OpenClBackend extends Backend {
             return new Epilogue(mask == null ? EPI_ACT_SLOPE : EPI_MASK_ACT_SLOPE, f, yPrev, mask, null, 0f, 0f, 0, 0);
         }
 
-        /** The kernel arguments from aux to dropped; unused buffers are c, which every launch has. */
+        /** The kernel arguments from aux to dropped: aux defaults to c, and unused mask and dropped to aux (no extra buffers). */
         Object[] args(Tensor c) {
             Tensor a = aux == null ? c : aux;
             return new Object[] {a, mask == null ? a : mask, code, f.ordinal(), dropped == null ? 0 : 1, rate, scale,
@@ -282,21 +282,22 @@ public final class OpenClBackend extends Backend {
         if (gemm.isTiled()) {
             int rtsM = gemm.tsM() / gemm.wptM(), rtsN = gemm.tsN() / gemm.wptN();
             long[] global = {(long) ((n + gemm.tsN() - 1) / gemm.tsN()) * rtsN, (long) ((m + gemm.tsM() - 1) / gemm.tsM()) * rtsM};
-            launchAs(gemmLabel("gemm", transA, transB, m, n, k, epi.dropped() != null ? "+dropout" : ""), "gemm", global, new long[] {rtsN, rtsM}, args);
+            launchAs(gemmLabel("gemm", transA, transB, m, n, k, null, epi), "gemm", global, new long[] {rtsN, rtsM}, args);
             if (colSums != null) doBiasGrad(b, colSums);
         } else {
             int ncol = gemm.nr() * gemm.vw(), strips = (n + ncol - 1) / ncol;
             int rows = packedRowsPerItem(m, n, k, strips);
             Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
-            launchAs(gemmLabel("gemm_packed", transA, transB, m, n, k, (colSums != null ? "+sums" : "") + (epi.dropped() != null ? "+dropout" : "")), "gemm_packed",
+            launchAs(gemmLabel("gemm_packed", transA, transB, m, n, k, colSums, epi), "gemm_packed",
                     new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
         }
     }
 
-    /** "gemm_packed 64x784x128:nn" (M x K x N, the layout and what else it does), when profiling. */
-    private String gemmLabel(String kernel, boolean transA, boolean transB, int m, int n, int k, String extras) {
+    /** "gemm_packed 64x784x128:nn+sums" (M x K x N, the layout and what else it does) when profiling, else the kernel. */
+    private String gemmLabel(String kernel, boolean transA, boolean transB, int m, int n, int k, Tensor colSums, Epilogue epi) {
         if (profiler == null) return kernel;
-        return kernel + " " + m + "x" + k + "x" + n + ":" + (transA ? "t" : "n") + (transB ? "t" : "n") + extras;
+        return kernel + " " + m + "x" + k + "x" + n + ":" + (transA ? "t" : "n") + (transB ? "t" : "n")
+                + (colSums != null ? "+sums" : "") + (epi.dropped() != null ? "+dropout" : "");
     }
 
     /**
