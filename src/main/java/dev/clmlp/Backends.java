@@ -23,7 +23,8 @@ public final class Backends {
         if (s.equals("opencl")) {
             List<ClDevice> devices = ClDevice.list();
             if (devices.isEmpty()) throw new OpenClUnavailableException("No OpenCL device found", null);
-            return new OpenClBackend(autoDevice().orElse(devices.get(0)), profiling);
+            ClDevice first = devices.stream().filter(d -> !d.isSimulator()).findFirst().orElse(devices.get(0));
+            return new OpenClBackend(autoDevice().orElse(first), profiling);
         }
         if (s.startsWith("opencl:")) {
             try {
@@ -35,12 +36,16 @@ public final class Backends {
         throw new IllegalArgumentException("unknown backend '" + spec + "': expected auto, cpu, opencl or opencl:N");
     }
 
-    /** The device --backend auto picks: the first GPU, if OpenCL has one. */
+    /** The device --backend auto picks: the first GPU, if OpenCL has one (a simulator is no GPU). */
     public static Optional<ClDevice> autoDevice() {
         try {
-            return ClDevice.list().stream().filter(ClDevice::isGpu).findFirst();
+            return autoDevice(ClDevice.list());
         } catch (OpenClUnavailableException e) {
             return Optional.empty();
         }
+    }
+
+    static Optional<ClDevice> autoDevice(List<ClDevice> devices) {
+        return devices.stream().filter(d -> d.isGpu() && !d.isSimulator()).findFirst();
     }
 }

@@ -30,6 +30,8 @@ final class DevicesCommand implements Runnable {
             boolean picked = auto.isPresent() && auto.get().index() == d.index();
             System.out.printf("%s %-9s %s%n", picked ? "*" : " ", d.backendName(), d.name());
             System.out.printf("      type %s, vendor %s, driver %s, %s%n", d.type(), d.vendor(), d.driver(), d.version());
+            if (d.isSimulator())
+                System.out.println("      a simulator that checks every memory access (for testing kernels; thousands of times slower), never picked by auto");
             System.out.printf("      %d compute units, global memory %s, local memory %s, max work-group %d%n",
                     d.computeUnits(), bytes(d.globalMemBytes()), bytes(d.localMemBytes()), d.maxWorkGroupSize());
         }
@@ -39,7 +41,7 @@ final class DevicesCommand implements Runnable {
         }
         System.out.println();
         System.out.println("--backend auto picks " + auto.map(ClDevice::backendName).orElse("cpu")
-                + (auto.isPresent() ? " (the first GPU)" : " (no OpenCL GPU found)"));
+                + (auto.isPresent() ? " (the first GPU)" : " (no OpenCL GPU found; simulators are not picked)"));
     }
 
     static String bytes(long b) {

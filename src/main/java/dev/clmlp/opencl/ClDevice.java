@@ -22,6 +22,15 @@ public record ClDevice(int index, cl_platform_id platform, cl_device_id id, Stri
 
     public boolean isGpu() { return type.contains("GPU"); }
 
+    /**
+     * A device simulator rather than hardware: Oclgrind, which checks every memory access and
+     * runs thousands of times slower. It reports itself as GPU, CPU and accelerator at once,
+     * which no real device does. {@code --backend auto} never picks one.
+     */
+    public boolean isSimulator() {
+        return platformName.contains("Oclgrind") || (type.contains("GPU") && type.contains("CPU") && type.contains("ACCELERATOR"));
+    }
+
     /** "opencl:N" */
     public String backendName() { return "opencl:" + index; }
 

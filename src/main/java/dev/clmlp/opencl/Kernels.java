@@ -7,7 +7,6 @@ import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,11 @@ import static org.jocl.CL.*;
  * each kernel keeps a few instances that remember their arguments: a launch takes the instance
  * whose arguments already match and sets none, or else the least recently used one and sets
  * only the arguments that differ.
+ * <p>
+ * Buffers match by identity, never by handle value: once a buffer is released the driver may
+ * hand the same cl_mem value to the next allocation, and a cache that compared values would
+ * skip clSetKernelArg and launch the kernel on the released buffer (Oclgrind showed zeros and
+ * garbage; PoCL happens to forgive it).
  */
 final class Kernels implements AutoCloseable {
     /** Instances per kernel: more than the call sites of one kernel in a training step. */
@@ -59,7 +63,7 @@ final class Kernels implements AutoCloseable {
         List<Instance> list = instances(name);
         Instance pick = null;
         for (Instance in : list)
-            if (Arrays.equals(in.args, args)) { pick = in; break; }
+            if (sameArgs(in.args, args)) { pick = in; break; }
         if (pick == null) {
             if (list.size() < INSTANCES) {
                 pick = new Instance(clCreateKernel(program, name, null));
@@ -69,12 +73,21 @@ final class Kernels implements AutoCloseable {
                 for (Instance in : list) if (in.lastUse < pick.lastUse) pick = in;
             }
             for (int i = 0; i < args.length; i++)
-                if (i >= pick.args.length || !args[i].equals(pick.args[i])) set(pick.kernel, i, args[i]);
+                if (i >= pick.args.length || !same(args[i], pick.args[i])) set(pick.kernel, i, args[i]);
             pick.args = args;
         }
         pick.lastUse = ++uses;
         return pick.kernel;
     }
+
+    private static boolean sameArgs(Object[] a, Object[] b) {
+        if (a.length != b.length) return false;
+        for (int i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+        return true;
+    }
+
+    /** Buffers (each storage owns one cl_mem object) by identity; numbers and sizes by value. */
+    private static boolean same(Object a, Object b) { return a instanceof cl_mem ? a == b : a.equals(b); }
 
     private List<Instance> instances(String name) {
         List<Instance> list = byName.get(name);

@@ -149,6 +149,23 @@ abstract class BackendContract {
         }
     }
 
+    /**
+     * A buffer allocated after another was closed computes on its own data. An OpenCL driver may
+     * hand the released buffer's handle value to the next allocation; a kernel-argument cache
+     * that compared handle values then launched on the released buffer (all zeros on Oclgrind).
+     */
+    @Example
+    void aBufferAllocatedAfterAClosedOneIsUsedAsItself() {
+        for (int round = 1; round <= 4; round++) {
+            float[] x = new float[37];
+            for (int i = 0; i < x.length; i++) x[i] = round * 100 + i;
+            try (Tensor t = backend().upload(x, 1, x.length); Tensor y = backend().zeros(1, x.length)) {
+                backend().activation(Activation.LINEAR, t, y);
+                assertArrayEquals(x, y.download(), 0f, "round " + round);
+            }
+        }
+    }
+
     @Property(tries = 15)
     void multiplyAndCopy(@ForAll @IntRange(min = 1, max = 5000) int n, @ForAll long seed) {
         Random r = new Random(seed);
