@@ -36,6 +36,13 @@ public final class Backends {
         throw new IllegalArgumentException("unknown backend '" + spec + "': expected auto, cpu, opencl or opencl:N");
     }
 
+    /** Throws IllegalArgumentException unless spec names a backend in one of the forms {@link #open} reads (devices are not looked up). */
+    public static void checkSpec(String spec) {
+        String s = spec == null ? "auto" : spec.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("cpu") || s.equals("auto") || s.equals("opencl") || s.matches("opencl:[0-9]{1,4}")) return;
+        throw new IllegalArgumentException("--backend: unknown backend '" + spec + "': expected auto, cpu, opencl or opencl:N");
+    }
+
     /** The device --backend auto picks: the first GPU, if OpenCL has one (a simulator is no GPU). */
     public static Optional<ClDevice> autoDevice() {
         try {

@@ -45,8 +45,16 @@ final class BenchCommand implements Callable<Integer> {
     record Row(String backend, String device, double medianSeconds, double samplesPerSecond, double gemmGflops, double speedup) {}
 
     @Override public Integer call() throws Exception {
-        if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
-        TrainCommand.Preset p = TrainCommand.Preset.named(preset);
+        if (epochs < 1) throw new UsageError("--epochs must be at least 1, got " + epochs);
+        if (limit != null && limit < 1) throw new UsageError("--limit must be at least 1, got " + limit);
+        TrainCommand.Preset p;
+        try {
+            p = TrainCommand.Preset.named(preset);
+            if (backends != null) backends.forEach(Backends::checkSpec);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        data.check();
         Dataset train = data.load().train();
         if (limit != null) train = train.head(limit);
         List<String> names = backends != null ? backends : allBackends();

@@ -20,6 +20,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin DataOptions data;
 
     @Override public Integer call() throws Exception {
+        SavedModel.check(model);
+        UsageError.check(() -> Backends.checkSpec(backend));
+        data.check();
         Dataset test = data.load().test();
         try (Backend b = Backends.open(backend); Sequential m = SavedModel.load(model, b)) {
             double[] r = m.evaluate(test);

@@ -23,8 +23,12 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin DataOptions data;
 
     @Override public Integer call() throws Exception {
+        if (images <= 0) throw new UsageError("--images must be at least 1, got " + images);
+        SavedModel.check(model);
+        UsageError.check(() -> Backends.checkSpec(backend));
+        data.check();
         Dataset all = data.load().test();
-        if (images <= 0 || images > all.rows()) throw new IllegalArgumentException("--images must be in 1.." + all.rows() + ", got " + images);
+        if (images > all.rows()) throw new UsageError("--images must be at most the " + all.rows() + " test images, got " + images);
         Dataset test = all.head(images);
         try (Backend b = Backends.open(backend); Sequential m = SavedModel.load(model, b)) {
             float[] p = m.predict(test);

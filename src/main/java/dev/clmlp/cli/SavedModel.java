@@ -1,5 +1,6 @@
 package dev.clmlp.cli;
 
+import dev.clmlp.io.DataFileException;
 import dev.clmlp.nn.Sequential;
 import dev.clmlp.optim.Sgd;
 import dev.clmlp.tensor.Backend;
@@ -12,14 +13,29 @@ import java.nio.file.Path;
 final class SavedModel {
     private SavedModel() {}
 
+    /** A usage error unless dir holds both files (checked before any data is loaded). */
+    static void check(Path dir) throws UsageError {
+        for (String f : new String[] {"config.json", "model.safetensors"})
+            if (!Files.isRegularFile(dir.resolve(f)))
+                throw new UsageError("--model " + dir + ": missing " + f + " (a directory written by clmlp train)");
+    }
+
     static Sequential load(Path dir, Backend b) throws IOException {
         Path config = dir.resolve("config.json"), weights = dir.resolve("model.safetensors");
-        for (Path p : new Path[] {config, weights})
-            if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--model " + dir + ": missing " + p.getFileName() + " (a directory written by clmlp train)");
-        Sequential.Config c = Sequential.fromJson(Files.readString(config));
+        Sequential.Config c;
+        try {
+            c = Sequential.fromJson(Files.readString(config));
+        } catch (IllegalArgumentException e) {
+            throw new DataFileException(config, e.getMessage());
+        }
         Sequential m = c.model();
-        m.compile(b, c.optimizer() != null ? c.optimizer() : new Sgd(0.01f), c.seed() != null ? c.seed() : 0);
-        m.loadWeights(weights);
+        try {
+            m.compile(b, c.optimizer() != null ? c.optimizer() : new Sgd(0.01f), c.seed() != null ? c.seed() : 0);
+            m.loadWeights(weights);
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
         return m;
     }
 }

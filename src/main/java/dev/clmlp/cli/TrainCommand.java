@@ -1,9 +1,13 @@
 package dev.clmlp.cli;
 
+import com.google.gson.JsonObject;
 import dev.clmlp.Backends;
 import dev.clmlp.data.Dataset;
 import dev.clmlp.data.Mnist;
 import dev.clmlp.io.AtomicFiles;
+import dev.clmlp.io.DataFileException;
+import dev.clmlp.io.JsonFields;
+import dev.clmlp.nn.Checkpoint;
 import dev.clmlp.nn.Dense;
 import dev.clmlp.nn.Dropout;
 import dev.clmlp.nn.FitOptions;
@@ -11,6 +15,7 @@ import dev.clmlp.nn.History;
 import dev.clmlp.nn.Layer;
 import dev.clmlp.nn.Sequential;
 import dev.clmlp.nn.TrainingListener;
+import dev.clmlp.nn.TrainingState;
 import dev.clmlp.optim.Optimizer;
 import dev.clmlp.report.Charts;
 import dev.clmlp.report.WeightTracker;
@@ -22,17 +27,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** ./clmlp train: the two notebooks as presets, every hyperparameter overridable. */
+/**
+ * ./clmlp train: the two notebooks as presets, every hyperparameter overridable. Every option is
+ * checked before any data is loaded; the run directory is locked, receives a checkpoint after
+ * every epoch (and every --checkpoint-every steps), and --resume DIR continues from the last good
+ * one. Ctrl-C or SIGTERM stops at the next step boundary with a checkpoint.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train an MLP on MNIST and write history.csv, config.json, model.safetensors and plots to --out.")
 final class TrainCommand implements Callable<Integer> {
@@ -43,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
             return switch (name.toLowerCase(Locale.ROOT)) {
                 case "scratch" -> new Preset(List.of(128, 64), List.of("relu"), 0f, Dense.HE_NORMAL, "sgd", 0.01f, 64, 20);
                 case "keras" -> new Preset(List.of(128, 24), List.of("relu", "sigmoid"), 0.1f, Dense.GLOROT_UNIFORM, "adam", 0.001f, 32, 10);
-                default -> throw new IllegalArgumentException("unknown preset '" + name + "': expected scratch or keras");
+                default -> throw new IllegalArgumentException("--preset: unknown preset '" + name + "': expected scratch or keras");
             };
         }
 
@@ -60,17 +71,43 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", description = "he_normal or glorot_uniform") String init;
     @Option(names = "--optimizer", description = "sgd or adam") String optimizer;
     @Option(names = "--lr", description = "learning rate") Float lr;
-    @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum (default: ${DEFAULT-VALUE})") float momentum;
+    @Option(names = "--momentum", description = "SGD momentum (default: 0)") Float momentum;
     @Option(names = "--batch", description = "batch size") Integer batch;
-    @Option(names = "--epochs", description = "epochs") Integer epochs;
-    @Option(names = "--seed", defaultValue = "1", description = "seed of initial weights, shuffles and dropout (default: ${DEFAULT-VALUE})") long seed;
+    @Option(names = "--epochs", description = "epochs (with --resume: the new total)") Integer epochs;
+    @Option(names = "--seed", description = "seed of initial weights, shuffles and dropout (default: 1)") Long seed;
     @Option(names = "--limit", paramLabel = "N", description = "train on the first N training examples only") Integer limit;
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl or opencl:N (default: ${DEFAULT-VALUE})") String backend;
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<time>-<preset>)") Path out;
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its last good checkpoint") Path resume;
+    @Option(names = "--overwrite", description = "replace the run already in --out") boolean overwrite;
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "0",
+            description = "also checkpoint every STEPS steps within an epoch (default: after each epoch only)") int checkpointEvery;
     @Option(names = "--no-plots", description = "skip the PNG plots") boolean noPlots;
     @Option(names = "--progress", negatable = true, description = "progress bar (default: on a terminal)") Boolean progress;
     @Option(names = "--profile", description = "print the device time of every OpenCL kernel after training") boolean profile;
     @Mixin DataOptions data;
+
+    /** What a run needs besides its model: written into every checkpoint and read back by --resume. */
+    record RunOptions(String preset, int batch, int epochs, long seed, Integer limit, String dataset, int checkpointEvery) {
+        String json(WeightTracker weights) {
+            JsonObject o = new JsonObject();
+            o.addProperty("preset", preset);
+            o.addProperty("batch", batch);
+            o.addProperty("epochs", epochs);
+            o.addProperty("seed", seed);
+            if (limit != null) o.addProperty("limit", limit);
+            o.addProperty("dataset", dataset);
+            o.addProperty("checkpoint_every", checkpointEvery);
+            o.add("weights", weights.toJson());
+            return o.toString();
+        }
+
+        static RunOptions of(JsonFields o) {
+            return new RunOptions(o.string("preset"), o.integer("batch", 1, Integer.MAX_VALUE), o.integer("epochs", 1, Integer.MAX_VALUE),
+                    o.integer("seed"), o.has("limit") ? o.integer("limit", 1, Integer.MAX_VALUE) : null, o.string("dataset"),
+                    o.integer("checkpoint_every", 0, Integer.MAX_VALUE));
+        }
+    }
 
     /** The model described by the preset and the overrides. */
     Sequential model(Preset p) {
@@ -90,31 +127,127 @@ final class TrainCommand implements Callable<Integer> {
         return new Sequential(784, ls);
     }
 
-    @Override public Integer call() throws Exception {
-        Preset p = Preset.named(preset);
-        Sequential model = model(p);
-        Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(), momentum);
-        int batchSize = batch != null ? batch : p.batch(), epochCount = epochs != null ? epochs : p.epochs();
-        Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + preset);
+    /** A fresh run's model, optimizer and options, or a usage error naming the first bad option. */
+    private record Plan(Sequential model, Optimizer optimizer, RunOptions run, Checkpoint.Loaded from) {}
 
+    private Plan fresh() throws UsageError {
+        try {
+            Preset p = Preset.named(preset);
+            Sequential model = model(p);
+            Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(),
+                    momentum != null ? momentum : 0f);
+            RunOptions run = new RunOptions(preset, positive("--batch", batch != null ? batch : p.batch()),
+                    positive("--epochs", epochs != null ? epochs : p.epochs()), seed != null ? seed : 1,
+                    limit == null ? null : positive("--limit", limit), data.variant().name(), checkpointEvery);
+            return new Plan(model, opt, run, null);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
+
+    /** The run in --resume DIR: its last good checkpoint, its model and options, --epochs raised if given. */
+    private Plan resumed() throws UsageError, IOException {
+        List<String> fixed = new ArrayList<>();
+        if (layers != null) fixed.add("--layers");
+        if (activations != null) fixed.add("--activation");
+        if (dropout != null) fixed.add("--dropout");
+        if (init != null) fixed.add("--init");
+        if (optimizer != null) fixed.add("--optimizer");
+        if (lr != null) fixed.add("--lr");
+        if (momentum != null) fixed.add("--momentum");
+        if (batch != null) fixed.add("--batch");
+        if (seed != null) fixed.add("--seed");
+        if (limit != null) fixed.add("--limit");
+        if (out != null) fixed.add("--out");
+        if (overwrite) fixed.add("--overwrite");
+        if (!fixed.isEmpty())
+            throw new UsageError("--resume continues a run as it was started; " + String.join(", ", fixed) + " cannot change it");
+        if (Checkpoint.list(resume).isEmpty())
+            throw new UsageError("--resume " + resume + ": no checkpoint-*.safetensors in it (a directory written by clmlp train)");
+        Checkpoint.Loaded c = Checkpoint.latest(resume, msg -> System.err.println("clmlp: " + msg)).orElseThrow(() ->
+                new DataFileException(resume, "every checkpoint in it is damaged (see above); the run cannot be resumed"));
+        Sequential.Config config;
+        RunOptions run;
+        try {
+            config = Sequential.fromJson(c.modelConfig());
+            run = RunOptions.of(JsonFields.parse(c.run()));
+        } catch (IllegalArgumentException e) {
+            throw new DataFileException(c.file(), e.getMessage());
+        }
+        if (epochs != null) {
+            if (epochs < c.state().epoch() - 1)
+                throw new UsageError("--epochs " + epochs + ": the run in " + resume + " has already done " + (c.state().epoch() - 1));
+            run = new RunOptions(run.preset(), run.batch(), epochs, run.seed(), run.limit(), run.dataset(), run.checkpointEvery());
+        }
+        if (checkpointEvery > 0)
+            run = new RunOptions(run.preset(), run.batch(), run.epochs(), run.seed(), run.limit(), run.dataset(), checkpointEvery);
+        if (!run.dataset().equals(data.variant().name()) && !data.datasetGiven())
+            data.dataset = run.dataset();
+        return new Plan(config.model(), config.optimizer(), run, c);
+    }
+
+    private static int positive(String option, int value) {
+        if (value < 1) throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+        return value;
+    }
+
+    @Override public Integer call() throws Exception {
+        // everything a user typed is checked here, before any data is loaded
+        if (checkpointEvery < 0) throw new UsageError("--checkpoint-every must be 0 or more steps, got " + checkpointEvery);
+        UsageError.check(() -> Backends.checkSpec(backend));
+        data.check();
+        Plan plan = resume != null ? resumed() : fresh();
+        Path dir = resume != null ? resume
+                : out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + preset);
+        try (RunDirectory run = RunDirectory.claim(dir, resume != null, overwrite); StopSignal stop = new StopSignal()) {
+            return train(plan, run.dir, stop);
+        }
+    }
+
+    private int train(Plan plan, Path dir, StopSignal stop) throws IOException {
+        Sequential model = plan.model();
+        RunOptions opts = plan.run();
+        AtomicFiles.write(dir.resolve("config.json"), configJson(model, plan.optimizer(), opts.seed()).getBytes(StandardCharsets.UTF_8));
         Mnist.Split split = data.load();
-        Dataset train = limit != null ? split.train().head(limit) : split.train(), test = split.test();
+        Dataset train = opts.limit() != null ? split.train().head(opts.limit()) : split.train(), test = split.test();
         boolean bar = progress != null ? progress : System.console() != null;
         try (Backend b = Backends.open(backend, profile)) {
             System.out.println("backend " + b.name() + ": " + b.description());
             System.out.println("data: " + train + ", validation: " + test);
-            System.out.println("optimizer: " + opt + ", batch " + batchSize + ", epochs " + epochCount + ", seed " + seed);
+            System.out.println("optimizer: " + plan.optimizer() + ", batch " + opts.batch() + ", epochs " + opts.epochs() + ", seed " + opts.seed());
             System.out.print(model.summary());
-            model.compile(b, opt, seed);
+            model.compile(b, plan.optimizer(), opts.seed());
             WeightTracker weights = new WeightTracker();
-            weights.record(0, model);
-            int steps = (train.rows() + batchSize - 1) / batchSize;
-            FitOptions fit = new FitOptions(epochCount, batchSize, seed, bar ? Math.max(1, steps / 100) : 0);
-            History h = model.fit(train, test, fit, new Listener(epochCount, bar, weights));
+            TrainingState from = null;
+            if (plan.from() != null) {
+                from = plan.from().state();
+                weights = WeightTracker.fromJson(JsonFields.parse(plan.from().run()).object("weights"));
+                System.out.printf("resuming %s from %s: epoch %d, step %d%n", dir, plan.from().file().getFileName(), from.epoch(), from.step());
+            } else {
+                weights.record(0, model);
+            }
+            int steps = (train.rows() + opts.batch() - 1) / opts.batch();
+            FitOptions fit = new FitOptions(opts.epochs(), opts.batch(), opts.seed(), bar ? Math.max(1, steps / 100) : 0, opts.checkpointEvery());
+            Listener listener = new Listener(opts, bar, weights, dir, model, stop);
+            History h;
+            try {
+                h = model.fit(train, test, fit, listener, from);
+            } catch (dev.clmlp.nn.TrainingDivergedException e) {
+                Path last = Checkpoint.list(dir).stream().findFirst().orElse(null);
+                System.err.println("clmlp: " + (last == null ? "no checkpoint had been written yet in " + dir
+                        : "the last good checkpoint is kept: " + last));
+                throw e;
+            }
+            if (listener.stopped != null && (h.epochs().isEmpty() || h.last().epoch() < opts.epochs())) {
+                TrainingState at = listener.stopped;
+                System.out.printf("stopped %s; checkpoint %s%nresume with: ./clmlp train --resume %s%n",
+                        at.step() == 0 ? "after epoch " + (at.epoch() - 1) : "in epoch " + at.epoch() + " after step " + at.step() + " of " + steps,
+                        listener.lastCheckpoint, dir);
+                model.close();
+                return 130;
+            }
             System.out.printf(Locale.ROOT, "final: test loss %.4f, test accuracy %.4f%n", h.last().valLoss(), h.last().valAccuracy());
-
             h.writeCsv(dir.resolve("history.csv"));
-            AtomicFiles.write(dir.resolve("config.json"), model.toJson().getBytes(StandardCharsets.UTF_8));
             model.saveWeights(dir.resolve("model.safetensors"));
             if (!noPlots) {
                 Charts.history(h, dir.resolve("history.png"));
@@ -133,21 +266,37 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Progress bar on a terminal, one line per epoch always; records weights for the plots. */
+    /** config.json: the model's config with its optimizer and seed (compile is what records them). */
+    private static String configJson(Sequential model, Optimizer opt, long seed) {
+        JsonObject o = com.google.gson.JsonParser.parseString(model.toJson()).getAsJsonObject();
+        o.add("optimizer", opt.config());
+        o.addProperty("seed", seed);
+        return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(o);
+    }
+
+    /** Progress bar on a terminal, one line per epoch always; weights for the plots; checkpoints; the stop signal. */
     private static final class Listener implements TrainingListener {
-        final int epochs;
+        final RunOptions opts;
         final boolean bar;
         final WeightTracker weights;
+        final Path dir;
+        final Sequential model;
+        final StopSignal stop;
         ProgressBar pb;
+        TrainingState stopped;
+        Path lastCheckpoint;
 
-        Listener(int epochs, boolean bar, WeightTracker weights) {
-            this.epochs = epochs;
+        Listener(RunOptions opts, boolean bar, WeightTracker weights, Path dir, Sequential model, StopSignal stop) {
+            this.opts = opts;
             this.bar = bar;
             this.weights = weights;
+            this.dir = dir;
+            this.model = model;
+            this.stop = stop;
         }
 
         @Override public void epochStarted(int epoch, int steps) {
-            if (bar) pb = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs)).setInitialMax(steps)
+            if (bar) pb = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, opts.epochs())).setInitialMax(steps)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().clearDisplayOnFinish().build();
         }
 
@@ -155,11 +304,22 @@ final class TrainCommand implements Callable<Integer> {
             if (pb != null) pb.stepTo(step + 1);
         }
 
-        @Override public void epochEnded(History.Epoch e, Sequential model) {
+        @Override public void epochEnded(History.Epoch e, Sequential m) {
             if (pb != null) { pb.close(); pb = null; }
             System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.4f  val_loss %.4f  val_accuracy %.4f  %.2f s%n",
-                    e.epoch(), epochs, e.loss(), e.accuracy(), e.valLoss(), e.valAccuracy(), e.seconds());
-            weights.record(e.epoch(), model);
+                    e.epoch(), opts.epochs(), e.loss(), e.accuracy(), e.valLoss(), e.valAccuracy(), e.seconds());
+            weights.record(e.epoch(), m);
         }
+
+        @Override public void checkpoint(TrainingState s) {
+            try {
+                lastCheckpoint = Checkpoint.write(dir, model.toJson(), opts.json(weights), s);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write a checkpoint into " + dir + ": " + e.getMessage(), e);
+            }
+            if (stop.requested()) stopped = s;
+        }
+
+        @Override public boolean stopRequested() { return stop.requested(); }
     }
 }

@@ -17,12 +17,17 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "0", paramLabel = "N", description = "OpenCL device opencl:N (default: ${DEFAULT-VALUE})") int device;
     @Option(names = "--preset", defaultValue = "scratch", description = "scratch or keras: the shapes to tune for (default: ${DEFAULT-VALUE})") String preset;
 
-    @Override public Integer call() {
+    @Override public Integer call() throws UsageError {
+        TrainCommand.Preset p;
+        try {
+            p = TrainCommand.Preset.named(preset);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
         List<ClDevice> devices = ClDevice.list();
         if (device < 0 || device >= devices.size())
-            throw new IllegalArgumentException("no OpenCL device opencl:" + device + " (" + devices.size() + " present; see ./clmlp devices)");
+            throw new UsageError("--device: no OpenCL device opencl:" + device + " (" + devices.size() + " present; see ./clmlp devices)");
         ClDevice d = devices.get(device);
-        TrainCommand.Preset p = TrainCommand.Preset.named(preset);
         List<Integer> widths = new ArrayList<>(List.of(784));
         widths.addAll(p.layers());
         widths.add(10);

@@ -1,6 +1,8 @@
 package dev.clmlp.data;
 
+import dev.clmlp.io.DataFileException;
+
 /** A malformed IDX file; the message names the file and what was expected and found. */
-public final class IdxFormatException extends RuntimeException {
-    public IdxFormatException(String message) { super(message); }
+public final class IdxFormatException extends DataFileException {
+    public IdxFormatException(String file, String problem) { super(file, problem); }
 }

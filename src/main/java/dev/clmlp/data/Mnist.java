@@ -124,12 +124,12 @@ public final class Mnist {
             throw new IllegalArgumentException(dir + ": missing " + (imagesFile == null ? imagesName : labelsName));
         Idx.Array images = Idx.read(imagesFile, 3), labels = Idx.read(labelsFile, 1);
         if (images.count() != labels.count())
-            throw new IdxFormatException(imagesFile + " has " + images.count() + " images but " + labelsFile + " has "
-                    + labels.count() + " labels");
+            throw new IdxFormatException(labelsFile.toString(), "has " + labels.count() + " labels, but " + imagesFile + " has "
+                    + images.count() + " images: expected one label per image");
         int[] l = new int[labels.count()];
         for (int i = 0; i < l.length; i++) {
             l[i] = labels.data()[i] & 0xFF;
-            if (l[i] > 9) throw new IdxFormatException(labelsFile + ": label " + l[i] + " of item " + i + " outside 0..9");
+            if (l[i] > 9) throw new IdxFormatException(labelsFile.toString(), "label of item " + i + " is " + l[i] + ", expected 0..9");
         }
         return Dataset.ofPixels(dir.getFileName() + "/" + split, images.data(), images.count(), images.itemSize(), l, 10);
     }

@@ -1,34 +1,58 @@
 package dev.clmlp.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Writes files so a reader (or a crash) never sees a half-written one. */
+/**
+ * Writes files so that a reader, or a crash at any moment, sees either the old file or the
+ * whole new one: the bytes go to a temporary file beside the target, are forced to disk, and
+ * the temporary file is renamed over the target; then the directory entry is forced too.
+ * Files get the user's normal permissions (the umask), not the 0600 of Files.createTempFile.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {}
 
-    /** Writes bytes to a temporary file beside {@code target}, then renames it over the target. */
+    /** Writes bytes to {@code target} atomically and durably. */
     public static void write(Path target, byte[] bytes) {
         try {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
             try {
-                Files.write(tmp, bytes);
+                try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    out.write(bytes);
+                }
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true); // the data is on disk before the rename makes it visible
+                }
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
                 }
+                forceDirectory(dir);
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes a rename in dir durable; where directories cannot be opened (Windows) the rename stands as it is. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported on this platform: nothing more can be done
         }
     }
 

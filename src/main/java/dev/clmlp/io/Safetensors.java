@@ -69,19 +69,8 @@ public final class Safetensors {
     public static Map<String, Entry> read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 8) throw bad(file, "file is " + bytes.length + " bytes, shorter than the 8-byte header length");
-        long headerLen = buf.getLong();
-        if (headerLen < 2 || headerLen > bytes.length - 8)
-            throw bad(file, "header length " + headerLen + " does not fit in a file of " + bytes.length + " bytes");
-        JsonObject header;
-        try {
-            JsonElement parsed = JsonParser.parseString(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8));
-            if (!parsed.isJsonObject()) throw bad(file, "header is not a JSON object");
-            header = parsed.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw bad(file, "header is not valid JSON: " + e.getMessage());
-        }
-        long dataStart = 8 + headerLen, dataLen = bytes.length - dataStart;
+        JsonObject header = header(file, bytes, buf);
+        long dataStart = 8 + buf.getLong(0), dataLen = bytes.length - dataStart;
         Map<String, Entry> out = new LinkedHashMap<>();
         for (var e : header.entrySet()) {
             if (e.getKey().equals("__metadata__")) continue;
@@ -96,33 +85,62 @@ public final class Safetensors {
                 for (int i = 0; i < shape.length; i++) {
                     shape[i] = s.get(i).getAsLong();
                     if (shape[i] < 0) throw bad(file, "tensor '" + name + "': negative dimension " + shape[i]);
-                    n *= shape[i];
+                    try {
+                        n = Math.multiplyExact(n, shape[i]); // a product past 2^63 would wrap around to a small size
+                    } catch (ArithmeticException overflow) {
+                        throw bad(file, "tensor '" + name + "': shape " + s + " has more than 2^63 elements");
+                    }
                 }
                 long begin = o.get(0).getAsLong(), end = o.get(1).getAsLong();
                 if (begin < 0 || end < begin || end > dataLen)
                     throw bad(file, "tensor '" + name + "': data_offsets [" + begin + ", " + end + "] outside the " + dataLen + " data bytes");
+                if (n > (end - begin) / 4 + 1)
+                    throw bad(file, "tensor '" + name + "': shape " + Arrays.toString(shape) + " has " + n + " elements, data_offsets give " + (end - begin) + " bytes");
                 if (end - begin != 4 * n)
                     throw bad(file, "tensor '" + name + "': shape " + Arrays.toString(shape) + " needs " + 4 * n + " bytes, data_offsets give " + (end - begin));
                 float[] data = new float[(int) n];
                 buf.position((int) (dataStart + begin));
                 buf.asFloatBuffer().get(data);
                 out.put(name, new Entry(shape, data));
-            } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | IndexOutOfBoundsException ex) {
-                throw bad(file, "tensor '" + name + "': malformed entry " + e.getValue());
+            } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | IndexOutOfBoundsException
+                     | ClassCastException | NumberFormatException ex) {
+                throw bad(file, "tensor '" + name + "': malformed entry " + abbreviate(e.getValue().toString())
+                        + ", expected {\"dtype\": \"F32\", \"shape\": [...], \"data_offsets\": [begin, end]}");
             }
         }
         return out;
     }
 
+    /** The JSON header of a file's bytes, checked to fit in the file. */
+    private static JsonObject header(Path file, byte[] bytes, ByteBuffer buf) throws DataFileException {
+        if (bytes.length < 8) throw bad(file, "file is " + bytes.length + " bytes, shorter than the 8-byte header length");
+        long headerLen = buf.getLong(0);
+        if (headerLen < 2 || headerLen > bytes.length - 8)
+            throw bad(file, "header length " + headerLen + " does not fit in a file of " + bytes.length + " bytes");
+        try {
+            JsonElement parsed = JsonParser.parseString(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8));
+            if (!parsed.isJsonObject()) throw bad(file, "header is not a JSON object");
+            return parsed.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw bad(file, "header is not valid JSON: " + e.getMessage());
+        }
+    }
+
     /** The string metadata of the header, or an empty map. */
     public static Map<String, String> metadata(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        long headerLen = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        JsonObject header = JsonParser.parseString(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8)).getAsJsonObject();
+        JsonObject header = header(file, bytes, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
         Map<String, String> out = new LinkedHashMap<>();
-        if (header.has("__metadata__")) header.getAsJsonObject("__metadata__").entrySet().forEach(e -> out.put(e.getKey(), e.getValue().getAsString()));
+        if (!header.has("__metadata__")) return out;
+        try {
+            header.getAsJsonObject("__metadata__").entrySet().forEach(e -> out.put(e.getKey(), e.getValue().getAsString()));
+        } catch (IllegalStateException | ClassCastException | UnsupportedOperationException e) {
+            throw bad(file, "__metadata__ must map names to strings, found " + abbreviate(header.get("__metadata__").toString()));
+        }
         return out;
     }
 
-    private static IOException bad(Path file, String what) { return new IOException(file + ": " + what); }
+    private static String abbreviate(String s) { return s.length() <= 200 ? s : s.substring(0, 200) + "..."; }
+
+    private static DataFileException bad(Path file, String what) { return new DataFileException(file, what); }
 }

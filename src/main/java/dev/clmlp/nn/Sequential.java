@@ -3,8 +3,9 @@ package dev.clmlp.nn;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.clmlp.data.Dataset;
+import dev.clmlp.io.DataFileException;
+import dev.clmlp.io.JsonFields;
 import dev.clmlp.io.Safetensors;
 import dev.clmlp.optim.Optimizer;
 import dev.clmlp.tensor.Backend;
@@ -154,37 +155,140 @@ public final class Sequential implements AutoCloseable {
 
     /**
      * Trains for opts.epochs() epochs over train, reshuffled each epoch from the seed; the last
-     * partial batch is used. The device waits only once per epoch (plus every syncEvery steps).
+     * partial batch is used. The device waits only once per epoch (plus every syncEvery steps,
+     * and at each checkpoint).
      */
     public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener) {
+        return fit(train, validation, opts, listener, null);
+    }
+
+    /**
+     * {@link #fit}, continuing from a checkpoint's state when {@code from} is not null (same
+     * data, batch size and seed give the weights an uninterrupted run would have, bit for bit).
+     * The listener receives a {@link TrainingState} at the end of every epoch and every
+     * opts.checkpointEvery() steps, and training stops early, after such a state, at the first
+     * step boundary where {@link TrainingListener#stopRequested()} answers true. A loss, weight
+     * or gradient that is NaN or infinite throws {@link TrainingDivergedException} at the next
+     * such point, before the listener sees the bad state.
+     */
+    public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener, TrainingState from) {
         checkData("fit", train);
         if (validation != null) checkData("fit", validation);
         TrainingListener l = listener != null ? listener : new TrainingListener() {};
         int n = train.rows(), steps = (n + opts.batchSize() - 1) / opts.batchSize();
         Network net = this.train = sized(this.train, Math.min(opts.batchSize(), n));
         History history = new History();
+        int firstEpoch = 1, firstStep = 0;
+        if (from != null) {
+            restore(from, steps);
+            from.history().forEach(history::add);
+            firstEpoch = from.epoch();
+            firstStep = from.step();
+        }
         try (Resident data = Resident.of(backend, train); Resident val = validation == null ? null : Resident.of(backend, validation);
              Tensor lossSums = backend.zeros(1, steps); Tensor correct = backend.allocate(DType.INT32, 1, steps);
              Tensor labels = backend.allocate(DType.INT32, n, 1)) {
-            for (int epoch = 1; epoch <= opts.epochs(); epoch++) {
+            for (int epoch = firstEpoch; epoch <= opts.epochs(); epoch++) {
                 long t0 = System.nanoTime();
+                int s0 = epoch == firstEpoch ? firstStep : 0, checked = s0;
                 l.epochStarted(epoch, steps);
                 data.order().upload(Philox.permutation(n, opts.shuffleSeed(), epoch));
                 backend.gatherRows(data.y(), data.order(), 0, labels); // the epoch's labels in shuffled order
-                for (int s = 0; s < steps; s++) {
+                if (s0 > 0) { // the resumed epoch's statistics so far
+                    lossSums.view(0, 1, s0).upload(from.lossSums());
+                    correct.view(0, 1, s0).upload(from.correct());
+                }
+                for (int s = s0; s < steps; s++) {
                     int start = s * opts.batchSize(), rows = Math.min(opts.batchSize(), n - start);
                     trainStep(net, data, labels.rows(start, rows), start, rows, lossSums, correct, s);
                     if (opts.syncEvery() > 0 && (s + 1) % opts.syncEvery() == 0) backend.finish();
                     l.stepDone(epoch, s);
+                    boolean stop = l.stopRequested();
+                    if (s + 1 < steps && (stop || opts.checkpointEvery() > 0 && (s + 1) % opts.checkpointEvery() == 0)) {
+                        l.checkpoint(checkedState(epoch, s + 1, checked, steps, lossSums, correct, history));
+                        checked = s + 1;
+                        if (stop) return history;
+                    }
                 }
-                double loss = sum(lossSums.download()) / n, acc = sum(correct.downloadInts()) / (double) n;
+                float[] stepLoss = lossSums.download();
+                requireFinite(stepLoss, epoch, checked, steps, steps);
+                double loss = sum(stepLoss) / n, acc = sum(correct.downloadInts()) / (double) n;
                 double[] v = val == null ? new double[] {Double.NaN, Double.NaN} : evaluate(val, validation.rows());
+                if (val != null && !Double.isFinite(v[0]))
+                    throw new TrainingDivergedException(epoch, checked + 1, steps, steps, "the validation loss is " + v[0]
+                            + " (weights finite, but so large that the outputs overflow)");
                 History.Epoch e = new History.Epoch(epoch, loss, acc, v[0], v[1], (System.nanoTime() - t0) / 1e9);
+                TrainingState end = checkedState(epoch, steps, checked, steps, lossSums, correct, history);
                 history.add(e);
                 l.epochEnded(e, this);
+                l.checkpoint(new TrainingState(epoch + 1, 0, end.globalStep(), end.optimizerSteps(), end.params(),
+                        end.optimizerState(), new float[0], new int[0], history.epochs()));
+                if (epoch < opts.epochs() && l.stopRequested()) return history;
             }
         }
         return history;
+    }
+
+    /** Puts a checkpoint's parameters, optimizer state and step counter back on the device. */
+    private void restore(TrainingState from, int steps) {
+        if (from.params().length != params.flat.size())
+            throw new IllegalArgumentException("fit: the checkpoint holds " + from.params().length + " parameters, the model has " + params.flat.size());
+        if (from.step() >= steps)
+            throw new IllegalArgumentException("fit: the checkpoint is at step " + from.step() + " of an epoch of " + steps
+                    + " steps: resume with the batch size and data it was written with");
+        params.flat.upload(from.params());
+        optimizer.restore(from.optimizerSteps(), from.optimizerState());
+        step = from.globalStep();
+    }
+
+    /**
+     * The state after `done` steps of the epoch, once its losses since step `checked` and all
+     * parameters, optimizer state and last gradients are finite.
+     */
+    private TrainingState checkedState(int epoch, int done, int checked, int steps, Tensor lossSums, Tensor correct, History history) {
+        float[] stepLoss = lossSums.view(0, 1, done).download();
+        requireFinite(stepLoss, epoch, checked, done, steps);
+        float[] p = params.flat.download();
+        requireFinite("weights", p, epoch, checked, done, steps);
+        requireFinite("gradients", grads.flat.download(), epoch, checked, done, steps);
+        List<float[]> state = new ArrayList<>();
+        for (Tensor t : optimizer.state()) {
+            float[] values = t.download();
+            requireFinite(optimizer.name() + " state", values, epoch, checked, done, steps);
+            state.add(values);
+        }
+        return new TrainingState(epoch, done, step, optimizer.steps(), p, state, stepLoss,
+                correct.view(0, 1, done).downloadInts(), history.epochs());
+    }
+
+    private static void requireFinite(float[] stepLoss, int epoch, int checked, int done, int steps) {
+        for (int s = checked; s < done; s++)
+            if (!Float.isFinite(stepLoss[s]))
+                throw new TrainingDivergedException(epoch, s + 1, s + 1, steps, "the loss is " + stepLoss[s]);
+    }
+
+    private void requireFinite(String what, float[] values, int epoch, int checked, int done, int steps) {
+        for (int i = 0; i < values.length; i++)
+            if (!Float.isFinite(values[i]))
+                throw new TrainingDivergedException(epoch, checked + 1, done, steps,
+                        what + " of " + parameterName(i) + " are non-finite (" + values[i] + " at element " + i + ")");
+    }
+
+    /** "dense_1.kernel" or "dense_1.bias": the tensor that holds flat parameter i. */
+    private String parameterName(int i) {
+        List<String> names = layerNames();
+        int width = inputSize;
+        long offset = 0;
+        for (int l = 0; l < layers.size(); l++) {
+            if (layers.get(l) instanceof Dense d) {
+                long kernel = (long) width * d.units();
+                if (i < offset + kernel) return names.get(l) + ".kernel";
+                if (i < offset + kernel + d.units()) return names.get(l) + ".bias";
+                offset += kernel + d.units();
+            }
+            width = layers.get(l).outputSize(width);
+        }
+        return "parameter " + i;
     }
 
     /** One step: gather the batch, forward, loss, backward, update. Loss and hits go to slot s. */
@@ -332,30 +436,30 @@ public final class Sequential implements AutoCloseable {
     /** The configuration part of a saved model: layers, input size, and the optimizer if present. */
     public record Config(Sequential model, Optimizer optimizer, Long seed) {}
 
+    /** Reads {@link #toJson}'s output; errors name the field, what was expected and what was found. */
     public static Config fromJson(String json) {
-        JsonObject root;
         try {
-            root = JsonParser.parseString(json).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("model config: not a JSON object: " + e.getMessage(), e);
+            JsonFields root = JsonFields.parse(json);
+            if (!root.string("format").equals("clmlp.Sequential"))
+                throw new IllegalArgumentException("field 'format': expected \"clmlp.Sequential\", found \"" + root.string("format") + "\"");
+            List<Layer> layers = new ArrayList<>();
+            for (int i = 0; i < root.array("layers").size(); i++) {
+                JsonFields o = root.element("layers", i);
+                String type = o.string("type");
+                layers.add(switch (type) {
+                    case "dense" -> new Dense(o.integer("units", 1, 1 << 24), o.string("activation"),
+                            o.has("kernel_initializer") ? o.string("kernel_initializer") : Dense.GLOROT_UNIFORM);
+                    case "dropout" -> new Dropout((float) o.number("rate"));
+                    default -> throw new IllegalArgumentException("field 'layers[" + i + "].type': expected dense or dropout, found \"" + type + "\"");
+                });
+            }
+            Sequential model = new Sequential(root.has("input_size") ? root.integer("input_size", 1, 1 << 24) : 0, layers);
+            Optimizer opt = root.has("optimizer") ? Optimizer.fromConfig(root.object("optimizer")) : null;
+            Long seed = root.has("seed") ? root.integer("seed") : null;
+            return new Config(model, opt, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model config: " + e.getMessage(), e);
         }
-        if (!root.has("format") || !root.get("format").getAsString().equals("clmlp.Sequential"))
-            throw new IllegalArgumentException("model config: field 'format' must be \"clmlp.Sequential\", found " + root.get("format"));
-        List<Layer> layers = new ArrayList<>();
-        for (var e : root.getAsJsonArray("layers")) {
-            JsonObject o = e.getAsJsonObject();
-            String type = o.get("type").getAsString();
-            layers.add(switch (type) {
-                case "dense" -> new Dense(o.get("units").getAsInt(), o.get("activation").getAsString(),
-                        o.has("kernel_initializer") ? o.get("kernel_initializer").getAsString() : Dense.GLOROT_UNIFORM);
-                case "dropout" -> new Dropout(o.get("rate").getAsFloat());
-                default -> throw new IllegalArgumentException("model config: unknown layer type '" + type + "'");
-            });
-        }
-        Sequential model = new Sequential(root.has("input_size") ? root.get("input_size").getAsInt() : 0, layers);
-        Optimizer opt = root.has("optimizer") ? Optimizer.fromConfig(root.getAsJsonObject("optimizer")) : null;
-        Long seed = root.has("seed") ? root.get("seed").getAsLong() : null;
-        return new Config(model, opt, seed);
     }
 
     /**
@@ -374,7 +478,7 @@ public final class Sequential implements AutoCloseable {
             }
             width = layers.get(i).outputSize(width);
         }
-        Safetensors.write(file, out, Map.of("format", "clmlp", "config", toJson()));
+        Safetensors.write(file, out, new java.util.TreeMap<>(Map.of("format", "clmlp", "config", toJson()))); // sorted: the same bytes in every run
     }
 
     /** Loads weights saved by {@link #saveWeights}; names, shapes and dtypes must match this model exactly. */
@@ -395,15 +499,19 @@ public final class Sequential implements AutoCloseable {
         }
         Set<String> extra = new java.util.TreeSet<>(in.keySet());
         extra.removeAll(expected);
-        if (!extra.isEmpty()) throw new IOException(file + ": tensors " + extra + " do not belong to this model (expected " + expected + ")");
+        if (!extra.isEmpty()) throw new DataFileException(file, "tensors " + extra + " do not belong to this model (expected " + expected + ")");
     }
 
     private static void load(Path file, Map<String, Safetensors.Entry> in, String name, long[] shape, Tensor dst) throws IOException {
         Safetensors.Entry e = in.get(name);
-        if (e == null) throw new IOException(file + ": tensor '" + name + "' is missing (found " + in.keySet() + ")");
+        if (e == null) throw new DataFileException(file, "tensor '" + name + "' is missing (found " + in.keySet() + ")");
         if (!Arrays.equals(e.shape(), shape))
-            throw new IOException(file + ": tensor '" + name + "' has shape " + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(shape));
-        dst.upload(e.data());
+            throw new DataFileException(file, "tensor '" + name + "' has shape " + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(shape));
+        float[] v = e.data();
+        for (int i = 0; i < v.length; i++)
+            if (!Float.isFinite(v[i]))
+                throw new DataFileException(file, "tensor '" + name + "' holds " + v[i] + " at element " + i + ", expected finite weights");
+        dst.upload(v);
     }
 
     @Override public void close() {

@@ -11,9 +11,10 @@ public final class Adam extends Optimizer {
     public Adam(float lr) { this(lr, 0.9f, 0.999f, 1e-7f); }
 
     public Adam(float lr, float beta1, float beta2, float eps) {
-        if (!(lr > 0)) throw new IllegalArgumentException("adam: learning rate must be positive, got " + lr);
+        if (!(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException("adam: learning rate must be a positive finite number, got " + lr);
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))
             throw new IllegalArgumentException("adam: betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        if (!(eps > 0 && Float.isFinite(eps))) throw new IllegalArgumentException("adam: epsilon must be a positive finite number, got " + eps);
         this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;

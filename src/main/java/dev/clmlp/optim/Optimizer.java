@@ -1,6 +1,7 @@
 package dev.clmlp.optim;
 
 import com.google.gson.JsonObject;
+import dev.clmlp.io.JsonFields;
 import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.Tensor;
 
@@ -31,6 +32,19 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
     /** Updates done so far. */
     public long steps() { return steps; }
 
+    /** Puts back the state a checkpoint saved: the update count and each state tensor's values. */
+    public void restore(long steps, java.util.List<float[]> state) {
+        Tensor[] mine = state();
+        if (state.size() != mine.length)
+            throw new IllegalArgumentException(name() + ": " + state.size() + " state tensors to restore, this optimizer has " + mine.length);
+        for (int i = 0; i < mine.length; i++) {
+            if (state.get(i).length != mine[i].size())
+                throw new IllegalArgumentException(name() + ": state tensor " + i + " has " + state.get(i).length + " values, expected " + mine[i].size());
+            mine[i].upload(state.get(i));
+        }
+        this.steps = steps;
+    }
+
     public abstract String name();
 
     public abstract float learningRate();
@@ -49,13 +63,14 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
         for (Tensor t : state()) if (t != null) t.close();
     }
 
-    public static Optimizer fromConfig(JsonObject c) {
-        String name = c.get("name").getAsString();
-        float lr = c.get("learning_rate").getAsFloat();
+    /** Reads {@link #config()}; errors name the field (optimizer.learning_rate, ...). */
+    public static Optimizer fromConfig(JsonFields c) {
+        String name = c.string("name");
+        float lr = (float) c.number("learning_rate");
         return switch (name) {
-            case "sgd" -> new Sgd(lr, c.has("momentum") ? c.get("momentum").getAsFloat() : 0f);
-            case "adam" -> new Adam(lr, c.get("beta_1").getAsFloat(), c.get("beta_2").getAsFloat(), c.get("epsilon").getAsFloat());
-            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "': expected sgd or adam");
+            case "sgd" -> new Sgd(lr, c.has("momentum") ? (float) c.number("momentum") : 0f);
+            case "adam" -> new Adam(lr, (float) c.number("beta_1"), (float) c.number("beta_2"), (float) c.number("epsilon"));
+            default -> throw new IllegalArgumentException("field '" + c.path() + ".name': expected sgd or adam, found \"" + name + "\"");
         };
     }
 

@@ -11,7 +11,7 @@ public final class Sgd extends Optimizer {
     public Sgd(float lr) { this(lr, 0f); }
 
     public Sgd(float lr, float momentum) {
-        if (!(lr > 0)) throw new IllegalArgumentException("sgd: learning rate must be positive, got " + lr);
+        if (!(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException("sgd: learning rate must be a positive finite number, got " + lr);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("sgd: momentum must be in [0, 1), got " + momentum);
         this.lr = lr;
         this.momentum = momentum;

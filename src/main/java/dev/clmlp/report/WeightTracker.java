@@ -3,7 +3,14 @@ package dev.clmlp.report;
 import dev.clmlp.nn.Dense;
 import dev.clmlp.nn.Sequential;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import dev.clmlp.io.JsonFields;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,10 +28,12 @@ public final class WeightTracker {
         final List<float[]> weightSamples = new ArrayList<>(), biasSamples = new ArrayList<>();
         final List<double[]> weightStats = new ArrayList<>(), biasStats = new ArrayList<>(); // {mean, std}
 
-        Series(String layer, int weights, int biases) {
+        Series(String layer, int weights, int biases) { this(layer, spread(weights), spread(biases)); }
+
+        Series(String layer, int[] weightIdx, int[] biasIdx) {
             this.layer = layer;
-            weightIdx = spread(weights);
-            biasIdx = spread(biases);
+            this.weightIdx = weightIdx;
+            this.biasIdx = biasIdx;
         }
     }
 
@@ -69,4 +78,46 @@ public final class WeightTracker {
         for (float v : x) sq += (v - mean) * (v - mean);
         return new double[] {mean, Math.sqrt(sq / x.length)};
     }
+
+    /** The recorded series as JSON, so that a resumed run's plots cover the epochs before the interruption. */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.add("epochs", GSON.toJsonTree(epochs));
+        JsonArray ls = new JsonArray();
+        for (Series s : layers) {
+            JsonObject l = new JsonObject();
+            l.addProperty("layer", s.layer);
+            l.add("weight_idx", GSON.toJsonTree(s.weightIdx));
+            l.add("bias_idx", GSON.toJsonTree(s.biasIdx));
+            l.add("weight_samples", GSON.toJsonTree(s.weightSamples));
+            l.add("bias_samples", GSON.toJsonTree(s.biasSamples));
+            l.add("weight_stats", GSON.toJsonTree(s.weightStats));
+            l.add("bias_stats", GSON.toJsonTree(s.biasStats));
+            ls.add(l);
+        }
+        o.add("layers", ls);
+        return o;
+    }
+
+    /** Reads {@link #toJson}; a malformed value is an IllegalArgumentException naming the field. */
+    public static WeightTracker fromJson(JsonFields o) {
+        WeightTracker t = new WeightTracker();
+        try {
+            t.epochs.addAll(Arrays.asList(GSON.fromJson(o.array("epochs"), Integer[].class)));
+            for (int i = 0; i < o.array("layers").size(); i++) {
+                JsonFields l = o.element("layers", i);
+                Series s = new Series(l.string("layer"), GSON.fromJson(l.array("weight_idx"), int[].class), GSON.fromJson(l.array("bias_idx"), int[].class));
+                s.weightSamples.addAll(Arrays.asList(GSON.fromJson(l.array("weight_samples"), float[][].class)));
+                s.biasSamples.addAll(Arrays.asList(GSON.fromJson(l.array("bias_samples"), float[][].class)));
+                s.weightStats.addAll(Arrays.asList(GSON.fromJson(l.array("weight_stats"), double[][].class)));
+                s.biasStats.addAll(Arrays.asList(GSON.fromJson(l.array("bias_stats"), double[][].class)));
+                t.layers.add(s);
+            }
+        } catch (JsonParseException | NumberFormatException | IllegalStateException e) {
+            throw new IllegalArgumentException("field '" + o.path() + "': malformed weight history (" + e.getMessage() + ")");
+        }
+        return t;
+    }
+
+    private static final Gson GSON = new Gson();
 }

@@ -33,6 +33,19 @@ class CliTest {
         return out;
     }
 
+    /** Runs the command line; returns what it wrote to standard error. */
+    static String runErr(int expectedExit, String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true));
+        try {
+            run(expectedExit, args);
+        } finally {
+            System.setErr(old);
+        }
+        return buf.toString();
+    }
+
     @Test
     void trainEvaluateAndPredictOnASavedRun() throws Exception {
         System.setProperty("java.awt.headless", "true");
@@ -77,8 +90,8 @@ class CliTest {
     @Test
     void badArgumentsGiveClearErrors() {
         run(2, "train", "--epochs", "x");
-        run(1, "train", "--preset", "nope", "--data", tmp.toString());
-        run(1, "evaluate", "--model", tmp.resolve("missing").toString(), "--backend", "cpu", "--data", tmp.toString());
+        run(2, "train", "--preset", "nope", "--data", tmp.toString());
+        run(2, "evaluate", "--model", tmp.resolve("missing").toString(), "--backend", "cpu", "--data", tmp.toString());
     }
 
     @Test

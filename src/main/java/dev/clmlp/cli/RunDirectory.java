@@ -1,0 +1,109 @@
+package dev.clmlp.cli;
+
+import dev.clmlp.nn.Checkpoint;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A run directory, held by one run at a time: an OS lock on DIR/.lock, which the kernel
+ * releases when the process dies however it dies, so a killed run never blocks the next one.
+ * A directory that already holds a run's files is refused unless the run resumes it or the
+ * user asks to overwrite it. Every refusal is a usage error, before any data is loaded.
+ */
+final class RunDirectory implements AutoCloseable {
+    /** What train writes into a run directory (besides checkpoints). */
+    static final List<String> OUTPUTS = List.of("config.json", "history.csv", "model.safetensors",
+            "history.png", "weights.png", "biases.png", "predictions.png");
+
+    final Path dir;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private RunDirectory(Path dir, FileChannel channel, FileLock lock) {
+        this.dir = dir;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Creates dir if needed and locks it. A fresh run (resume false) refuses a directory with a
+     * run's files in it unless overwrite, which deletes them first.
+     */
+    static RunDirectory claim(Path dir, boolean resume, boolean overwrite) throws UsageError {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UsageError("--out " + dir + ": cannot create the directory (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) throw new UsageError("--out " + dir + ": the directory is not writable");
+        FileChannel ch;
+        FileLock lock;
+        try {
+            ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UsageError("--out " + dir + ": cannot create its lock file (" + e.getMessage() + ")");
+        }
+        try {
+            lock = ch.tryLock();
+        } catch (IOException | OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            close(ch);
+            throw new UsageError(dir + " is in use by another clmlp run (it holds " + dir.resolve(".lock") + ")");
+        }
+        RunDirectory run = new RunDirectory(dir, ch, lock);
+        try {
+            List<Path> existing = existing(dir);
+            if (!resume && !existing.isEmpty()) {
+                if (!overwrite)
+                    throw new UsageError(dir + " already holds a run (" + existing.get(0).getFileName() + ", ...): "
+                            + "--resume " + dir + " continues it, --overwrite replaces it, or choose another --out");
+                for (Path p : existing) Files.deleteIfExists(p);
+            }
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+            return run;
+        } catch (IOException e) {
+            run.close();
+            throw new UsageError("--out " + dir + ": " + e.getMessage());
+        } catch (UsageError e) {
+            run.close();
+            throw e;
+        }
+    }
+
+    /** The files of an earlier run in dir: its outputs and checkpoints. */
+    static List<Path> existing(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String name : OUTPUTS) if (Files.exists(dir.resolve(name))) out.add(dir.resolve(name));
+        out.addAll(Checkpoint.list(dir));
+        return out;
+    }
+
+    private static void close(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing was written through it
+        }
+    }
+
+    @Override public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the channel's close releases it too
+        }
+        close(channel);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.clmlp.io;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+
+/**
+ * Typed reads of a JSON object's fields, whose errors name the field by its path
+ * ("layers[1].units"), what was expected and what was found, instead of Gson's
+ * NullPointerException or ClassCastException. They throw IllegalArgumentException; the reader
+ * of a file wraps it with the file's name.
+ */
+public record JsonFields(JsonObject object, String path) {
+    /** The root object of a JSON text. */
+    public static JsonFields parse(String json) {
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getMessage());
+        }
+        if (!root.isJsonObject()) throw new IllegalArgumentException("expected a JSON object, found " + brief(root));
+        return new JsonFields(root.getAsJsonObject(), "");
+    }
+
+    public boolean has(String name) { return object.has(name) && !object.get(name).isJsonNull(); }
+
+    public String string(String name) {
+        JsonElement e = require(name);
+        if (!(e instanceof JsonPrimitive p) || !p.isString()) throw wrong(name, "a string", e);
+        return p.getAsString();
+    }
+
+    public long integer(String name) {
+        JsonElement e = require(name);
+        if (e instanceof JsonPrimitive p && p.isNumber()) {
+            double d = p.getAsDouble();
+            if (d == Math.rint(d) && Math.abs(d) < 0x1p53) return p.getAsLong();
+        }
+        throw wrong(name, "an integer", e);
+    }
+
+    /** An int within [min, max]. */
+    public int integer(String name, int min, int max) {
+        long v = integer(name);
+        if (v < min || v > max) throw wrong(name, "an integer in " + min + ".." + max, require(name));
+        return (int) v;
+    }
+
+    /** A finite number. */
+    public double number(String name) {
+        JsonElement e = require(name);
+        if (e instanceof JsonPrimitive p && p.isNumber() && Double.isFinite(p.getAsDouble())) return p.getAsDouble();
+        throw wrong(name, "a finite number", e);
+    }
+
+    public JsonFields object(String name) {
+        JsonElement e = require(name);
+        if (!e.isJsonObject()) throw wrong(name, "an object", e);
+        return new JsonFields(e.getAsJsonObject(), at(name));
+    }
+
+    public JsonArray array(String name) {
+        JsonElement e = require(name);
+        if (!e.isJsonArray()) throw wrong(name, "an array", e);
+        return e.getAsJsonArray();
+    }
+
+    /** Element i of the array field name, which must be an object. */
+    public JsonFields element(String name, int i) {
+        JsonElement e = array(name).get(i);
+        String where = at(name) + "[" + i + "]";
+        if (!e.isJsonObject()) throw new IllegalArgumentException("field '" + where + "': expected an object, found " + brief(e));
+        return new JsonFields(e.getAsJsonObject(), where);
+    }
+
+    private JsonElement require(String name) {
+        if (!has(name)) throw new IllegalArgumentException("field '" + at(name) + "' is missing");
+        return object.get(name);
+    }
+
+    private String at(String name) { return path.isEmpty() ? name : path + "." + name; }
+
+    private IllegalArgumentException wrong(String name, String expected, JsonElement found) {
+        return new IllegalArgumentException("field '" + at(name) + "': expected " + expected + ", found " + brief(found));
+    }
+
+    private static String brief(JsonElement e) {
+        String s = e.toString();
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
+}

@@ -1,0 +1,26 @@
+package dev.clmlp.nn;
+
+/**
+ * Training produced NaN or infinity: in the loss of a step, or in weights, gradients or optimizer
+ * state, found at a checkpoint or an epoch's end. Steps are 1-based within the epoch; the fault
+ * arose in [firstStep, lastStep]. The command line exits with code 4 and keeps the last good
+ * checkpoint.
+ */
+public final class TrainingDivergedException extends RuntimeException {
+    private final int epoch, firstStep, lastStep;
+
+    public TrainingDivergedException(int epoch, int firstStep, int lastStep, int steps, String what) {
+        super("training diverged in epoch " + epoch + ", " + (firstStep == lastStep ? "step " + firstStep
+                : "steps " + firstStep + "-" + lastStep) + " of " + steps + ": " + what
+                + " (a smaller learning rate usually helps)");
+        this.epoch = epoch;
+        this.firstStep = firstStep;
+        this.lastStep = lastStep;
+    }
+
+    public int epoch() { return epoch; }
+
+    public int firstStep() { return firstStep; }
+
+    public int lastStep() { return lastStep; }
+}

@@ -1,0 +1,28 @@
+package dev.clmlp.nn;
+
+import java.util.List;
+
+/**
+ * Where a run stands between two steps: all it takes to continue it bit for bit. The next step
+ * to run is {@code step} (0-based) of {@code epoch} (1-based); shuffles and dropout masks are
+ * pure functions of the seed, the epoch and {@code globalStep}, so they need no state of their own.
+ *
+ * @param params         every parameter, in the model's flat layout
+ * @param optimizerState the optimizer's state tensors (Adam: m then v; SGD with momentum: velocity)
+ * @param lossSums       the loss sum of each step of this epoch done so far (step entries)
+ * @param correct        the correct predictions of each step of this epoch done so far
+ * @param history        the epochs completed
+ */
+public record TrainingState(int epoch, int step, long globalStep, long optimizerSteps, float[] params,
+                            List<float[]> optimizerState, float[] lossSums, int[] correct, List<History.Epoch> history) {
+    public TrainingState {
+        if (epoch < 1 || step < 0 || globalStep < 0 || optimizerSteps < 0)
+            throw new IllegalArgumentException("training state: epoch " + epoch + ", step " + step + ", global step " + globalStep
+                    + ", optimizer steps " + optimizerSteps + ": expected epoch >= 1 and the rest >= 0");
+        if (lossSums.length != step || correct.length != step)
+            throw new IllegalArgumentException("training state: " + lossSums.length + " loss sums and " + correct.length
+                    + " correct counts for " + step + " steps done in epoch " + epoch);
+        optimizerState = List.copyOf(optimizerState);
+        history = List.copyOf(history);
+    }
+}
