@@ -119,6 +119,7 @@ final class TrainCommand implements Callable<Integer> {
     static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate) {
         if (acts.size() != 1 && acts.size() != hidden.size())
             throw new IllegalArgumentException("--activation: give one activation or one per hidden layer (" + hidden.size() + "), got " + acts);
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("--dropout: the rate must be in [0, 1), got " + rate);
         List<Layer> ls = new ArrayList<>();
         for (int i = 0; i < hidden.size(); i++)
             ls.add(new Dense(hidden.get(i), acts.get(acts.size() == 1 ? 0 : i), initializer));

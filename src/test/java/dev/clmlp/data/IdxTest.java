@@ -74,6 +74,33 @@ class IdxTest {
         assertMessage(e, f.toString());
     }
 
+    /** Bytes this thread allocated while running r (HotSpot's per-thread counter). */
+    static long allocatedBy(org.junit.jupiter.api.function.Executable r) {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        try {
+            r.execute();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        return mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+    }
+
+    /** A header claiming 2,000,000 images (1.5 GB) over two real ones: an error, and no allocation near the claim. */
+    @Test
+    void aHeaderClaimingMoreThanTheFileHoldsAllocatesNoMoreThanTheFile() throws IOException {
+        byte[] raw = Generated.idx(Generated.digits(2, 28, 1), true);
+        java.nio.ByteBuffer.wrap(raw).putInt(4, 2_000_000);
+        Path plain = dir.resolve("claims-raw"), gz = dir.resolve("claims-gz");
+        Files.write(plain, raw);
+        Files.write(gz, Generated.gzip(raw));
+        for (Path f : new Path[] {plain, gz}) {
+            long bytes = allocatedBy(() -> assertMessage(assertThrows(IdxFormatException.class, () -> Idx.read(f, 3)),
+                    f.toString(), "truncated", "expected 1568000000 data bytes", "found 1568"));
+            assertTrue(bytes < 16L << 20, f.getFileName() + ": allocated " + bytes + " bytes reading a file of " + Files.size(f));
+        }
+    }
+
     @Test
     void imageAndLabelCountsMustAgree() throws IOException {
         Generated.mnistDir(dir, 20, 10);
