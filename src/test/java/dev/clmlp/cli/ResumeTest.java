@@ -5,6 +5,8 @@ import dev.clmlp.nn.Checkpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,40 +20,48 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real `clmlp train` child process killed (SIGKILL) or stopped (SIGTERM) in the middle of an
- * epoch, then resumed: the weights equal an uninterrupted run's byte for byte.
+ * epoch, then resumed: the weights equal an uninterrupted run's on the same backend byte for
+ * byte, on the Java backend and on the OpenCL device.
  */
 class ResumeTest {
     @TempDir static Path shared;
     @TempDir Path tmp;
-    static Path data, reference;
+    static Path data, reference, referenceOpenCl;
 
     /** 2,000 images, batch 8: 250 steps an epoch, a checkpoint every 10 steps (each one fsynced: a run of a few seconds). */
     static final List<String> ARGS = List.of("--layers", "64", "--batch", "8", "--epochs", "4", "--checkpoint-every", "10",
-            "--backend", "cpu", "--no-plots", "--no-progress");
+            "--no-plots", "--no-progress");
     static final int STEPS = 250;
 
     @BeforeAll
-    static void uninterruptedRun() throws IOException {
+    static void uninterruptedRuns() throws IOException {
         data = Generated.mnistDir(shared.resolve("data"), 2000, 100);
         reference = shared.resolve("reference");
         CliTest.run(0, args("--out", reference.toString()));
+        if (!"1".equals(System.getenv("CLMLP_SKIP_OPENCL"))) {
+            referenceOpenCl = shared.resolve("reference-opencl");
+            CliTest.run(0, args("--out", referenceOpenCl.toString(), "--backend", "opencl:0"));
+        }
     }
 
+    /** train on the generated data with ARGS, on the CPU backend unless more names another. */
     static String[] args(String... more) {
         List<String> a = new ArrayList<>(List.of("train", "--data", data.toString()));
+        if (!List.of(more).contains("--backend")) a.addAll(List.of("--backend", "cpu"));
         a.addAll(ARGS);
         a.addAll(List.of(more));
         return a.toArray(new String[0]);
     }
 
     /** `java -cp <the test class path> dev.clmlp.cli.Main train ...`, its output in log. */
-    static Process child(Path out, Path log) throws IOException {
+    static Process child(Path out, Path log, String backend) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args("--out", out.toString())));
+        cmd.addAll(List.of(args("--out", out.toString(), "--backend", backend)));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -68,24 +78,27 @@ class ResumeTest {
         return false;
     }
 
-    @Test
-    void killedMidEpochAndResumedEndsWithTheSameWeights() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "opencl:0"})
+    void killedMidEpochAndResumedEndsWithTheSameWeights(String backend) throws Exception {
+        Path expected = backend.equals("cpu") ? reference : referenceOpenCl;
+        assumeTrue(expected != null, "CLMLP_SKIP_OPENCL=1");
         Path out = tmp.resolve("killed");
-        Process p = child(out, tmp.resolve("log"));
+        Process p = child(out, tmp.resolve("log"), backend);
         assertTrue(awaitMidEpochCheckpoint(p, out), "the child should still be training: " + Files.readString(tmp.resolve("log")));
         p.destroyForcibly().waitFor(); // SIGKILL: no hook, no cleanup
         assertFalse(Files.exists(out.resolve("model.safetensors")), "killed before the end");
-        String resumed = CliTest.run(0, "train", "--resume", out.toString(), "--data", data.toString(), "--no-progress");
+        String resumed = CliTest.run(0, "train", "--resume", out.toString(), "--data", data.toString(), "--backend", backend, "--no-progress");
         assertTrue(resumed.contains("resuming " + out), resumed);
-        assertArrayEquals(Files.readAllBytes(reference.resolve("model.safetensors")), Files.readAllBytes(out.resolve("model.safetensors")),
-                "weights after kill -9 and --resume");
-        assertEquals(history(reference), history(out));
+        assertArrayEquals(Files.readAllBytes(expected.resolve("model.safetensors")), Files.readAllBytes(out.resolve("model.safetensors")),
+                backend + ": weights after kill -9 and --resume");
+        assertEquals(history(expected), history(out));
     }
 
     @Test
     void sigtermStopsAtAStepWithACheckpointAndSaysHowToResume() throws Exception {
         Path out = tmp.resolve("stopped"), log = tmp.resolve("log");
-        Process p = child(out, log);
+        Process p = child(out, log, "cpu");
         assertTrue(awaitMidEpochCheckpoint(p, out), "the child should still be training: " + Files.readString(log));
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -93,7 +106,7 @@ class ResumeTest {
         assertEquals(143, p.exitValue(), said);
         assertTrue(said.contains("resume with: ./clmlp train --resume " + out), said);
         assertFalse(Files.exists(out.resolve("model.safetensors")), said);
-        CliTest.run(0, "train", "--resume", out.toString(), "--data", data.toString(), "--no-progress");
+        CliTest.run(0, "train", "--resume", out.toString(), "--data", data.toString(), "--backend", "cpu", "--no-progress");
         assertArrayEquals(Files.readAllBytes(reference.resolve("model.safetensors")), Files.readAllBytes(out.resolve("model.safetensors")),
                 "weights after SIGTERM and --resume");
     }
