@@ -42,7 +42,7 @@ final class RunDirectory implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UsageError("--out " + dir + ": cannot create the directory (" + e.getMessage() + ")");
+            throw new UsageError("--out " + dir + ": cannot create the directory (" + reason(e) + ")");
         }
         if (!Files.isWritable(dir)) throw new UsageError("--out " + dir + ": the directory is not writable");
         FileChannel ch;
@@ -50,7 +50,7 @@ final class RunDirectory implements AutoCloseable {
         try {
             ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UsageError("--out " + dir + ": cannot create its lock file (" + e.getMessage() + ")");
+            throw new UsageError("--out " + dir + ": cannot create its lock file (" + reason(e) + ")");
         }
         try {
             lock = ch.tryLock();
@@ -75,7 +75,7 @@ final class RunDirectory implements AutoCloseable {
             return run;
         } catch (IOException e) {
             run.close();
-            throw new UsageError("--out " + dir + ": " + e.getMessage());
+            throw new UsageError("--out " + dir + ": " + reason(e));
         } catch (UsageError e) {
             run.close();
             throw e;
@@ -88,6 +88,16 @@ final class RunDirectory implements AutoCloseable {
         for (String name : OUTPUTS) if (Files.exists(dir.resolve(name))) out.add(dir.resolve(name));
         out.addAll(Checkpoint.list(dir));
         return out;
+    }
+
+    /** "permission denied: /x", "not a directory: /x", ... rather than Java's bare path. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason() + ": " + f.getFile();
+        String kind = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.NoSuchFileException ? "failed at"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "exists and is not a directory"
+                : e.getClass().getSimpleName();
+        return kind + (kind.equals("failed at") ? " " : ": ") + e.getMessage();
     }
 
     private static void close(FileChannel ch) {

@@ -235,9 +235,7 @@ final class TrainCommand implements Callable<Integer> {
                 h = model.fit(train, test, fit, listener, from);
             } catch (dev.clmlp.nn.TrainingDivergedException e) {
                 Path last = Checkpoint.list(dir).stream().findFirst().orElse(null);
-                System.err.println("clmlp: " + (last == null ? "no checkpoint had been written yet in " + dir
-                        : "the last good checkpoint is kept: " + last));
-                throw e;
+                throw e.withNote(last == null ? "no checkpoint had been written yet" : "the last good checkpoint is kept: " + last);
             }
             if (listener.stopped != null && (h.epochs().isEmpty() || h.last().epoch() < opts.epochs())) {
                 TrainingState at = listener.stopped;

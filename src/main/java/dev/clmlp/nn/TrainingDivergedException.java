@@ -18,6 +18,20 @@ public final class TrainingDivergedException extends RuntimeException {
         this.lastStep = lastStep;
     }
 
+    private TrainingDivergedException(String message, int epoch, int firstStep, int lastStep) {
+        super(message);
+        this.epoch = epoch;
+        this.firstStep = firstStep;
+        this.lastStep = lastStep;
+    }
+
+    /** The same fault with a sentence added to its message (what the caller kept, say). */
+    public TrainingDivergedException withNote(String note) {
+        TrainingDivergedException e = new TrainingDivergedException(getMessage() + "; " + note, epoch, firstStep, lastStep);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
     public int epoch() { return epoch; }
 
     public int firstStep() { return firstStep; }
