@@ -1,15 +1,21 @@
 package dev.clmlp;
 
 import dev.clmlp.cpu.CpuBackend;
+import dev.clmlp.opencl.ClBinding;
 import dev.clmlp.opencl.ClDevice;
 import dev.clmlp.opencl.OpenClBackend;
 import dev.clmlp.opencl.OpenClUnavailableException;
 import dev.clmlp.tensor.Backend;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
-/** Opens a backend by name: "auto", "cpu", "opencl" or "opencl:N". */
+/**
+ * Opens a backend by name: "auto", "cpu", "opencl" or "opencl:N" (OpenCL through JOCL), and
+ * "lwjgl" or "lwjgl:N" (the same devices through LWJGL's OpenCL binding, when LWJGL is on the
+ * class path; asking for it without LWJGL is an error, never a silent switch).
+ */
 public final class Backends {
     private Backends() {}
 
@@ -17,30 +23,24 @@ public final class Backends {
 
     /** With profiling, an OpenCL backend records each kernel's device time (OpenClBackend.profile()). */
     public static Backend open(String spec, boolean profiling) {
-        String s = spec == null ? "auto" : spec.trim().toLowerCase(java.util.Locale.ROOT);
+        checkSpec(spec);
+        String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
         if (s.equals("cpu")) return new CpuBackend();
         if (s.equals("auto")) return autoDevice().<Backend>map(d -> new OpenClBackend(d, profiling)).orElseGet(CpuBackend::new);
-        if (s.equals("opencl")) {
-            List<ClDevice> devices = ClDevice.list();
-            if (devices.isEmpty()) throw new OpenClUnavailableException("No OpenCL device found", null);
-            ClDevice first = devices.stream().filter(d -> !d.isSimulator()).findFirst().orElse(devices.get(0));
-            return new OpenClBackend(autoDevice().orElse(first), profiling);
-        }
-        if (s.startsWith("opencl:")) {
-            try {
-                return OpenClBackend.open(Integer.parseInt(s.substring("opencl:".length())), profiling);
-            } catch (NumberFormatException e) {
-                // fall through to the error below
-            }
-        }
-        throw new IllegalArgumentException("unknown backend '" + spec + "': expected auto, cpu, opencl or opencl:N");
+        String[] parts = s.split(":");
+        ClBinding binding = ClBinding.named(parts[0]);
+        if (parts.length == 2) return OpenClBackend.open(binding, Integer.parseInt(parts[1]), profiling);
+        List<ClDevice> devices = binding.devices();
+        if (devices.isEmpty()) throw new OpenClUnavailableException("No OpenCL device found", null);
+        ClDevice first = devices.stream().filter(d -> !d.isSimulator()).findFirst().orElse(devices.get(0));
+        return new OpenClBackend(autoDevice(devices).orElse(first), profiling);
     }
 
     /** Throws IllegalArgumentException unless spec names a backend in one of the forms {@link #open} reads (devices are not looked up). */
     public static void checkSpec(String spec) {
-        String s = spec == null ? "auto" : spec.trim().toLowerCase(java.util.Locale.ROOT);
-        if (s.equals("cpu") || s.equals("auto") || s.equals("opencl") || s.matches("opencl:[0-9]{1,4}")) return;
-        throw new IllegalArgumentException("--backend: unknown backend '" + spec + "': expected auto, cpu, opencl or opencl:N");
+        String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
+        if (s.matches("auto|cpu|(opencl|lwjgl)(:[0-9]{1,4})?")) return;
+        throw new IllegalArgumentException("--backend: unknown backend '" + spec + "': expected auto, cpu, opencl[:N] or lwjgl[:N]");
     }
 
     /** The device --backend auto picks: the first GPU, if OpenCL has one (a simulator is no GPU). */

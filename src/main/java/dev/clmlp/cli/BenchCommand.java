@@ -6,10 +6,10 @@ import dev.clmlp.data.Dataset;
 import dev.clmlp.io.AtomicFiles;
 import dev.clmlp.nn.FitOptions;
 import dev.clmlp.nn.History;
+import dev.clmlp.nn.Preset;
 import dev.clmlp.nn.Sequential;
 import dev.clmlp.opencl.ClDevice;
 import dev.clmlp.opencl.OpenClUnavailableException;
-import dev.clmlp.optim.Optimizer;
 import dev.clmlp.report.Charts;
 import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.Tensor;
@@ -47,9 +47,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (epochs < 1) throw new UsageError("--epochs must be at least 1, got " + epochs);
         if (limit != null && limit < 1) throw new UsageError("--limit must be at least 1, got " + limit);
-        TrainCommand.Preset p;
+        Preset p;
         try {
-            p = TrainCommand.Preset.named(preset);
+            p = Preset.named(preset);
             if (backends != null) backends.forEach(Backends::checkSpec);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
@@ -88,9 +88,9 @@ final class BenchCommand implements Callable<Integer> {
         return names;
     }
 
-    private double[] epochSeconds(Backend b, TrainCommand.Preset p, Dataset train) {
+    private double[] epochSeconds(Backend b, Preset p, Dataset train) {
         try (Sequential model = p.model()) {
-            model.compile(b, Optimizer.named(p.optimizer(), p.lr(), 0f), seed);
+            model.compile(b, p.newOptimizer(), seed);
             History h = model.fit(train, null, new FitOptions(epochs, p.batch(), seed), null);
             return h.epochs().stream().mapToDouble(History.Epoch::seconds).toArray();
         }
@@ -121,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    private void print(List<Row> rows, TrainCommand.Preset p) {
+    private void print(List<Row> rows, Preset p) {
         System.out.printf("%n%-10s %-44s %12s %12s %12s %9s%n", "backend", "device", "epoch s", "samples/s",
                 "GEMM GF/s", "speed-up");
         for (Row r : rows)

@@ -40,6 +40,7 @@ final class DevicesCommand implements Runnable {
             System.out.printf("%s %-9s %s%n", auto.isPresent() ? " " : "*", "cpu", cpu.description());
         }
         System.out.println();
+        if (!devices.isEmpty()) System.out.println("Each OpenCL device is also lwjgl:N through LWJGL's binding, the same device under another Java binding.");
         System.out.println("--backend auto picks " + auto.map(ClDevice::backendName).orElse("cpu")
                 + (auto.isPresent() ? " (the first GPU)" : " (no OpenCL GPU found; simulators are not picked)"));
     }

@@ -8,11 +8,9 @@ import dev.clmlp.io.AtomicFiles;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.io.JsonFields;
 import dev.clmlp.nn.Checkpoint;
-import dev.clmlp.nn.Dense;
-import dev.clmlp.nn.Dropout;
 import dev.clmlp.nn.FitOptions;
 import dev.clmlp.nn.History;
-import dev.clmlp.nn.Layer;
+import dev.clmlp.nn.Preset;
 import dev.clmlp.nn.Sequential;
 import dev.clmlp.nn.TrainingListener;
 import dev.clmlp.nn.TrainingState;
@@ -47,21 +45,6 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train an MLP on MNIST and write history.csv, config.json, model.safetensors and plots to --out.")
 final class TrainCommand implements Callable<Integer> {
-    /** The notebooks' settings. */
-    record Preset(List<Integer> layers, List<String> activations, float dropout, String init, String optimizer, float lr,
-                  int batch, int epochs) {
-        static Preset named(String name) {
-            return switch (name.toLowerCase(Locale.ROOT)) {
-                case "scratch" -> new Preset(List.of(128, 64), List.of("relu"), 0f, Dense.HE_NORMAL, "sgd", 0.01f, 64, 20);
-                case "keras" -> new Preset(List.of(128, 24), List.of("relu", "sigmoid"), 0.1f, Dense.GLOROT_UNIFORM, "adam", 0.001f, 32, 10);
-                default -> throw new IllegalArgumentException("--preset: unknown preset '" + name + "': expected scratch or keras");
-            };
-        }
-
-        /** The preset's own model, without overrides. */
-        Sequential model() { return TrainCommand.model(layers, activations, init, dropout); }
-    }
-
     @Option(names = "--preset", defaultValue = "scratch",
             description = "scratch: 784-128-64-10 ReLU, He-normal, SGD 0.01, batch 64, 20 epochs; keras: 784-128 ReLU-24 sigmoid-Dropout 0.1-10, Glorot, Adam 0.001, batch 32, 10 epochs (default: ${DEFAULT-VALUE})")
     String preset;
@@ -111,21 +94,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The model described by the preset and the overrides. */
     Sequential model(Preset p) {
-        return model(layers != null ? layers : p.layers(), activations != null ? activations : p.activations(),
+        return Preset.model(layers != null ? layers : p.layers(), activations != null ? activations : p.activations(),
                 init != null ? init : p.init(), dropout != null ? dropout : p.dropout());
-    }
-
-    /** 784 inputs, the hidden Dense layers, Dropout(rate) after the last one if rate > 0, 10 softmax outputs. */
-    static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate) {
-        if (acts.size() != 1 && acts.size() != hidden.size())
-            throw new IllegalArgumentException("--activation: give one activation or one per hidden layer (" + hidden.size() + "), got " + acts);
-        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("--dropout: the rate must be in [0, 1), got " + rate);
-        List<Layer> ls = new ArrayList<>();
-        for (int i = 0; i < hidden.size(); i++)
-            ls.add(new Dense(hidden.get(i), acts.get(acts.size() == 1 ? 0 : i), initializer));
-        if (rate > 0) ls.add(new Dropout(rate));
-        ls.add(new Dense(10, "softmax", initializer));
-        return new Sequential(784, ls);
     }
 
     /** A fresh run's model, optimizer and options, or a usage error naming the first bad option. */

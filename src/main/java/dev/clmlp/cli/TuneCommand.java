@@ -1,5 +1,7 @@
 package dev.clmlp.cli;
 
+import dev.clmlp.nn.Preset;
+
 import dev.clmlp.opencl.ClDevice;
 import dev.clmlp.opencl.GemmTuner;
 import picocli.CommandLine.Command;
@@ -18,9 +20,9 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "scratch", description = "scratch or keras: the shapes to tune for (default: ${DEFAULT-VALUE})") String preset;
 
     @Override public Integer call() throws UsageError {
-        TrainCommand.Preset p;
+        Preset p;
         try {
-            p = TrainCommand.Preset.named(preset);
+            p = Preset.named(preset);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

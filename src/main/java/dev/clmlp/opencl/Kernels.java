@@ -1,17 +1,9 @@
 package dev.clmlp.opencl;
 
-import org.jocl.Pointer;
-import org.jocl.Sizeof;
-import org.jocl.cl_kernel;
-import org.jocl.cl_mem;
-import org.jocl.cl_program;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.jocl.CL.*;
 
 /**
  * A program's kernels, handed out with their arguments already set. Each clSetKernelArg costs
@@ -34,21 +26,23 @@ final class Kernels implements AutoCloseable {
     record Local(long bytes) {}
 
     private static final class Instance {
-        final cl_kernel kernel;
+        final Object kernel;
         Object[] args = new Object[0];
         long lastUse;
 
-        Instance(cl_kernel kernel) { this.kernel = kernel; }
+        Instance(Object kernel) { this.kernel = kernel; }
     }
 
-    private final cl_program program;
+    private final ClRuntime rt;
+    private final Object program;
     private final Map<String, List<Instance>> byName = new HashMap<>();
     private long uses;
 
-    Kernels(cl_program program, String... names) {
+    Kernels(ClRuntime rt, Object program, String... names) {
+        this.rt = rt;
         this.program = program;
         try {
-            for (String name : names) byName.put(name, new ArrayList<>(List.of(new Instance(clCreateKernel(program, name, null)))));
+            for (String name : names) byName.put(name, new ArrayList<>(List.of(new Instance(rt.createKernel(program, name)))));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -56,17 +50,17 @@ final class Kernels implements AutoCloseable {
     }
 
     /** An instance of the kernel, for queries. */
-    cl_kernel any(String name) { return instances(name).get(0).kernel; }
+    Object any(String name) { return instances(name).get(0).kernel; }
 
-    /** An instance of the kernel with these arguments set (each a cl_mem, Integer, Float or Local). */
-    cl_kernel with(String name, Object[] args) {
+    /** An instance of the kernel with these arguments set (each a buffer handle, Integer, Float or Local). */
+    Object with(String name, Object[] args) {
         List<Instance> list = instances(name);
         Instance pick = null;
         for (Instance in : list)
             if (sameArgs(in.args, args)) { pick = in; break; }
         if (pick == null) {
             if (list.size() < INSTANCES) {
-                pick = new Instance(clCreateKernel(program, name, null));
+                pick = new Instance(rt.createKernel(program, name));
                 list.add(pick);
             } else {
                 pick = list.get(0);
@@ -86,8 +80,10 @@ final class Kernels implements AutoCloseable {
         return true;
     }
 
-    /** Buffers (each storage owns one cl_mem object) by identity; numbers and sizes by value. */
-    private static boolean same(Object a, Object b) { return a instanceof cl_mem ? a == b : a.equals(b); }
+    /** Numbers and local sizes by value; buffers (each storage owns one handle object) by identity. */
+    private static boolean same(Object a, Object b) {
+        return a instanceof Integer || a instanceof Float || a instanceof Local ? a.equals(b) : a == b;
+    }
 
     private List<Instance> instances(String name) {
         List<Instance> list = byName.get(name);
@@ -95,17 +91,16 @@ final class Kernels implements AutoCloseable {
         return list;
     }
 
-    private static void set(cl_kernel k, int i, Object a) {
-        if (a instanceof cl_mem m) clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(m));
-        else if (a instanceof Integer v) clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
-        else if (a instanceof Float v) clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
-        else if (a instanceof Local l) clSetKernelArg(k, i, l.bytes(), null);
-        else throw new IllegalArgumentException("kernel argument of type " + a.getClass());
+    private void set(Object k, int i, Object a) {
+        if (a instanceof Integer v) rt.setInt(k, i, v);
+        else if (a instanceof Float v) rt.setFloat(k, i, v);
+        else if (a instanceof Local l) rt.setLocal(k, i, l.bytes());
+        else rt.setBuffer(k, i, a);
     }
 
     @Override public void close() {
         for (List<Instance> list : byName.values())
-            for (Instance in : list) clReleaseKernel(in.kernel);
+            for (Instance in : list) rt.releaseKernel(in.kernel);
         byName.clear();
     }
 }

@@ -5,25 +5,13 @@ import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.DType;
 import dev.clmlp.tensor.Storage;
 import dev.clmlp.tensor.Tensor;
-import org.jocl.Pointer;
-import org.jocl.Sizeof;
-import org.jocl.cl_command_queue;
-import org.jocl.cl_context;
-import org.jocl.cl_context_properties;
-import org.jocl.cl_device_id;
-import org.jocl.cl_event;
-import org.jocl.cl_kernel;
-import org.jocl.cl_mem;
-import org.jocl.cl_program;
-
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.jocl.CL.*;
-
 /**
  * The OpenCL backend: one context, one in-order queue and one program per device, built once
- * (and cached on disk). Operations enqueue kernels without waiting; downloads block.
+ * (and cached on disk), through a binding's {@link ClRuntime} (JOCL or LWJGL). Operations enqueue
+ * kernels without waiting; downloads block.
  */
 public final class OpenClBackend extends Backend {
     private static final String[] KERNELS = {"gemm", "add_bias", "bias_grad", "activation", "activation_grad",
@@ -31,22 +19,21 @@ public final class OpenClBackend extends Backend {
         "softmax_xent_dense", "softmax_xent_stats", "argmax_rows", "count_correct", "sum_all", "sgd", "sgd_momentum", "adam", "gemm_packed"};
 
     private final ClDevice device;
-    private final cl_context context;
-    private final cl_command_queue queue;
-    private final cl_program program;
+    private final ClRuntime rt;
+    private final Object program;
     private final GemmParams gemm;
     private final Kernels kernels;
     private final int reduceGroupSize;
     private final Profiler profiler;
 
-    /** Opens device {@code opencl:index} (see {@link ClDevice#list()}). */
-    public static OpenClBackend open(int index) { return open(index, false); }
+    /** Opens device {@code opencl:index} through JOCL (see {@link ClDevice#list()}). */
+    public static OpenClBackend open(int index) { return open(ClBinding.jocl(), index, false); }
 
     /** With profiling, every kernel's device time is recorded (OpenCL event profiling); see {@link #profile()}. */
-    public static OpenClBackend open(int index, boolean profiling) {
-        List<ClDevice> devices = ClDevice.list();
+    public static OpenClBackend open(ClBinding binding, int index, boolean profiling) {
+        List<ClDevice> devices = binding.devices();
         if (index < 0 || index >= devices.size())
-            throw new IllegalArgumentException("no OpenCL device opencl:" + index + " (" + devices.size()
+            throw new IllegalArgumentException("no OpenCL device " + binding.prefix() + ":" + index + " (" + devices.size()
                     + " device(s) present; see ./clmlp devices)");
         return new OpenClBackend(devices.get(index), profiling);
     }
@@ -58,20 +45,17 @@ public final class OpenClBackend extends Backend {
     /** With {@code gemmFirst} tried before the device's own choice of GEMM kernel (tests, tuning). */
     public OpenClBackend(ClDevice device, boolean profiling, GemmParams gemmFirst) {
         this.device = device;
-        this.profiler = profiling ? new Profiler() : null;
-        cl_context_properties props = new cl_context_properties();
-        props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
-        context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
-        queue = createQueue(context, device.id(), profiling);
+        this.rt = device.binding().open(device, profiling);
+        this.profiler = profiling ? new Profiler(rt) : null;
         try {
             GemmParams[] chosen = new GemmParams[1];
             program = buildProgram(gemmFirst, chosen);
             gemm = chosen[0];
-            kernels = new Kernels(program, KERNELS);
+            kernels = new Kernels(rt, program, KERNELS);
             // a CPU device runs a work-group's items one after another: a tree over them only adds passes
             long reduce = gemm.isTiled() ? Math.min(256, device.maxWorkGroupSize()) : 1;
             for (String name : new String[] {"sum_all", "count_correct", "softmax_xent_stats"})
-                reduce = Math.min(reduce, kernelWorkGroupSize(kernels.any(name)));
+                reduce = Math.min(reduce, rt.kernelWorkGroupSize(kernels.any(name)));
             reduceGroupSize = Integer.highestOneBit((int) reduce);
         } catch (RuntimeException e) {
             close(); // releases whatever was created: nothing leaks when a build fails
@@ -80,30 +64,24 @@ public final class OpenClBackend extends Backend {
     }
 
     /** The program built with the first GEMM parameters that fit the device (written to chosen[0]). */
-    private cl_program buildProgram(GemmParams gemmFirst, GemmParams[] chosen) {
+    private Object buildProgram(GemmParams gemmFirst, GemmParams[] chosen) {
         String source = ClProgram.source();
         List<GemmParams> choices = new java.util.ArrayList<>(GemmParams.candidates(device));
         if (gemmFirst != null) choices.add(0, gemmFirst);
         for (GemmParams g : choices) {
             if (g.groupSize() > device.maxWorkGroupSize() || g.localMemBytes() > device.localMemBytes()) continue;
-            cl_program p = ClProgram.build(context, device, source, "-cl-std=CL1.2 " + g.buildOptions());
-            cl_kernel k = clCreateKernel(p, g.isTiled() ? "gemm" : "gemm_packed", null);
-            long fits = kernelWorkGroupSize(k);
-            clReleaseKernel(k);
+            Object p = ClProgram.build(rt, source, "-cl-std=CL1.2 " + g.buildOptions());
+            Object k = rt.createKernel(p, g.isTiled() ? "gemm" : "gemm_packed");
+            long fits = rt.kernelWorkGroupSize(k);
+            rt.releaseKernel(k);
             if (fits >= g.groupSize()) {
                 chosen[0] = g;
                 return p;
             }
-            clReleaseProgram(p); // too many registers for this tiling on this device: try a smaller one
+            rt.releaseProgram(p); // too many registers for this tiling on this device: try a smaller one
         }
         throw new IllegalStateException("no GEMM tiling fits device " + device.name() + " (max work-group "
                 + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes)");
-    }
-
-    /** clCreateCommandQueue is deprecated since OpenCL 2.0 but is the call that 1.2 devices (Apple) have. */
-    @SuppressWarnings("deprecation")
-    private static cl_command_queue createQueue(cl_context context, cl_device_id id, boolean profiling) {
-        return clCreateCommandQueue(context, id, profiling ? CL_QUEUE_PROFILING_ENABLE : 0, null);
     }
 
     public ClDevice device() { return device; }
@@ -114,65 +92,46 @@ public final class OpenClBackend extends Backend {
 
     @Override public String description() {
         int cu = device.computeUnits();
-        return device.name() + " (" + cu + (cu == 1 ? " compute unit, " : " compute units, ") + device.platformName() + ", " + device.driver() + ")";
-    }
-
-    private long kernelWorkGroupSize(cl_kernel k) {
-        long[] v = new long[1];
-        clGetKernelWorkGroupInfo(k, device.id(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(v), null);
-        return v[0];
+        return device.name() + " (" + cu + (cu == 1 ? " compute unit, " : " compute units, ") + device.platformName() + ", " + device.driver()
+                + (device.binding() == ClBinding.jocl() ? "" : ", through " + device.binding().prefix()) + ")";
     }
 
     // ---- memory ------------------------------------------------------------------------------
 
-    private static final class ClStorage extends Storage {
-        final cl_mem mem;
+    private final class ClStorage extends Storage {
+        final Object mem;
 
-        ClStorage(cl_mem mem, DType dtype, long elements) {
+        ClStorage(Object mem, DType dtype, long elements) {
             super(dtype, elements);
             this.mem = mem;
         }
 
-        @Override protected void release() { clReleaseMemObject(mem); }
+        @Override protected void release() { rt.releaseBuffer(mem); }
     }
 
     @Override protected Storage newStorage(DType dtype, long elements) {
         if (elements > Integer.MAX_VALUE)
             throw new IllegalArgumentException("allocate: " + elements + " elements exceed the 2^31 - 1 that kernels index");
-        long bytes = elements * dtype.bytes();
-        cl_mem mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
-        byte[] zero = new byte[dtype.bytes()];
-        clEnqueueFillBuffer(queue, mem, Pointer.to(zero), zero.length, 0, bytes, 0, null, null);
-        return new ClStorage(mem, dtype, elements);
+        // whole 4-byte words, so the zero fill's pattern always fits (uint8 buffers are rounded up)
+        return new ClStorage(rt.createBuffer((elements * dtype.bytes() + 3) / 4 * 4), dtype, elements);
     }
 
-    private static cl_mem mem(Tensor t) { return ((ClStorage) t.storage()).mem; }
+    private static Object mem(Tensor t) { return ((ClStorage) t.storage()).mem; }
 
-    private static Pointer host(Object array) {
-        return array instanceof float[] f ? Pointer.to(f) : array instanceof int[] i ? Pointer.to(i) : Pointer.to((byte[]) array);
-    }
+    @Override protected void doWrite(Tensor t, Object array) { rt.write(mem(t), t.offset() * t.dtype().bytes(), array); }
 
-    @Override protected void doWrite(Tensor t, Object array) {
-        int b = t.dtype().bytes();
-        clEnqueueWriteBuffer(queue, mem(t), CL_TRUE, t.offset() * b, t.size() * b, host(array), 0, null, null);
-    }
-
-    @Override protected void doRead(Tensor t, Object array) {
-        int b = t.dtype().bytes();
-        clEnqueueReadBuffer(queue, mem(t), CL_TRUE, t.offset() * b, t.size() * b, host(array), 0, null, null);
-    }
+    @Override protected void doRead(Tensor t, Object array) { rt.read(mem(t), t.offset() * t.dtype().bytes(), array); }
 
     @Override public void finish() {
-        clFinish(queue);
+        rt.finish();
         if (profiler != null) profiler.drain();
     }
 
     @Override protected void closeBackend() {
         if (profiler != null) profiler.drain();
         if (kernels != null) kernels.close();
-        if (program != null) clReleaseProgram(program);
-        if (queue != null) clReleaseCommandQueue(queue);
-        clReleaseContext(context);
+        if (program != null) rt.releaseProgram(program);
+        rt.close();
     }
 
     // ---- launching ---------------------------------------------------------------------------
@@ -196,9 +155,7 @@ public final class OpenClBackend extends Backend {
                 flat.add(a);
             }
         }
-        cl_kernel k = kernels.with(name, flat.toArray());
-        cl_event event = profiler == null ? null : new cl_event();
-        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, event);
+        Object event = rt.launch(kernels.with(name, flat.toArray()), global, local);
         if (profiler != null) profiler.add(label, event);
     }
 
@@ -365,7 +322,7 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override protected void doCopy(Tensor src, Tensor dst) {
-        clEnqueueCopyBuffer(queue, mem(src), mem(dst), src.offset() * 4, dst.offset() * 4, src.size() * 4, 0, null, null);
+        rt.copy(mem(src), src.offset() * 4, mem(dst), dst.offset() * 4, src.size() * 4);
     }
 
     @Override protected void doSgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {

@@ -1,9 +1,5 @@
 package dev.clmlp.opencl;
 
-import org.jocl.Pointer;
-import org.jocl.Sizeof;
-import org.jocl.cl_event;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,18 +7,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static org.jocl.CL.*;
-
 /** Sums OpenCL event profiling times per kernel name (events are read and released in batches). */
 public final class Profiler {
     /** One kernel: launches and total device nanoseconds. */
     public record Entry(String kernel, long launches, long nanos) {}
 
+    private final ClRuntime rt;
     private final List<String> names = new ArrayList<>();
-    private final List<cl_event> events = new ArrayList<>();
+    private final List<Object> events = new ArrayList<>();
     private final Map<String, long[]> totals = new LinkedHashMap<>();
 
-    void add(String kernel, cl_event event) {
+    Profiler(ClRuntime rt) { this.rt = rt; }
+
+    void add(String kernel, Object event) {
         names.add(kernel);
         events.add(event);
         if (events.size() >= 4096) drain();
@@ -31,15 +28,11 @@ public final class Profiler {
     /** Waits for the pending events and adds their START..END times. */
     void drain() {
         if (events.isEmpty()) return;
-        clWaitForEvents(events.size(), events.toArray(new cl_event[0]));
-        long[] start = new long[1], end = new long[1];
-        for (int i = 0; i < events.size(); i++) {
-            clGetEventProfilingInfo(events.get(i), CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
-            clGetEventProfilingInfo(events.get(i), CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
+        long[] nanos = rt.eventNanos(events);
+        for (int i = 0; i < nanos.length; i++) {
             long[] t = totals.computeIfAbsent(names.get(i), k -> new long[2]);
             t[0]++;
-            t[1] += end[0] - start[0];
-            clReleaseEvent(events.get(i));
+            t[1] += nanos[i];
         }
         names.clear();
         events.clear();

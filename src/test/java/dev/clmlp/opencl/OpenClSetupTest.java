@@ -26,21 +26,11 @@ class OpenClSetupTest {
     @Test
     void brokenKernelReportsTheBuildLog() {
         ClDevice d = device();
-        try (OpenClBackend b = new OpenClBackend(d)) {
-            KernelBuildException e = assertThrows(KernelBuildException.class, () -> ClProgram.compile(
-                    contextOf(b), d, "__kernel void broken(__global float* x) { x[0] = undefined_name; }", ""));
+        try (ClRuntime rt = d.binding().open(d, false)) {
+            KernelBuildException e = assertThrows(KernelBuildException.class,
+                    () -> rt.compile("__kernel void broken(__global float* x) { x[0] = undefined_name; }", ""));
             assertTrue(e.getMessage().contains(d.name()), e.getMessage());
             assertTrue(e.buildLog().contains("undefined_name"), "build log should name the error: " + e.buildLog());
-        }
-    }
-
-    private static org.jocl.cl_context contextOf(OpenClBackend b) {
-        try {
-            var f = OpenClBackend.class.getDeclaredField("context");
-            f.setAccessible(true);
-            return (org.jocl.cl_context) f.get(b);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
         }
     }
 

@@ -2,12 +2,9 @@ package dev.clmlp.bench;
 
 import dev.clmlp.Backends;
 import dev.clmlp.data.Dataset;
-import dev.clmlp.nn.Dense;
-import dev.clmlp.nn.Dropout;
 import dev.clmlp.nn.FitOptions;
+import dev.clmlp.nn.Preset;
 import dev.clmlp.nn.Sequential;
-import dev.clmlp.optim.Adam;
-import dev.clmlp.optim.Sgd;
 import dev.clmlp.tensor.Backend;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,16 +56,10 @@ public class TrainingBenchmark {
         for (int i = 0; i < n; i++) labels[i] = r.nextInt(10);
         data = Dataset.ofPixels("random", px, n, 784, labels, 10);
         b = Backends.open(backend);
-        if (preset.equals("scratch")) {
-            model = new Sequential(784, new Dense(128, "relu", Dense.HE_NORMAL), new Dense(64, "relu", Dense.HE_NORMAL),
-                    new Dense(10, "softmax", Dense.HE_NORMAL));
-            model.compile(b, new Sgd(0.01f), 1);
-            batch = 64;
-        } else {
-            model = new Sequential(784, new Dense(128, "relu"), new Dense(24, "sigmoid"), new Dropout(0.1f), new Dense(10, "softmax"));
-            model.compile(b, new Adam(0.001f), 1);
-            batch = 32;
-        }
+        Preset p = Preset.named(preset);
+        model = p.model();
+        model.compile(b, p.newOptimizer(), 1);
+        batch = p.batch();
     }
 
     @Benchmark

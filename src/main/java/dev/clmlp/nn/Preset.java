@@ -1,0 +1,53 @@
+package dev.clmlp.nn;
+
+import dev.clmlp.optim.Optimizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The two notebooks' settings, written once and used by train, bench, tune, the JMH suite and
+ * the tests: the hidden layers and their activations, the dropout after the last hidden layer,
+ * the initializer, the optimizer, batch size and epochs. Models take 784 inputs and end in 10
+ * softmax outputs.
+ */
+public record Preset(String name, List<Integer> layers, List<String> activations, float dropout, String init, String optimizer,
+                     float lr, int batch, int epochs) {
+    /** Notebook A, from scratch: 784-128-64-10 ReLU, He-normal, SGD lr 0.01, batch 64, 20 epochs. */
+    public static final Preset SCRATCH = new Preset("scratch", List.of(128, 64), List.of("relu"), 0f, Dense.HE_NORMAL, "sgd", 0.01f, 64, 20);
+
+    /** Notebook B, Keras: 784-128 ReLU, 24 sigmoid, Dropout 0.1, 10 softmax, Glorot-uniform, Adam lr 0.001, batch 32, 10 epochs. */
+    public static final Preset KERAS = new Preset("keras", List.of(128, 24), List.of("relu", "sigmoid"), 0.1f, Dense.GLOROT_UNIFORM,
+            "adam", 0.001f, 32, 10);
+
+    public static Preset named(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "scratch" -> SCRATCH;
+            case "keras" -> KERAS;
+            default -> throw new IllegalArgumentException("--preset: unknown preset '" + name + "': expected scratch or keras");
+        };
+    }
+
+    /** The preset's model. */
+    public Sequential model() { return model(layers, activations, init, dropout); }
+
+    /** The preset's optimizer (fresh state). */
+    public Optimizer newOptimizer() { return Optimizer.named(optimizer, lr, 0f); }
+
+    /**
+     * 784 inputs, Dense hidden layers (one activation for all, or one each), Dropout(rate) after
+     * the last one if rate > 0, and 10 softmax outputs; every layer with the given initializer.
+     */
+    public static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate) {
+        if (acts.size() != 1 && acts.size() != hidden.size())
+            throw new IllegalArgumentException("--activation: give one activation or one per hidden layer (" + hidden.size() + "), got " + acts);
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("--dropout: the rate must be in [0, 1), got " + rate);
+        List<Layer> ls = new ArrayList<>();
+        for (int i = 0; i < hidden.size(); i++)
+            ls.add(new Dense(hidden.get(i), acts.get(acts.size() == 1 ? 0 : i), initializer));
+        if (rate > 0) ls.add(new Dropout(rate));
+        ls.add(new Dense(10, "softmax", initializer));
+        return new Sequential(784, ls);
+    }
+}
