@@ -22,22 +22,21 @@ final class Network implements AutoCloseable {
     private final Tensor[] out, grad, mask; // per layer: batch x width (mask: dropout layers only)
     private final List<Tensor> owned = new ArrayList<>();
 
-    Network(Backend b, int inputSize, List<Layer> layers, int batch) {
+    Network(Backend b, Plan plan, int batch) {
         this.b = b;
-        this.layers = layers;
+        this.layers = plan.steps().stream().map(Plan.Step::layer).toList();
         this.batch = batch;
-        input = own(b.zeros(batch, inputSize));
+        input = own(b.zeros(batch, plan.inputSize()));
         out = new Tensor[layers.size()];
         grad = new Tensor[layers.size()];
         mask = new Tensor[layers.size()];
-        int width = inputSize;
         for (int i = 0; i < layers.size(); i++) {
-            width = layers.get(i).outputSize(width);
+            int width = plan.step(i).out();
             out[i] = own(b.zeros(batch, width));
             grad[i] = own(b.zeros(batch, width));
             if (layers.get(i) instanceof Dropout) mask[i] = own(b.zeros(batch, width));
         }
-        probs = own(b.zeros(batch, width));
+        probs = own(b.zeros(batch, plan.outputSize()));
     }
 
     private Tensor own(Tensor t) {

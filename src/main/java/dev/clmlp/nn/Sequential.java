@@ -42,6 +42,7 @@ public final class Sequential implements AutoCloseable {
     private Parameters params, grads;
     private Network train, eval;
     private long step; // global training step: the dropout stream counter
+    private Plan plan; // computed once the input size is known
 
     public Sequential(int inputSize, Layer... layers) { this(inputSize, List.of(layers)); }
 
@@ -73,15 +74,13 @@ public final class Sequential implements AutoCloseable {
 
     public long seed() { return seed; }
 
-    public long parameterCount() {
-        requireInputSize("parameterCount");
-        long n = 0;
-        int width = inputSize;
-        for (Layer l : layers) {
-            n += l.parameters(width);
-            width = l.outputSize(width);
-        }
-        return n;
+    public long parameterCount() { return plan("parameterCount").parameterCount(); }
+
+    /** The layout of the model (widths, names, parameter offsets), once the input size is known. */
+    private Plan plan(String op) {
+        requireInputSize(op);
+        if (plan == null || plan.inputSize() != inputSize) plan = Plan.of(inputSize, layers);
+        return plan;
     }
 
     /**
@@ -99,13 +98,11 @@ public final class Sequential implements AutoCloseable {
     }
 
     private void build() {
-        params = Parameters.allocate(backend, inputSize, layers);
-        grads = Parameters.allocate(backend, inputSize, layers);
-        int width = inputSize;
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i) instanceof Dense d) params.weights(i).upload(d.initialWeights(width, seed, i));
-            width = layers.get(i).outputSize(width);
-        }
+        Plan p = plan("compile");
+        params = Parameters.allocate(backend, p);
+        grads = Parameters.allocate(backend, p);
+        for (int i = 0; i < layers.size(); i++)
+            if (layers.get(i) instanceof Dense d) params.weights(i).upload(d.initialWeights(p.step(i).in(), seed, i));
         optimizer.attach(backend, (int) params.flat.size());
     }
 
@@ -127,7 +124,7 @@ public final class Sequential implements AutoCloseable {
     private Network sized(Network cached, int batch) {
         if (cached != null && cached.batch == batch) return cached;
         if (cached != null) cached.close();
-        return new Network(backend, inputSize, layers, batch);
+        return new Network(backend, plan("network"), batch);
     }
 
     private void checkData(String op, Dataset d) {
@@ -275,21 +272,7 @@ public final class Sequential implements AutoCloseable {
     }
 
     /** "dense_1.kernel" or "dense_1.bias": the tensor that holds flat parameter i. */
-    private String parameterName(int i) {
-        List<String> names = layerNames();
-        int width = inputSize;
-        long offset = 0;
-        for (int l = 0; l < layers.size(); l++) {
-            if (layers.get(l) instanceof Dense d) {
-                long kernel = (long) width * d.units();
-                if (i < offset + kernel) return names.get(l) + ".kernel";
-                if (i < offset + kernel + d.units()) return names.get(l) + ".bias";
-                offset += kernel + d.units();
-            }
-            width = layers.get(l).outputSize(width);
-        }
-        return "parameter " + i;
-    }
+    private String parameterName(int i) { return plan("fit").parameterName(i); }
 
     /** One step: gather the batch, forward, loss, backward, update. Loss and hits go to slot s. */
     private void trainStep(Network net, Resident data, Tensor labels, int start, int rows, Tensor lossSums, Tensor correct, int s) {
@@ -371,16 +354,7 @@ public final class Sequential implements AutoCloseable {
     }
 
     /** Keras-style layer names: dense, dense_1, dropout, ... */
-    public List<String> layerNames() {
-        List<String> names = new ArrayList<>();
-        Map<String, Integer> seen = new LinkedHashMap<>();
-        for (Layer l : layers) {
-            String base = l.typeName().toLowerCase(Locale.ROOT);
-            int k = seen.merge(base, 1, Integer::sum) - 1;
-            names.add(k == 0 ? base : base + "_" + k);
-        }
-        return names;
-    }
+    public List<String> layerNames() { return Plan.names(layers); }
 
     /** The Keras-like summary table: layer, output shape, parameters, totals. */
     public String summary() {
@@ -388,14 +362,9 @@ public final class Sequential implements AutoCloseable {
         String rule = "=".repeat(65), thin = "_".repeat(65);
         StringBuilder sb = new StringBuilder("Model: \"sequential\"\n").append(thin).append('\n');
         sb.append(String.format("%-29s%-26s%s%n", " Layer (type)", "Output Shape", "Param #")).append(rule).append('\n');
-        int width = inputSize;
-        List<String> names = layerNames();
-        for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            long p = l.parameters(width);
-            width = l.outputSize(width);
-            sb.append(String.format(Locale.ROOT, "%-29s%-26s%,d%n", " " + names.get(i) + " (" + l.typeName() + ")", "(None, " + width + ")", p));
-        }
+        for (Plan.Step st : plan("summary").steps())
+            sb.append(String.format(Locale.ROOT, "%-29s%-26s%,d%n", " " + st.name() + " (" + st.layer().typeName() + ")",
+                    "(None, " + st.out() + ")", st.parameters()));
         long total = parameterCount();
         sb.append(rule).append('\n');
         sb.append(String.format(Locale.ROOT, "Total params: %,d%nTrainable params: %,d%nNon-trainable params: 0%n", total, total));
@@ -463,20 +432,53 @@ public final class Sequential implements AutoCloseable {
     }
 
     /**
+     * Writes the model into dir as ./clmlp train does: config.json (layers, optimizer, seed) and
+     * model.safetensors (the weights), each atomically; {@link #load} reads it back.
+     */
+    public void save(Path dir) {
+        requireCompiled("save");
+        dev.clmlp.io.AtomicFiles.write(dir.resolve("config.json"), toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        saveWeights(dir.resolve("model.safetensors"));
+    }
+
+    /**
+     * The model in dir (written by {@link #save} or ./clmlp train), compiled on the backend with
+     * its saved weights; the caller closes it. A malformed config or weights file throws
+     * {@link DataFileException} naming the file and the field.
+     */
+    public static Sequential load(Path dir, Backend backend) throws IOException {
+        Path config = dir.resolve("config.json"), weights = dir.resolve("model.safetensors");
+        for (Path p : new Path[] {config, weights})
+            if (!java.nio.file.Files.isRegularFile(p)) throw new java.nio.file.NoSuchFileException(p.toString(), null, "a model directory holds config.json and model.safetensors");
+        Config c;
+        try {
+            c = fromJson(java.nio.file.Files.readString(config));
+        } catch (IllegalArgumentException e) {
+            throw new DataFileException(config, e.getMessage());
+        }
+        Sequential m = c.model();
+        try {
+            m.compile(backend, c.optimizer() != null ? c.optimizer() : new dev.clmlp.optim.Sgd(0.01f), c.seed() != null ? c.seed() : 0);
+            m.loadWeights(weights);
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
+    /**
      * Saves the weights as safetensors: for Dense layer named L (dense, dense_1, ...) the tensors
      * "L.kernel" of shape [inputs, units] (y = x @ kernel + bias) and "L.bias" of shape [units].
      */
     public void saveWeights(Path file) {
         requireCompiled("saveWeights");
         Map<String, Safetensors.Entry> out = new LinkedHashMap<>();
-        List<String> names = layerNames();
-        int width = inputSize;
         for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i) instanceof Dense d) {
-                out.put(names.get(i) + ".kernel", new Safetensors.Entry(new long[] {width, d.units()}, weights(i)));
-                out.put(names.get(i) + ".bias", new Safetensors.Entry(new long[] {d.units()}, bias(i)));
-            }
-            width = layers.get(i).outputSize(width);
+            Plan.Step st = plan("weights").step(i);
+            if (!st.dense()) continue;
+            out.put(st.name() + ".kernel", new Safetensors.Entry(new long[] {st.in(), st.out()}, weights(i)));
+            out.put(st.name() + ".bias", new Safetensors.Entry(new long[] {st.out()}, bias(i)));
         }
         Safetensors.write(file, out, new java.util.TreeMap<>(Map.of("format", "clmlp", "config", toJson()))); // sorted: the same bytes in every run
     }
@@ -485,17 +487,14 @@ public final class Sequential implements AutoCloseable {
     public void loadWeights(Path file) throws IOException {
         requireCompiled("loadWeights");
         Map<String, Safetensors.Entry> in = Safetensors.read(file);
-        List<String> names = layerNames();
         Set<String> expected = new java.util.LinkedHashSet<>();
-        int width = inputSize;
         for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i) instanceof Dense d) {
-                load(file, in, names.get(i) + ".kernel", new long[] {width, d.units()}, params.weights(i));
-                load(file, in, names.get(i) + ".bias", new long[] {d.units()}, params.bias(i));
-                expected.add(names.get(i) + ".kernel");
-                expected.add(names.get(i) + ".bias");
-            }
-            width = layers.get(i).outputSize(width);
+            Plan.Step st = plan("weights").step(i);
+            if (!st.dense()) continue;
+            load(file, in, st.name() + ".kernel", new long[] {st.in(), st.out()}, params.weights(i));
+            load(file, in, st.name() + ".bias", new long[] {st.out()}, params.bias(i));
+            expected.add(st.name() + ".kernel");
+            expected.add(st.name() + ".bias");
         }
         Set<String> extra = new java.util.TreeSet<>(in.keySet());
         extra.removeAll(expected);

@@ -31,8 +31,9 @@ class NetworkTest {
             for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
             int[] y = new int[ROWS];
             for (int i = 0; i < ROWS; i++) y[i] = r.nextInt(CLASSES);
-            try (Network net = new Network(b, IN, layers, ROWS); Parameters p = Parameters.allocate(b, IN, layers);
-                 Parameters g = Parameters.allocate(b, IN, layers); Tensor labels = b.upload(y, ROWS, 1);
+            Plan plan = Plan.of(IN, layers);
+            try (Network net = new Network(b, plan, ROWS); Parameters p = Parameters.allocate(b, plan);
+                 Parameters g = Parameters.allocate(b, plan); Tensor labels = b.upload(y, ROWS, 1);
                  Tensor lossSum = b.zeros(1, 1); Tensor correct = b.allocate(DType.INT32, 1, 1)) {
                 theta = new float[(int) p.flat.size()];
                 for (int i = 0; i < theta.length; i++) theta[i] = (float) (0.5 * r.nextGaussian());

@@ -30,7 +30,7 @@ final class PredictCommand implements Callable<Integer> {
         Dataset all = data.load().test();
         if (images > all.rows()) throw new UsageError("--images must be at most the " + all.rows() + " test images, got " + images);
         Dataset test = all.head(images);
-        try (Backend b = Backends.open(backend); Sequential m = SavedModel.load(model, b)) {
+        try (Backend b = Backends.open(backend); Sequential m = Sequential.load(model, b)) {
             float[] p = m.predict(test);
             int k = m.classes(), right = 0;
             int[] predicted = new int[images];
