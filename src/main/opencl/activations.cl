@@ -1,30 +1,27 @@
 // Activation functions shared by the element-wise kernels and the GEMM epilogues.
-// act: 0 linear, 1 relu, 2 sigmoid, 3 tanh (the order of dev.clmlp.tensor.Activation).
+// needs: nothing; ACT_* and EPI_* come as -D build options from the Java enums
+// (dev.clmlp.tensor.Activation, OpenClBackend.EpilogueCode), so the codes are written once.
 
 float activate(const float v, const int act)
 {
-    return act == 1 ? (v > 0.0f ? v : 0.0f)
-         : act == 2 ? 1.0f / (1.0f + exp(-v))
-         : act == 3 ? tanh(v)
+    return act == ACT_RELU ? (v > 0.0f ? v : 0.0f)
+         : act == ACT_SIGMOID ? 1.0f / (1.0f + exp(-v))
+         : act == ACT_TANH ? tanh(v)
          : v;
 }
 
 // f'(x) written in terms of the output y = f(x)
 float activation_slope(const float y, const int act)
 {
-    return act == 1 ? (y > 0.0f ? 1.0f : 0.0f)
-         : act == 2 ? y * (1.0f - y)
-         : act == 3 ? 1.0f - y * y
+    return act == ACT_RELU ? (y > 0.0f ? 1.0f : 0.0f)
+         : act == ACT_SIGMOID ? y * (1.0f - y)
+         : act == ACT_TANH ? 1.0f - y * y
          : 1.0f;
 }
 
-// GEMM epilogues: 0 none; 1 (dense forward) f(v + bias[j]); 2 (input gradient through the
-// previous layer's activation) v * f'(x) from that layer's output y[i, j]; 3 (the same through a
-// dropout between the layers) v * mask[i, j] * f'(x).
-#define EPI_NONE 0
-#define EPI_BIAS_ACT 1
-#define EPI_ACT_SLOPE 2
-#define EPI_MASK_ACT_SLOPE 3
+// GEMM epilogues: EPI_NONE; EPI_BIAS_ACT (dense forward) f(v + bias[j]); EPI_ACT_SLOPE (input
+// gradient through the previous layer's activation) v * f'(x) from that layer's output y[i, j];
+// EPI_MASK_ACT_SLOPE (the same through a dropout between the layers) v * mask[i, j] * f'(x).
 
 float epilogue(const float v, const int epi, const int act, __global const float* aux, __global const float* mask,
                const int i, const int j, const int n)

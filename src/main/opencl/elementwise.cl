@@ -1,5 +1,6 @@
 // Element-wise kernels: one work-item per element (or per row/column where noted); every
 // kernel guards its range, so the global size may be rounded up.
+// needs: random.cl activations.cl
 
 // y[r,c] = x[r,c] + bias[c]
 __kernel void add_bias(const int rows, const int cols, __global const float* x, const int xOff,

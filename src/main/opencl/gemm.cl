@@ -1,6 +1,7 @@
 // Tiled SGEMM: C[m x n] = alpha * op(A)[m x k] * op(B)[k x n] + beta * C (C row-major, ld = n).
 // op(A)[i,p] = A[aOff + i*aRs + p*aCs], op(B)[p,j] = B[bOff + p*bRs + j*bCs]: the strides
 // express either operand transposed. Any m, n, k: edge tiles are zero-padded.
+// needs: random.cl activations.cl
 //
 // Tuning constants (passed as -D build options by dev.clmlp.opencl.GemmParams):
 //   TS_M x TS_N   output tile of one work-group
@@ -135,9 +136,9 @@ void gemm(GEMM_PARAMS)
 // epilogue() on the VW columns j..j+VW-1 of row i
 floatV activateV(const floatV v, const int act)
 {
-    return act == 1 ? select((floatV)(0.0f), v, v > (floatV)(0.0f))
-         : act == 2 ? 1.0f / (1.0f + exp(-v))
-         : act == 3 ? tanh(v)
+    return act == ACT_RELU ? select((floatV)(0.0f), v, v > (floatV)(0.0f))
+         : act == ACT_SIGMOID ? 1.0f / (1.0f + exp(-v))
+         : act == ACT_TANH ? tanh(v)
          : v;
 }
 
@@ -146,9 +147,9 @@ floatV epilogueV(const floatV v, const int epi, const int act, __global const fl
 {
     if (epi == EPI_BIAS_ACT) return activateV(v + vloadV(0, aux + j), act);
     const floatV y = vloadV(0, aux + i * n + j);
-    const floatV slope = act == 1 ? select((floatV)(0.0f), (floatV)(1.0f), y > (floatV)(0.0f))
-                       : act == 2 ? y * (1.0f - y)
-                       : act == 3 ? 1.0f - y * y
+    const floatV slope = act == ACT_RELU ? select((floatV)(0.0f), (floatV)(1.0f), y > (floatV)(0.0f))
+                       : act == ACT_SIGMOID ? y * (1.0f - y)
+                       : act == ACT_TANH ? 1.0f - y * y
                        : (floatV)(1.0f);
     return epi == EPI_MASK_ACT_SLOPE ? v * vloadV(0, mask + i * n + j) * slope : v * slope;
 }

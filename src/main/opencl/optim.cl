@@ -1,6 +1,7 @@
 // Optimizer updates. Work-item i updates elements [i*chunk, (i+1)*chunk): on GPUs chunk is 1
 // (neighbouring items touch neighbouring elements, so accesses coalesce); on CPU devices each
 // item streams a contiguous run, which the compiler vectorises and the prefetcher follows.
+// needs: nothing
 
 // p -= lr * g
 __kernel void sgd(const int size, const int chunk, const float lr, __global float* p, const int pOff,

@@ -1,6 +1,7 @@
 // Philox4x32-10 counter-based RNG; the Java twin is dev.clmlp.tensor.Philox.
 // Element `index` of stream (seed, step) uses word index%4 of the block at counter
 // (index/4, 0, step_lo, step_hi) under key (seed_lo, seed_hi).
+// needs: nothing
 
 uint4 philox4x32_10(uint4 c, uint2 k) {
     for (int round = 0; round < 10; round++) {

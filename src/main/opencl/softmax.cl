@@ -1,4 +1,22 @@
 // Row-wise kernels (one work-item per row) and single-work-group reductions.
+// needs: nothing
+
+// The sum of v over the work-group (get_local_size(0) a power of two, scratch one T per item),
+// returned to every work-item: a fixed-order tree, so the result is bit-identical run to run.
+#define DEFINE_TREE_SUM(T) \
+T tree_sum_##T(__local T* scratch, const T v) \
+{ \
+    const int lid = get_local_id(0); \
+    scratch[lid] = v; \
+    barrier(CLK_LOCAL_MEM_FENCE); \
+    for (int s = get_local_size(0) / 2; s > 0; s /= 2) { \
+        if (lid < s) scratch[lid] += scratch[lid + s]; \
+        barrier(CLK_LOCAL_MEM_FENCE); \
+    } \
+    return scratch[0]; \
+}
+DEFINE_TREE_SUM(float)
+DEFINE_TREE_SUM(int)
 
 float row_max(__global const float* x, const int k)
 {
@@ -94,13 +112,8 @@ __kernel void count_correct(const int rows, const int k, __global const float* x
     const int lid = get_local_id(0), lsz = get_local_size(0);
     int count = 0;
     for (int r = lid; r < rows; r += lsz) count += argmax_row(x + xOff + r * k, k) == labels[lOff + r];
-    scratch[lid] = count;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int s = lsz / 2; s > 0; s /= 2) {
-        if (lid < s) scratch[lid] += scratch[lid + s];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    if (lid == 0) out[oOff] = scratch[0];
+    const int total = tree_sum_int(scratch, count);
+    if (lid == 0) out[oOff] = total;
 }
 
 __kernel void sum_all(const int size, __global const float* x, const int xOff, __global float* out, const int oOff,
@@ -109,13 +122,8 @@ __kernel void sum_all(const int size, __global const float* x, const int xOff, _
     const int lid = get_local_id(0), lsz = get_local_size(0);
     float acc = 0.0f;
     for (int e = lid; e < size; e += lsz) acc += x[xOff + e];
-    scratch[lid] = acc;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int s = lsz / 2; s > 0; s /= 2) {
-        if (lid < s) scratch[lid] += scratch[lid + s];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    if (lid == 0) out[oOff] = scratch[0];
+    const float total = tree_sum_float(scratch, acc);
+    if (lid == 0) out[oOff] = total;
 }
 
 // The training step's loss in one launch: probs, dlogits = (probs - onehot) / rows, and the
@@ -137,18 +145,10 @@ __kernel void softmax_xent_stats(const int rows, const int k, __global const flo
         loss += xent_label_row(x + xOff + r * k, label, pr, d + dOff + r * k, k, invN);
         hits += argmax_row(pr, k) == label;
     }
-    lossScratch[lid] = loss;
-    hitScratch[lid] = hits;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int s = lsz / 2; s > 0; s /= 2) {
-        if (lid < s) {
-            lossScratch[lid] += lossScratch[lid + s];
-            hitScratch[lid] += hitScratch[lid + s];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    const float lossTotal = tree_sum_float(lossScratch, loss);
+    const int hitTotal = tree_sum_int(hitScratch, hits);
     if (lid == 0) {
-        lossSums[lsOff] = lossScratch[0];
-        correct[cOff] = hitScratch[0];
+        lossSums[lsOff] = lossTotal;
+        correct[cOff] = hitTotal;
     }
 }

@@ -55,4 +55,21 @@ public final class Backends {
     static Optional<ClDevice> autoDevice(List<ClDevice> devices) {
         return devices.stream().filter(d -> d.isGpu() && !d.isSimulator()).findFirst();
     }
+
+    /** Why --backend auto picks what it picks, in a few words: "the first GPU", or why no OpenCL device was taken. */
+    public static String autoReason() {
+        try {
+            return autoReason(ClDevice.list());
+        } catch (OpenClUnavailableException e) {
+            return "no OpenCL platform (" + e.getMessage().split("\\. ")[0] + ")";
+        }
+    }
+
+    static String autoReason(List<ClDevice> devices) {
+        if (autoDevice(devices).isPresent()) return "the first OpenCL GPU";
+        if (devices.isEmpty()) return "no OpenCL device";
+        return "no OpenCL GPU; the Java backend is used instead of " + devices.stream()
+                .map(d -> d.backendName() + " (" + d.type() + (d.isSimulator() ? ", a simulator" : "") + ")")
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
 }

@@ -27,4 +27,12 @@ class BackendsTest {
         assertEquals(Optional.empty(), Backends.autoDevice(List.of(OCLGRIND, POCL)));
         assertEquals(Optional.of(GPU), Backends.autoDevice(List.of(OCLGRIND, POCL, GPU)));
     }
+
+    @Test
+    void autoSaysWhyItPicksWhatItPicks() {
+        assertEquals("the first OpenCL GPU", Backends.autoReason(List.of(POCL, GPU)));
+        assertEquals("no OpenCL GPU; the Java backend is used instead of opencl:0 (GPU+CPU+ACCELERATOR, a simulator), opencl:1 (CPU)",
+                Backends.autoReason(List.of(OCLGRIND, POCL)));
+        assertEquals("no OpenCL device", Backends.autoReason(List.of()));
+    }
 }

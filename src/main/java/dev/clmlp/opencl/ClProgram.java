@@ -23,16 +23,40 @@ final class ClProgram {
 
     private ClProgram() {}
 
+    /**
+     * The build options: OpenCL C 1.2, the GEMM's tuning constants, and the codes the kernels
+     * share with Java, each enum constant as -DPREFIX_NAME=ordinal (ACT_RELU, EPI_BIAS_ACT, ...).
+     */
+    static String options(GemmParams gemm) {
+        StringBuilder sb = new StringBuilder("-cl-std=CL1.2 ").append(gemm.buildOptions());
+        for (Enum<?> e : dev.clmlp.tensor.Activation.values()) sb.append(" -DACT_").append(e.name()).append('=').append(e.ordinal());
+        for (Enum<?> e : OpenClBackend.EpilogueCode.values()) sb.append(" -DEPI_").append(e.name()).append('=').append(e.ordinal());
+        return sb.toString();
+    }
+
+    /** The files a kernel file states it needs on its "// needs:" line (before it in SOURCES). */
+    static java.util.List<String> needs(String file) {
+        for (String line : text(file).split("\n"))
+            if (line.startsWith("// needs:")) {
+                String list = line.substring("// needs:".length()).split(";")[0].trim();
+                return list.equals("nothing") ? java.util.List.of() : java.util.List.of(list.split("\\s+"));
+            }
+        throw new IllegalStateException("kernel source " + file + " has no '// needs:' line");
+    }
+
+    /** One kernel file's text. */
+    static String text(String name) {
+        try (InputStream in = ClProgram.class.getResourceAsStream("/dev/clmlp/opencl/" + name)) {
+            if (in == null) throw new IllegalStateException("kernel source dev/clmlp/opencl/" + name + " is missing from the classpath");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String source() {
         StringBuilder sb = new StringBuilder();
-        for (String name : SOURCES) {
-            try (InputStream in = ClProgram.class.getResourceAsStream("/dev/clmlp/opencl/" + name)) {
-                if (in == null) throw new IllegalStateException("kernel source dev/clmlp/opencl/" + name + " is missing from the classpath");
-                sb.append("// ---- ").append(name).append('\n').append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        for (String name : SOURCES) sb.append("// ---- ").append(name).append('\n').append(text(name)).append('\n');
         return sb.toString();
     }
 

@@ -70,7 +70,7 @@ public final class OpenClBackend extends Backend {
         if (gemmFirst != null) choices.add(0, gemmFirst);
         for (GemmParams g : choices) {
             if (g.groupSize() > device.maxWorkGroupSize() || g.localMemBytes() > device.localMemBytes()) continue;
-            Object p = ClProgram.build(rt, source, "-cl-std=CL1.2 " + g.buildOptions());
+            Object p = ClProgram.build(rt, source, ClProgram.options(g));
             Object k = rt.createKernel(p, g.isTiled() ? "gemm" : "gemm_packed");
             long fits = rt.kernelWorkGroupSize(k);
             rt.releaseKernel(k);
@@ -179,27 +179,27 @@ public final class OpenClBackend extends Backend {
 
     // ---- operations ---------------------------------------------------------------------------
 
-    /** Epilogues of the GEMM kernels (activations.cl). */
-    private static final int EPI_NONE = 0, EPI_BIAS_ACT = 1, EPI_ACT_SLOPE = 2, EPI_MASK_ACT_SLOPE = 3;
+    /** Epilogues of the GEMM kernels (activations.cl), passed to the kernels as -DEPI_NAME=ordinal. */
+    enum EpilogueCode { NONE, BIAS_ACT, ACT_SLOPE, MASK_ACT_SLOPE }
 
     /**
-     * What the GEMM does to C after the product: code (an EPI_ value) with activation f, reading
+     * What the GEMM does to C after the product: code with activation f, reading
      * aux (bias, or the layer below's output) and mask; then, with dropped set, the dropout that
      * follows a dense layer, writing mask and dropped.
      */
-    private record Epilogue(int code, Activation f, Tensor aux, Tensor mask, Tensor dropped, float rate, float scale, long seed, long step) {
-        static final Epilogue NONE = new Epilogue(EPI_NONE, Activation.LINEAR, null, null, null, 0f, 0f, 0, 0);
+    private record Epilogue(EpilogueCode code, Activation f, Tensor aux, Tensor mask, Tensor dropped, float rate, float scale, long seed, long step) {
+        static final Epilogue NONE = new Epilogue(EpilogueCode.NONE, Activation.LINEAR, null, null, null, 0f, 0f, 0, 0);
 
-        static Epilogue biasAct(Tensor bias, Activation f) { return new Epilogue(EPI_BIAS_ACT, f, bias, null, null, 0f, 0f, 0, 0); }
+        static Epilogue biasAct(Tensor bias, Activation f) { return new Epilogue(EpilogueCode.BIAS_ACT, f, bias, null, null, 0f, 0f, 0, 0); }
 
         static Epilogue slope(Tensor yPrev, Activation f, Tensor mask) {
-            return new Epilogue(mask == null ? EPI_ACT_SLOPE : EPI_MASK_ACT_SLOPE, f, yPrev, mask, null, 0f, 0f, 0, 0);
+            return new Epilogue(mask == null ? EpilogueCode.ACT_SLOPE : EpilogueCode.MASK_ACT_SLOPE, f, yPrev, mask, null, 0f, 0f, 0, 0);
         }
 
         /** The kernel arguments from aux to dropped: aux defaults to c, and unused mask and dropped to aux (no extra buffers). */
         Object[] args(Tensor c) {
             Tensor a = aux == null ? c : aux;
-            return new Object[] {a, mask == null ? a : mask, code, f.ordinal(), dropped == null ? 0 : 1, rate, scale,
+            return new Object[] {a, mask == null ? a : mask, code.ordinal(), f.ordinal(), dropped == null ? 0 : 1, rate, scale,
                     (int) seed, (int) (seed >>> 32), (int) step, (int) (step >>> 32), dropped == null ? a : dropped};
         }
     }
@@ -216,7 +216,7 @@ public final class OpenClBackend extends Backend {
     @Override protected void doDenseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
                                             Tensor mask, Tensor yDropped, float rate, float scale, long seed, long step) {
         gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y,
-                new Epilogue(EPI_BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null);
+                new Epilogue(EpilogueCode.BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null);
     }
 
     @Override protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {

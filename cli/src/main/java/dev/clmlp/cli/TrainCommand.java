@@ -183,7 +183,8 @@ final class TrainCommand implements Callable<Integer> {
         Dataset train = opts.limit() != null ? split.train().head(opts.limit()) : split.train(), test = split.test();
         boolean bar = progress != null ? progress : System.console() != null;
         try (Backend b = Backends.open(backend, profile)) {
-            System.out.println("backend " + b.name() + ": " + b.description());
+            System.out.println("backend " + b.name() + ": " + b.description()
+                    + (backend.equalsIgnoreCase("auto") ? " [auto: " + Backends.autoReason() + "]" : ""));
             System.out.println("data: " + train + ", validation: " + test);
             System.out.println("optimizer: " + plan.optimizer() + ", batch " + opts.batch() + ", epochs " + opts.epochs() + ", seed " + opts.seed());
             System.out.print(model.summary());
