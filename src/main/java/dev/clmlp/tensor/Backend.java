@@ -15,18 +15,25 @@ public abstract class Backend implements AutoCloseable {
     private final Set<Storage> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
-    /** Short identifier: "cpu", "opencl:0". */
+    /** @return the short identifier that {@code Backends.open} reads: "cpu", "opencl:0", "lwjgl:0" */
     public abstract String name();
 
-    /** Human-readable device description. */
+    /** @return a human-readable description of the device and its driver */
     public abstract String description();
 
-    /** Number of allocations (device buffers) currently alive on this backend. */
+    /** @return the number of allocations (device buffers) alive on this backend: tests use it to find leaks */
     public final int liveBuffers() { return live.size(); }
 
     // ---- allocation and transfer ---------------------------------------------------------
 
-    /** A new zero-filled rows x cols tensor. */
+    /**
+     * A new zero-filled tensor; the caller owns it and closes it (or closes the backend).
+     *
+     * @param dtype the element type
+     * @param rows  the number of rows, at least 1
+     * @param cols  the number of columns, at least 1
+     * @return the tensor, rows x cols
+     */
     public final Tensor allocate(DType dtype, int rows, int cols) {
         if (closed) throw new IllegalStateException("allocate: backend " + name() + " is closed");
         if (dtype == null) throw new NullPointerException("allocate: dtype is null");
@@ -37,8 +44,23 @@ public abstract class Backend implements AutoCloseable {
         return new Tensor(this, s, 0, rows, cols, true);
     }
 
+    /**
+     * A new zero-filled FLOAT32 tensor, owned by the caller.
+     *
+     * @param rows the number of rows, at least 1
+     * @param cols the number of columns, at least 1
+     * @return the tensor, rows x cols
+     */
     public final Tensor zeros(int rows, int cols) { return allocate(DType.FLOAT32, rows, cols); }
 
+    /**
+     * A new FLOAT32 tensor holding a copy of data, owned by the caller.
+     *
+     * @param data rows * cols values, row-major
+     * @param rows the number of rows, at least 1
+     * @param cols the number of columns, at least 1
+     * @return the tensor, rows x cols
+     */
     public final Tensor upload(float[] data, int rows, int cols) {
         checkLength("upload", data == null ? -1 : data.length, rows, cols);
         Tensor t = allocate(DType.FLOAT32, rows, cols);
@@ -46,6 +68,14 @@ public abstract class Backend implements AutoCloseable {
         return t;
     }
 
+    /**
+     * A new INT32 tensor (labels, indices) holding a copy of data, owned by the caller.
+     *
+     * @param data rows * cols values, row-major
+     * @param rows the number of rows, at least 1
+     * @param cols the number of columns, at least 1
+     * @return the tensor, rows x cols
+     */
     public final Tensor upload(int[] data, int rows, int cols) {
         checkLength("upload", data == null ? -1 : data.length, rows, cols);
         Tensor t = allocate(DType.INT32, rows, cols);
@@ -53,7 +83,15 @@ public abstract class Backend implements AutoCloseable {
         return t;
     }
 
-    /** Uploads raw bytes (pixels) as a UINT8 tensor. */
+    /**
+     * A new UINT8 tensor (pixels, 0..255) holding a copy of data, owned by the caller; only
+     * {@link #gatherRows} reads it, into FLOAT32 rows scaled to [0, 1].
+     *
+     * @param data rows * cols bytes, row-major, read as unsigned
+     * @param rows the number of rows, at least 1
+     * @param cols the number of columns, at least 1
+     * @return the tensor, rows x cols
+     */
     public final Tensor upload(byte[] data, int rows, int cols) {
         checkLength("upload", data == null ? -1 : data.length, rows, cols);
         Tensor t = allocate(DType.UINT8, rows, cols);
@@ -75,6 +113,7 @@ public abstract class Backend implements AutoCloseable {
         if (live.remove(s)) s.close();
     }
 
+    /** Frees every tensor still allocated on this backend, then the device context; later calls do nothing. */
     @Override public void close() {
         if (closed) return;
         for (Storage s : live.toArray(new Storage[0])) s.close();
@@ -83,11 +122,22 @@ public abstract class Backend implements AutoCloseable {
         closeBackend();
     }
 
+    /** @return whether {@link #close} has been called */
     public final boolean isClosed() { return closed; }
 
     // ---- operations ----------------------------------------------------------------------
 
-    /** C = alpha * op(A) * op(B) + beta * C, op(X) = X or its transpose. With beta == 0, C is not read. */
+    /**
+     * C = alpha * op(A) * op(B) + beta * C, op(X) = X or its transpose. With beta == 0, C is not read.
+     *
+     * @param transA whether op(A) is A's transpose
+     * @param transB whether op(B) is B's transpose
+     * @param alpha  the product's factor
+     * @param a      A: m x k, or k x m when transposed
+     * @param b      B: k x n, or n x k when transposed
+     * @param beta   C's factor
+     * @param c      C: m x n, read (unless beta is 0) and written
+     */
     public final void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         String op = "gemm";
         checkFloat(op, "a", a); checkFloat(op, "b", b); checkFloat(op, "c", c);
@@ -101,7 +151,13 @@ public abstract class Backend implements AutoCloseable {
         doGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
     }
 
-    /** y = x + bias, bias (1 x cols) added to every row; y may be x. */
+    /**
+     * y = x + bias, bias added to every row.
+     *
+     * @param x    rows x cols
+     * @param bias 1 x cols
+     * @param y    rows x cols; may be x
+     */
     public final void addBias(Tensor x, Tensor bias, Tensor y) {
         String op = "addBias";
         checkFloat(op, "x", x); checkFloat(op, "bias", bias); checkFloat(op, "y", y);
@@ -110,7 +166,12 @@ public abstract class Backend implements AutoCloseable {
         doAddBias(x, bias, y);
     }
 
-    /** db (1 x cols) = column sums of dy (rows x cols): the gradient of a row-broadcast bias. */
+    /**
+     * db = the column sums of dy: the gradient of a row-broadcast bias.
+     *
+     * @param dy rows x cols
+     * @param db 1 x cols
+     */
     public final void biasGrad(Tensor dy, Tensor db) {
         String op = "biasGrad";
         checkFloat(op, "dy", dy); checkFloat(op, "db", db);
@@ -118,7 +179,13 @@ public abstract class Backend implements AutoCloseable {
         doBiasGrad(dy, db);
     }
 
-    /** y = f(x) element-wise; y may be x. */
+    /**
+     * y = f(x) element-wise.
+     *
+     * @param f the activation
+     * @param x any shape
+     * @param y x's shape; may be x
+     */
     public final void activation(Activation f, Tensor x, Tensor y) {
         String op = "activation";
         checkNotNull(op, "f", f);
@@ -127,7 +194,14 @@ public abstract class Backend implements AutoCloseable {
         doActivation(f, x, y);
     }
 
-    /** dx = dy * f'(x), where y = f(x) is the forward output; dx may be dy. */
+    /**
+     * dx = dy * f'(x), with f'(x) computed from the forward output y = f(x).
+     *
+     * @param f  the activation of the forward pass
+     * @param y  its output
+     * @param dy the gradient with respect to y, y's shape
+     * @param dx the gradient with respect to x, y's shape; may be dy
+     */
     public final void activationGrad(Activation f, Tensor y, Tensor dy, Tensor dx) {
         String op = "activationGrad";
         checkNotNull(op, "f", f);
@@ -137,7 +211,12 @@ public abstract class Backend implements AutoCloseable {
         doActivationGrad(f, y, dy, dx);
     }
 
-    /** Row-wise softmax, shifted by the row maximum for stability; y may be x. */
+    /**
+     * Row-wise softmax, shifted by the row maximum for stability.
+     *
+     * @param x rows x classes
+     * @param y x's shape; may be x
+     */
     public final void softmax(Tensor x, Tensor y) {
         String op = "softmax";
         checkFloat(op, "x", x); checkFloat(op, "y", y);
@@ -150,6 +229,12 @@ public abstract class Backend implements AutoCloseable {
      * targets: INT32 n x 1 class labels, or FLOAT32 n x k one-hot (or probability) rows.
      * Writes probs = softmax(logits), dlogits = (probs - y) / n, rowLoss[r] = -sum_j y_j log p_j.
      * A label outside [0, k) yields a NaN loss for its row.
+     *
+     * @param logits  n x k
+     * @param targets INT32 n x 1 labels, or FLOAT32 n x k target distributions
+     * @param probs   n x k, written
+     * @param dlogits n x k, written
+     * @param rowLoss n x 1, written
      */
     public final void softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss) {
         String op = "softmaxCrossEntropy";
@@ -164,7 +249,17 @@ public abstract class Backend implements AutoCloseable {
         doSoftmaxCrossEntropy(logits, targets, probs, dlogits, rowLoss);
     }
 
-    /** Inverted dropout: mask = (u >= rate) / (1 - rate) with u = Philox(seed, step, element); y = x * mask. */
+    /**
+     * Inverted dropout: mask = (u &gt;= rate) / (1 - rate) with u = Philox(seed, step, element); y = x * mask.
+     * Both backends draw the same mask.
+     *
+     * @param x    any shape
+     * @param y    x's shape; may be x
+     * @param mask x's shape, written: 0 or 1 / (1 - rate)
+     * @param rate the fraction dropped, in [0, 1)
+     * @param seed the stream's seed
+     * @param step the stream's counter (the training step)
+     */
     public final void dropout(Tensor x, Tensor y, Tensor mask, float rate, long seed, long step) {
         checkDropout("dropout", x, y, mask, rate);
         doDropout(x, y, mask, rate, 1f / (1f - rate), seed, step);
@@ -177,7 +272,13 @@ public abstract class Backend implements AutoCloseable {
         if (!(rate >= 0f && rate < 1f)) throw new IllegalArgumentException(op + ": rate must be in [0, 1), got " + rate);
     }
 
-    /** c = a * b element-wise (dropout's backward pass: dx = dy * mask). */
+    /**
+     * c = a * b element-wise (dropout's backward pass: dx = dy * mask).
+     *
+     * @param a any shape
+     * @param b a's shape
+     * @param c a's shape; may be a or b
+     */
     public final void multiply(Tensor a, Tensor b, Tensor c) {
         String op = "multiply";
         checkFloat(op, "a", a); checkFloat(op, "b", b); checkFloat(op, "c", c);
@@ -186,7 +287,12 @@ public abstract class Backend implements AutoCloseable {
         doMultiply(a, b, c);
     }
 
-    /** dst = src (same number of elements; shapes may differ). */
+    /**
+     * dst = src, element by element in row-major order.
+     *
+     * @param src FLOAT32
+     * @param dst FLOAT32, as many elements as src (the shapes may differ)
+     */
     public final void copy(Tensor src, Tensor dst) {
         String op = "copy";
         checkFloat(op, "src", src); checkFloat(op, "dst", dst);
@@ -198,6 +304,12 @@ public abstract class Backend implements AutoCloseable {
     /**
      * SGD step. Without velocity (null): p -= lr * g. With velocity (momentum as in Keras):
      * v = momentum * v - lr * g; p += v.
+     *
+     * @param param    the parameters, updated
+     * @param grad     their gradient, param's shape
+     * @param velocity param's shape, updated; null for plain SGD
+     * @param lr       the learning rate
+     * @param momentum in [0, 1); ignored without velocity
      */
     public final void sgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
         String op = "sgd";
@@ -213,6 +325,16 @@ public abstract class Backend implements AutoCloseable {
     /**
      * Adam step t (1-based) as Keras: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
      * p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps).
+     *
+     * @param param the parameters, updated
+     * @param grad  their gradient, param's shape
+     * @param m     the first moments, param's shape, updated
+     * @param v     the second moments, param's shape, updated
+     * @param lr    the learning rate
+     * @param beta1 the first moments' decay
+     * @param beta2 the second moments' decay
+     * @param eps   added to sqrt(v)
+     * @param t     this update's number, from 1
      */
     public final void adam(Tensor param, Tensor grad, Tensor m, Tensor v,
                            float lr, float beta1, float beta2, float eps, long t) {
@@ -227,10 +349,15 @@ public abstract class Backend implements AutoCloseable {
     }
 
     /**
-     * dst row r = src row indices[start + r], for r < dst.rows. indices is an INT32 tensor
+     * dst row r = src row indices[start + r], for r &lt; dst.rows. indices is an INT32 tensor
      * (a vector of row numbers). src and dst have the same dtype, except that a UINT8 src
      * (pixels) fills a FLOAT32 dst with value * (1/255). A row whose index is outside src is
      * filled with NaN (FLOAT32) or -1 (INT32): kernels cannot throw, so both backends flag it so.
+     *
+     * @param src     the rows to gather from (FLOAT32, INT32 or UINT8)
+     * @param indices INT32 row numbers
+     * @param start   where in indices this batch's row numbers begin
+     * @param dst     dst.rows() x src.cols(), written
      */
     public final void gatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
         String op = "gatherRows";
@@ -246,7 +373,12 @@ public abstract class Backend implements AutoCloseable {
         doGatherRows(src, indices, start, dst);
     }
 
-    /** out[r] = index of the first maximum of row r of x; out is INT32 rows x 1. */
+    /**
+     * out[r] = the index of the first maximum of row r of x.
+     *
+     * @param x   rows x k
+     * @param out INT32 rows x 1
+     */
     public final void argmaxRows(Tensor x, Tensor out) {
         String op = "argmaxRows";
         checkFloat(op, "x", x); checkDType(op, "out", out, DType.INT32);
@@ -254,7 +386,14 @@ public abstract class Backend implements AutoCloseable {
         doArgmaxRows(x, out);
     }
 
-    /** out[index] = number of rows r with argmax(scores row r) == labels[r]; out is INT32. */
+    /**
+     * out[index] = the number of rows r whose first maximum is at labels[r].
+     *
+     * @param scores rows x k
+     * @param labels INT32 rows x 1
+     * @param out    INT32, any shape
+     * @param index  the element of out written
+     */
     public final void countCorrect(Tensor scores, Tensor labels, Tensor out, int index) {
         String op = "countCorrect";
         checkFloat(op, "scores", scores); checkDType(op, "labels", labels, DType.INT32);
@@ -264,7 +403,13 @@ public abstract class Backend implements AutoCloseable {
         doCountCorrect(scores, labels, out, index);
     }
 
-    /** out[index] = sum of all elements of x (FLOAT32 out), in a fixed, deterministic order. */
+    /**
+     * out[index] = the sum of all elements of x, in a fixed order (the same bits on every run).
+     *
+     * @param x     any shape
+     * @param out   FLOAT32, any shape
+     * @param index the element of out written
+     */
     public final void sum(Tensor x, Tensor out, int index) {
         String op = "sum";
         checkFloat(op, "x", x); checkFloat(op, "out", out);
@@ -274,7 +419,15 @@ public abstract class Backend implements AutoCloseable {
 
     // ---- fused operations: defaults composed of the primitives above; backends may fuse them ----
 
-    /** y = f(x W + bias): a dense layer's forward pass.   x: rows x in, W: in x out, y: rows x out */
+    /**
+     * y = f(x W + bias): a dense layer's forward pass.
+     *
+     * @param x    rows x in
+     * @param w    in x out
+     * @param bias 1 x out
+     * @param f    the activation
+     * @param y    rows x out, written
+     */
     public final void dense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
         checkDense("dense", x, w, bias, f, y);
         doDense(x, w, bias, f, y);
@@ -293,6 +446,17 @@ public abstract class Backend implements AutoCloseable {
     /**
      * A dense layer and the dropout after it, in training: y = f(x W + bias), then mask and
      * yDropped = y * mask exactly as {@link #dropout}(y, yDropped, mask, rate, seed, step) writes them.
+     *
+     * @param x        rows x in
+     * @param w        in x out
+     * @param bias     1 x out
+     * @param f        the activation
+     * @param y        rows x out, written
+     * @param mask     rows x out, written
+     * @param yDropped rows x out, written
+     * @param rate     the fraction dropped, in [0, 1)
+     * @param seed     the dropout stream's seed
+     * @param step     the dropout stream's counter
      */
     public final void denseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
                                    Tensor mask, Tensor yDropped, float rate, long seed, long step) {
@@ -304,7 +468,12 @@ public abstract class Backend implements AutoCloseable {
     /**
      * dx = (dz W^T) * f'(x_prev), with f'(x_prev) computed from yPrev = f(x_prev): the gradient
      * flowing from a dense layer into the pre-activation of the layer below.
-     * dz: rows x out, W: in x out, yPrev and dx: rows x in.
+     *
+     * @param dz    rows x out: the gradient with respect to this layer's pre-activation
+     * @param w     in x out: this layer's weights
+     * @param f     the activation of the layer below
+     * @param yPrev rows x in: the output of the layer below
+     * @param dx    rows x in, written
      */
     public final void denseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor dx) {
         denseInputGrad(dz, w, f, yPrev, null, dx);
@@ -313,6 +482,13 @@ public abstract class Backend implements AutoCloseable {
     /**
      * The same through a dropout between the two layers: dx = (dz W^T) * mask * f'(x_prev),
      * where mask (rows x in, as written by {@link #dropout}) may be null for none.
+     *
+     * @param dz    rows x out
+     * @param w     in x out
+     * @param f     the activation of the layer below
+     * @param yPrev rows x in
+     * @param mask  rows x in, or null
+     * @param dx    rows x in, written
      */
     public final void denseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
         String op = "denseInputGrad";
@@ -332,7 +508,11 @@ public abstract class Backend implements AutoCloseable {
 
     /**
      * dW = x^T dz and db = column sums of dz: a dense layer's parameter gradients.
-     * x: rows x in, dz: rows x out, dW: in x out, db: 1 x out
+     *
+     * @param x  rows x in: the layer's input
+     * @param dz rows x out: the gradient with respect to its pre-activation
+     * @param dw in x out, written
+     * @param db 1 x out, written
      */
     public final void denseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
         String op = "denseWeightGrad";
@@ -349,6 +529,14 @@ public abstract class Backend implements AutoCloseable {
      * The training step's loss: softmaxCrossEntropy with INT32 labels, plus
      * lossSums[index] = sum of the rows' losses and correct[index] = rows whose most probable
      * class is the label (FLOAT32 and INT32 accumulators read once per epoch).
+     *
+     * @param logits   n x k
+     * @param labels   INT32 n x 1
+     * @param probs    n x k, written
+     * @param dlogits  n x k, written
+     * @param lossSums FLOAT32 accumulator, any shape
+     * @param correct  INT32 accumulator, any shape
+     * @param index    the element of both accumulators written
      */
     public final void softmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
                                                Tensor lossSums, Tensor correct, int index) {
