@@ -8,9 +8,17 @@ import java.util.Locale;
 
 /**
  * The two notebooks' settings, written once and used by train, bench, tune, the JMH suite and
- * the tests: the hidden layers and their activations, the dropout after the last hidden layer,
- * the initializer, the optimizer, batch size and epochs. Models take 784 inputs and end in 10
- * softmax outputs.
+ * the tests. Models take 784 inputs and end in 10 softmax outputs.
+ *
+ * @param name        "scratch" or "keras"
+ * @param layers      the hidden layers' widths
+ * @param activations their activations: one for all, or one each
+ * @param dropout     the dropout rate after the last hidden layer (0: none)
+ * @param init        the initializer of every Dense layer's weights
+ * @param optimizer   "sgd" or "adam"
+ * @param lr          the learning rate
+ * @param batch       the batch size
+ * @param epochs      the number of epochs
  */
 public record Preset(String name, List<Integer> layers, List<String> activations, float dropout, String init, String optimizer,
                      float lr, int batch, int epochs) {
@@ -21,6 +29,11 @@ public record Preset(String name, List<Integer> layers, List<String> activations
     public static final Preset KERAS = new Preset("keras", List.of(128, 24), List.of("relu", "sigmoid"), 0.1f, Dense.GLOROT_UNIFORM,
             "adam", 0.001f, 32, 10);
 
+    /**
+     * @param name "scratch" or "keras", in any case
+     * @return the preset
+     * @throws IllegalArgumentException for another name
+     */
     public static Preset named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "scratch" -> SCRATCH;
@@ -29,15 +42,21 @@ public record Preset(String name, List<Integer> layers, List<String> activations
         };
     }
 
-    /** The preset's model. */
+    /** @return a new model as the preset describes it, not compiled */
     public Sequential model() { return model(layers, activations, init, dropout); }
 
-    /** The preset's optimizer (fresh state). */
+    /** @return a new optimizer as the preset describes it */
     public Optimizer newOptimizer() { return Optimizer.named(optimizer, lr, 0f); }
 
     /**
      * 784 inputs, Dense hidden layers (one activation for all, or one each), Dropout(rate) after
-     * the last one if rate > 0, and 10 softmax outputs; every layer with the given initializer.
+     * the last one if rate &gt; 0, and 10 softmax outputs; every layer with the given initializer.
+     *
+     * @param hidden      the hidden layers' widths
+     * @param acts        one activation for all hidden layers, or one each
+     * @param initializer he_normal or glorot_uniform
+     * @param rate        the dropout rate, in [0, 1)
+     * @return the model, not compiled
      */
     public static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate) {
         if (acts.size() != 1 && acts.size() != hidden.size())

@@ -32,11 +32,23 @@ public final class Sequential implements AutoCloseable {
     private Network train, eval; // device buffers for the last batch sizes used
     private Plan plan; // computed once the input size is known
 
+    /**
+     * @param inputSize the width of an input row (784 for MNIST)
+     * @param layers    the layers in order; the last is Dense with softmax
+     */
     public Sequential(int inputSize, Layer... layers) { this(inputSize, List.of(layers)); }
 
-    /** A model whose input size is inferred from the first data it is fitted on or applied to. */
+    /**
+     * A model whose input size is inferred from the first data it is fitted on or applied to.
+     *
+     * @param layers the layers in order; the last is Dense with softmax
+     */
     public Sequential(Layer... layers) { this(0, List.of(layers)); }
 
+    /**
+     * @param inputSize the width of an input row, or 0 to infer it from the first data
+     * @param layers    the layers in order; the last is Dense with softmax, and only the last
+     */
     public Sequential(int inputSize, List<Layer> layers) {
         if (inputSize < 0) throw new IllegalArgumentException("Sequential: input size must be positive, got " + inputSize);
         if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof Dense last) || !last.isSoftmax())
@@ -49,19 +61,25 @@ public final class Sequential implements AutoCloseable {
         this.layers = List.copyOf(layers);
     }
 
-    /** The input width, or 0 while it is not known yet. */
+    /** @return the input width, or 0 while it is not known yet */
     public int inputSize() { return inputSize; }
 
+    /** @return the layers, unmodifiable */
     public List<Layer> layers() { return layers; }
 
+    /** @return the number of classes: the last layer's width */
     public int classes() { return layers.get(layers.size() - 1).outputSize(0); }
 
+    /** @return the backend the model was compiled on, or null before {@link #compile} */
     public Backend backend() { return backend; }
 
+    /** @return the optimizer given to {@link #compile}, or null before */
     public Optimizer optimizer() { return optimizer; }
 
+    /** @return the seed given to {@link #compile} */
     public long seed() { return seed; }
 
+    /** @return the number of trainable parameters (Keras' "Total params") */
     public long parameterCount() { return plan("parameterCount").parameterCount(); }
 
     /** The layout of the model (widths, names, parameter offsets), once the input size is known. */
@@ -73,7 +91,13 @@ public final class Sequential implements AutoCloseable {
 
     /**
      * Places the model on a backend with fresh initial weights drawn from the seed (once the
-     * input size is known: at once, or at the first fit/evaluate/predict).
+     * input size is known: at once, or at the first fit/evaluate/predict). The model then owns
+     * device memory on the backend until {@link #close} (or the backend's close).
+     *
+     * @param backend   where the weights and every computation live
+     * @param optimizer the update rule; the model owns its state from now on
+     * @param seed      the seed of the initial weights, the shuffles and the dropout masks
+     * @return this model
      */
     public Sequential compile(Backend backend, Optimizer optimizer, long seed) {
         close();
@@ -135,6 +159,12 @@ public final class Sequential implements AutoCloseable {
      * Trains for opts.epochs() epochs over train, reshuffled each epoch from the seed; the last
      * partial batch is used. The device waits only once per epoch (plus every syncEvery steps,
      * and at each checkpoint).
+     *
+     * @param train      the training data
+     * @param validation data evaluated after each epoch, or null
+     * @param opts       epochs, batch size, shuffle seed, and how often to sync and checkpoint
+     * @param listener   callbacks, or null
+     * @return one line of statistics per epoch
      */
     public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener) {
         return fit(train, validation, opts, listener, null);
@@ -148,12 +178,22 @@ public final class Sequential implements AutoCloseable {
      * step boundary where {@link TrainingListener#stopRequested()} answers true. A loss, weight
      * or gradient that is NaN or infinite throws {@link TrainingDivergedException} at the next
      * such point, before the listener sees the bad state.
+     *
+     * @param train      the training data
+     * @param validation data evaluated after each epoch, or null
+     * @param opts       epochs, batch size, shuffle seed, and how often to sync and checkpoint
+     * @param listener   callbacks, or null
+     * @param from       a checkpoint's state to continue from, or null to start afresh
+     * @return the statistics of every epoch, those before {@code from} included
      */
     public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener, TrainingState from) {
         return new Training(this).fit(train, validation, opts, listener, from);
     }
 
-    /** {loss, accuracy} of the model on data (no dropout). */
+    /**
+     * @param data the examples, with labels
+     * @return {mean cross-entropy loss, accuracy}, without dropout
+     */
     public double[] evaluate(Dataset data) {
         checkData("evaluate", data);
         try (Resident r = Resident.of(backend, data)) {
@@ -161,13 +201,19 @@ public final class Sequential implements AutoCloseable {
         }
     }
 
-    /** Class probabilities, rows x classes, row-major. */
+    /**
+     * @param data the examples (labels unused)
+     * @return the class probabilities, rows x classes, row-major
+     */
     public float[] predict(Dataset data) {
         checkData("predict", data);
         return Inference.predict(this, data);
     }
 
-    /** The most probable class of each example. */
+    /**
+     * @param data the examples (labels unused)
+     * @return the most probable class of each example
+     */
     public int[] predictClasses(Dataset data) {
         float[] p = predict(data);
         int k = classes();
@@ -179,9 +225,16 @@ public final class Sequential implements AutoCloseable {
 
     // ---- inspection, summary, configuration, weights --------------------------------------
 
-    /** Weights (in x units, row-major) of Dense layer i, copied from the device. */
+    /**
+     * @param layer the index of a Dense layer in {@link #layers()}
+     * @return a copy of its weights, in x units, row-major
+     */
     public float[] weights(int layer) { requireCompiled("weights"); return params.weights(denseIndex(layer)).download(); }
 
+    /**
+     * @param layer the index of a Dense layer in {@link #layers()}
+     * @return a copy of its biases
+     */
     public float[] bias(int layer) { requireCompiled("bias"); return params.bias(denseIndex(layer)).download(); }
 
     private int denseIndex(int layer) {
@@ -190,10 +243,10 @@ public final class Sequential implements AutoCloseable {
         return layer;
     }
 
-    /** Keras-style layer names: dense, dense_1, dropout, ... */
+    /** @return the layers' Keras-style names: dense, dense_1, dropout, ... */
     public List<String> layerNames() { return Plan.names(layers); }
 
-    /** The Keras-like summary table: layer, output shape, parameters, totals. */
+    /** @return the Keras-like summary table: layer, output shape, parameters, totals */
     public String summary() {
         requireInputSize("summary");
         String rule = "=".repeat(65), thin = "_".repeat(65);
@@ -208,18 +261,30 @@ public final class Sequential implements AutoCloseable {
         return sb.append(thin).append('\n').toString();
     }
 
-    /** The model (and, once compiled, optimizer and seed) as JSON; {@link #fromJson} reads it back. */
+    /** @return the model (and, once compiled, optimizer and seed) as JSON; {@link #fromJson} reads it back */
     public String toJson() { return ModelConfig.toJson(this); }
 
-    /** The configuration part of a saved model: layers, input size, and the optimizer if present. */
+    /**
+     * The configuration part of a saved model.
+     *
+     * @param model     the layers and input size, not compiled
+     * @param optimizer the optimizer, or null if the config has none
+     * @param seed      the seed, or null if the config has none
+     */
     public record Config(Sequential model, Optimizer optimizer, Long seed) {}
 
-    /** Reads {@link #toJson}'s output; errors name the field, what was expected and what was found. */
+    /**
+     * @param json {@link #toJson}'s output
+     * @return the configuration
+     * @throws IllegalArgumentException naming the field, what was expected and what was found
+     */
     public static Config fromJson(String json) { return ModelConfig.fromJson(json); }
 
     /**
      * Writes the model into dir as ./clmlp train does: config.json (layers, optimizer, seed) and
      * model.safetensors (the weights), each atomically; {@link #load} reads it back.
+     *
+     * @param dir the directory, created if needed
      */
     public void save(Path dir) {
         requireCompiled("save");
@@ -230,24 +295,37 @@ public final class Sequential implements AutoCloseable {
      * The model in dir (written by {@link #save} or ./clmlp train), compiled on the backend with
      * its saved weights; the caller closes it. A malformed config or weights file throws
      * {@link DataFileException} naming the file and the field.
+     *
+     * @param dir     a directory written by {@link #save} or ./clmlp train
+     * @param backend where to place the model
+     * @return the model, compiled, with its weights; the caller closes it
+     * @throws IOException when a file is missing, unreadable or malformed
      */
     public static Sequential load(Path dir, Backend backend) throws IOException { return WeightsFile.load(dir, backend); }
 
     /**
      * Saves the weights as safetensors: for Dense layer named L (dense, dense_1, ...) the tensors
      * "L.kernel" of shape [inputs, units] (y = x @ kernel + bias) and "L.bias" of shape [units].
+     *
+     * @param file the file, written atomically
      */
     public void saveWeights(Path file) {
         requireCompiled("saveWeights");
         WeightsFile.write(this, file);
     }
 
-    /** Loads weights saved by {@link #saveWeights}; names, shapes and dtypes must match this model exactly. */
+    /**
+     * Loads weights saved by {@link #saveWeights}; names, shapes and dtypes must match this model exactly.
+     *
+     * @param file the weights file
+     * @throws IOException when it is unreadable, malformed, or holds other tensors or non-finite values
+     */
     public void loadWeights(Path file) throws IOException {
         requireCompiled("loadWeights");
         WeightsFile.read(this, file);
     }
 
+    /** Frees the model's device memory and the optimizer's state; {@link #compile} may place it again. */
     @Override public void close() {
         for (AutoCloseable c : new AutoCloseable[] {train, eval, params, grads, optimizer}) {
             try {

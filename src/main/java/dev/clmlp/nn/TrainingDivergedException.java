@@ -9,6 +9,13 @@ package dev.clmlp.nn;
 public final class TrainingDivergedException extends RuntimeException {
     private final int epoch, firstStep, lastStep;
 
+    /**
+     * @param epoch     the epoch, from 1
+     * @param firstStep the first step of the epoch that may have caused it, from 1
+     * @param lastStep  the last such step
+     * @param steps     the steps of an epoch
+     * @param what      what is not finite, and where
+     */
     public TrainingDivergedException(int epoch, int firstStep, int lastStep, int steps, String what) {
         super("training diverged in epoch " + epoch + ", " + (firstStep == lastStep ? "step " + firstStep
                 : "steps " + firstStep + "-" + lastStep) + " of " + steps + ": " + what
@@ -25,16 +32,22 @@ public final class TrainingDivergedException extends RuntimeException {
         this.lastStep = lastStep;
     }
 
-    /** The same fault with a sentence added to its message (what the caller kept, say). */
+    /**
+     * @param note a sentence to add (what the caller kept, say)
+     * @return the same fault with the sentence added to its message
+     */
     public TrainingDivergedException withNote(String note) {
         TrainingDivergedException e = new TrainingDivergedException(getMessage() + "; " + note, epoch, firstStep, lastStep);
         e.setStackTrace(getStackTrace());
         return e;
     }
 
+    /** @return the epoch, from 1 */
     public int epoch() { return epoch; }
 
+    /** @return the first step that may have caused it, from 1 */
     public int firstStep() { return firstStep; }
 
+    /** @return the last step that may have caused it */
     public int lastStep() { return lastStep; }
 }

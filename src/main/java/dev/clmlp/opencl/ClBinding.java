@@ -9,21 +9,31 @@ import java.util.List;
  * are one device, and the same kernels give the same bits through either.
  */
 public interface ClBinding {
-    /** The backend-name prefix: "opencl" (JOCL) or "lwjgl". */
+    /** @return the backend-name prefix: "opencl" (JOCL) or "lwjgl" */
     String prefix();
 
-    /** Every device of every platform, numbered across platforms; OpenClUnavailableException without a platform. */
+    /**
+     * @return every device of every platform, numbered across platforms in the ICD loader's order
+     * @throws OpenClUnavailableException when there is no OpenCL library or platform, saying how to install one
+     */
     List<ClDevice> devices();
 
-    /** A context and queue on the device (profiling: events carry device times). */
+    /**
+     * A new context and in-order queue on the device; the caller closes it.
+     *
+     * @param device    one of {@link #devices()}
+     * @param profiling whether launches return events that carry device times
+     * @return the runtime
+     */
     ClRuntime open(ClDevice device, boolean profiling);
 
-    /** The JOCL binding. */
+    /** @return the JOCL binding */
     static ClBinding jocl() { return dev.clmlp.opencl.jocl.JoclBinding.INSTANCE; }
 
     /**
-     * The LWJGL binding, or an IllegalStateException saying what to add when LWJGL's jars
-     * (org.lwjgl:lwjgl, its natives, org.lwjgl:lwjgl-opencl) are not on the class path.
+     * @return the LWJGL binding
+     * @throws IllegalStateException saying what to add when LWJGL's jars (org.lwjgl:lwjgl, its
+     *         natives, org.lwjgl:lwjgl-opencl) are not on the class path
      */
     static ClBinding lwjgl() {
         try {
@@ -36,7 +46,10 @@ public interface ClBinding {
         }
     }
 
-    /** The binding whose prefix this is: "opencl" or "lwjgl". */
+    /**
+     * @param prefix "opencl" or "lwjgl"
+     * @return the binding whose prefix it is
+     */
     static ClBinding named(String prefix) {
         return switch (prefix) {
             case "opencl" -> jocl();

@@ -5,32 +5,52 @@ import java.util.List;
 
 /**
  * One OpenCL device, as one binding sees it, and the facts clmlp needs about it;
- * {@link #list()} enumerates them through JOCL. handle is the binding's own device handle.
- * floatVectorWidth is the device's preferred float vector width (16 for AVX-512, 8 for AVX2).
+ * {@link #list()} enumerates them through JOCL.
+ *
+ * @param binding          the binding that listed it
+ * @param index            its number among all devices of all platforms (opencl:index, lwjgl:index)
+ * @param handle           the binding's own device handle
+ * @param platformName     CL_PLATFORM_NAME
+ * @param name             CL_DEVICE_NAME
+ * @param type             "GPU", "CPU", "ACCELERATOR" or several joined with '+'
+ * @param vendor           CL_DEVICE_VENDOR
+ * @param driver           CL_DRIVER_VERSION
+ * @param version          CL_DEVICE_VERSION
+ * @param computeUnits     CL_DEVICE_MAX_COMPUTE_UNITS
+ * @param globalMemBytes   CL_DEVICE_GLOBAL_MEM_SIZE
+ * @param localMemBytes    CL_DEVICE_LOCAL_MEM_SIZE
+ * @param maxWorkGroupSize CL_DEVICE_MAX_WORK_GROUP_SIZE
+ * @param floatVectorWidth the preferred float vector width (16 for AVX-512, 8 for AVX2)
  */
 public record ClDevice(ClBinding binding, int index, Object handle, String platformName,
                        String name, String type, String vendor, String driver, String version,
                        int computeUnits, long globalMemBytes, long localMemBytes, long maxWorkGroupSize,
                        int floatVectorWidth) {
 
+    /** @return whether the device says it is a GPU */
     public boolean isGpu() { return type.contains("GPU"); }
 
     /**
      * A device simulator rather than hardware: Oclgrind, which checks every memory access and
      * runs thousands of times slower. It reports itself as GPU, CPU and accelerator at once,
      * which no real device does. {@code --backend auto} never picks one.
+     *
+     * @return whether this is a simulator
      */
     public boolean isSimulator() {
         return platformName.contains("Oclgrind") || (type.contains("GPU") && type.contains("CPU") && type.contains("ACCELERATOR"));
     }
 
-    /** "opencl:N" through JOCL, "lwjgl:N" through LWJGL. */
+    /** @return "opencl:N" through JOCL, "lwjgl:N" through LWJGL */
     public String backendName() { return binding.prefix() + ":" + index; }
 
-    /** Every device of every platform through JOCL, numbered across platforms in enumeration order. */
+    /** @return every device of every platform through JOCL, numbered across platforms in enumeration order */
     public static List<ClDevice> list() { return ClBinding.jocl().devices(); }
 
-    /** "GPU", "CPU", "GPU+CPU+ACCELERATOR", ... from CL_DEVICE_TYPE bits. */
+    /**
+     * @param bits CL_DEVICE_TYPE
+     * @return "GPU", "CPU", "GPU+CPU+ACCELERATOR", ...
+     */
     public static String typeName(long bits) {
         StringBuilder sb = new StringBuilder();
         if ((bits & 4) != 0) sb.append("GPU"); // CL_DEVICE_TYPE_GPU
@@ -39,7 +59,10 @@ public record ClDevice(ClBinding binding, int index, Object handle, String platf
         return sb.length() > 0 ? sb.toString() : "OTHER";
     }
 
-    /** A NUL-terminated string from an info query. */
+    /**
+     * @param buf the bytes of an info query
+     * @return the text before the first NUL, trimmed
+     */
     public static String cString(byte[] buf) {
         int len = 0;
         while (len < buf.length && buf[len] != 0) len++;
