@@ -31,13 +31,34 @@ public final class Dataset {
         this.classes = classes;
     }
 
-    /** uint8 pixels, row-major rows x features; value/255 is the feature. */
+    /**
+     * A dataset of unsigned 8-bit pixels; value / 255 is the feature. The arrays are kept, not copied.
+     *
+     * @param name     for messages
+     * @param pixels   rows * features bytes, row-major
+     * @param rows     the number of examples
+     * @param features the width of an example
+     * @param labels   one class per example, each in [0, classes)
+     * @param classes  the number of classes
+     * @return the dataset
+     */
     public static Dataset ofPixels(String name, byte[] pixels, int rows, int features, int[] labels, int classes) {
         if (pixels.length != (long) rows * features)
             throw new IllegalArgumentException(name + ": " + pixels.length + " pixels, expected " + rows + "x" + features);
         return new Dataset(name, rows, features, pixels, null, labels, classes);
     }
 
+    /**
+     * A dataset of float features (your own data, not images). The arrays are kept, not copied.
+     *
+     * @param name     for messages
+     * @param values   rows * features floats, row-major
+     * @param rows     the number of examples
+     * @param features the width of an example
+     * @param labels   one class per example, each in [0, classes)
+     * @param classes  the number of classes
+     * @return the dataset
+     */
     public static Dataset ofFloats(String name, float[] values, int rows, int features, int[] labels, int classes) {
         if (values.length != (long) rows * features)
             throw new IllegalArgumentException(name + ": " + values.length + " values, expected " + rows + "x" + features);
@@ -47,6 +68,11 @@ public final class Dataset {
     /**
      * Integer labels from one-hot rows (rows x classes): each row must hold a single 1 and
      * otherwise zeros.
+     *
+     * @param oneHot  rows x classes, row-major
+     * @param rows    the number of rows
+     * @param classes the number of classes
+     * @return the column of the 1 in each row
      */
     public static int[] labelsFromOneHot(float[] oneHot, int rows, int classes) {
         if (oneHot.length != (long) rows * classes)
@@ -66,14 +92,31 @@ public final class Dataset {
         return labels;
     }
 
+    /** @return the name given at creation */
     public String name() { return name; }
+
+    /** @return the number of examples */
     public int rows() { return rows; }
+
+    /** @return the width of an example */
     public int features() { return features; }
+
+    /** @return the number of classes */
     public int classes() { return classes; }
+
+    /**
+     * @param row an example
+     * @return its class
+     */
     public int label(int row) { return labels[row]; }
+
+    /** @return a copy of every example's class */
     public int[] labels() { return labels.clone(); }
 
-    /** Features of one example as floats (pixels scaled to [0,1] exactly as on the device). */
+    /**
+     * @param row an example
+     * @return its features as floats (pixels scaled to [0,1] exactly as on the device)
+     */
     public float[] example(int row) {
         float[] x = new float[features];
         for (int j = 0; j < features; j++)
@@ -81,7 +124,10 @@ public final class Dataset {
         return x;
     }
 
-    /** The first n examples. */
+    /**
+     * @param n how many, from 1 to rows()
+     * @return a dataset of the first n examples
+     */
     public Dataset head(int n) {
         if (n <= 0 || n > rows) throw new IllegalArgumentException(name + ": cannot take " + n + " of " + rows + " examples");
         int[] l = Arrays.copyOf(labels, n);
@@ -89,12 +135,18 @@ public final class Dataset {
                 : ofFloats(name, Arrays.copyOf(values, n * features), n, features, l, classes);
     }
 
-    /** Features on the backend: UINT8 for pixels, FLOAT32 otherwise. */
+    /**
+     * @param b a backend
+     * @return the features on it, owned by the caller: UINT8 for pixels, FLOAT32 otherwise, rows x features
+     */
     public Tensor uploadFeatures(Backend b) {
         return pixels != null ? b.upload(pixels, rows, features) : b.upload(values, rows, features);
     }
 
-    /** Labels on the backend, INT32 rows x 1. */
+    /**
+     * @param b a backend
+     * @return the labels on it, owned by the caller: INT32 rows x 1
+     */
     public Tensor uploadLabels(Backend b) { return b.upload(labels, rows, 1); }
 
     @Override public String toString() { return name + " (" + rows + " x " + features + ", " + classes + " classes)"; }

@@ -12,7 +12,17 @@ public final class Philox {
 
     private Philox() {}
 
-    /** The four 32-bit outputs for counter (c0..c3) under key (k0, k1). */
+    /**
+     * One Philox4x32-10 block.
+     *
+     * @param c0 the counter's first word
+     * @param c1 its second word
+     * @param c2 its third word
+     * @param c3 its fourth word
+     * @param k0 the key's first word
+     * @param k1 its second word
+     * @return the four 32-bit outputs
+     */
     public static int[] block(int c0, int c1, int c2, int c3, int k0, int k1) {
         for (int round = 0; round < 10; round++) {
             long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
@@ -32,19 +42,39 @@ public final class Philox {
     /**
      * Uniform float in [0, 1) for element {@code index} of the stream (seed, step): word
      * index%4 of the block at counter (index/4, 0, step), keyed by seed; 24 random bits.
+     *
+     * @param seed  the stream's key
+     * @param step  the stream's counter (the training step)
+     * @param index the element
+     * @return a float in [0, 1), the same as the dropout kernels draw
      */
     public static float uniform(long seed, long step, int index) {
         int[] w = block(index >>> 2, 0, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32));
         return (w[index & 3] >>> 8) * 0x1.0p-24f;
     }
 
-    /** Uniform int in [0, bound) for element {@code index} of stream (seed, step): 32 random bits, multiply-shift. */
+    /**
+     * Uniform int for element {@code index} of stream (seed, step): 32 random bits, multiply-shift.
+     *
+     * @param seed  the stream's key
+     * @param step  the stream's counter
+     * @param index the element
+     * @param bound the exclusive upper bound
+     * @return an int in [0, bound)
+     */
     public static int below(long seed, long step, int index, int bound) {
         int[] w = block(index >>> 2, 1, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32));
         return (int) (((w[index & 3] & 0xFFFFFFFFL) * bound) >>> 32);
     }
 
-    /** Standard normal for element {@code index} of stream (seed, step), by Box-Muller on two 32-bit words. */
+    /**
+     * Standard normal for element {@code index} of stream (seed, step), by Box-Muller on two 32-bit words.
+     *
+     * @param seed  the stream's key
+     * @param step  the stream's counter
+     * @param index the element
+     * @return a draw from N(0, 1)
+     */
     public static double normal(long seed, long step, int index) {
         int[] w = block(index, 2, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32));
         double u1 = ((w[0] & 0xFFFFFFFFL) + 1.0) / 4294967297.0; // (0, 1): log is finite
@@ -52,7 +82,14 @@ public final class Philox {
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
-    /** A permutation of 0..n-1 (Fisher-Yates) that depends only on (seed, step). */
+    /**
+     * A permutation (Fisher-Yates) that depends only on (seed, step): an epoch's shuffle.
+     *
+     * @param n    the number of elements
+     * @param seed the stream's key
+     * @param step the stream's counter (the epoch)
+     * @return a permutation of 0..n-1
+     */
     public static int[] permutation(int n, long seed, long step) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;

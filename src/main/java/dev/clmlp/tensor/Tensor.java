@@ -25,26 +25,38 @@ public final class Tensor implements AutoCloseable {
         this.owner = owner;
     }
 
+    /** @return the backend whose memory holds the elements */
     public Backend backend() { return backend; }
 
+    /** @return the element type */
     public DType dtype() { return storage.dtype(); }
 
+    /** @return the number of rows */
     public int rows() { return rows; }
 
+    /** @return the number of columns */
     public int cols() { return cols; }
 
-    /** Number of elements, rows * cols. */
+    /** @return the number of elements, rows * cols */
     public long size() { return (long) rows * cols; }
 
-    /** Element offset of this tensor in its storage (non-zero for views). */
+    /** @return the element offset of this tensor in its storage (non-zero for views) */
     public long offset() { return offset; }
 
-    /** The backend allocation; backends cast it to their own type. */
+    /** @return the backend allocation; backends cast it to their own type */
     public Storage storage() { return storage; }
 
+    /** @return whether the allocation has been freed (this tensor, or the one it views, closed) */
     public boolean isClosed() { return storage.isClosed(); }
 
-    /** A rows x cols view starting {@code elementOffset} elements into this tensor. */
+    /**
+     * A view sharing this tensor's memory; it owns nothing, and is unusable once this one is closed.
+     *
+     * @param elementOffset where the view starts, in elements from this tensor's first
+     * @param rows          the view's rows
+     * @param cols          the view's columns
+     * @return the rows x cols view
+     */
     public Tensor view(long elementOffset, int rows, int cols) {
         Backend.checkOpen("view", "this", this);
         if (rows <= 0 || cols <= 0)
@@ -55,40 +67,45 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(backend, storage, offset + elementOffset, rows, cols, false);
     }
 
-    /** The view of rows [start, start + count). */
+    /**
+     * @param start the first row
+     * @param count how many rows
+     * @return the view of rows [start, start + count)
+     */
     public Tensor rows(int start, int count) {
         if (start < 0 || count <= 0 || start + count > rows)
             throw new IllegalArgumentException("rows: rows [" + start + ", " + (start + count) + ") outside " + shape());
         return view((long) start * cols, count, cols);
     }
 
-    /** Copies {@code data} (row-major, exactly size() floats) into this FLOAT32 tensor. */
+    /** @param data exactly size() floats, row-major, copied into this FLOAT32 tensor */
     public void upload(float[] data) { backend.write(this, Objects.requireNonNull(data, "upload: data is null")); }
 
-    /** Copies {@code data} (exactly size() ints) into this INT32 tensor. */
+    /** @param data exactly size() ints, row-major, copied into this INT32 tensor */
     public void upload(int[] data) { backend.write(this, Objects.requireNonNull(data, "upload: data is null")); }
 
-    /** Copies this FLOAT32 tensor to a new host array. */
+    /** @return a copy of this FLOAT32 tensor, row-major (waits for the operations before it) */
     public float[] download() {
         float[] out = new float[Math.toIntExact(size())];
         backend.read(this, out);
         return out;
     }
 
-    /** Copies this INT32 tensor to a new host array. */
+    /** @return a copy of this INT32 tensor, row-major (waits for the operations before it) */
     public int[] downloadInts() {
         int[] out = new int[Math.toIntExact(size())];
         backend.read(this, out);
         return out;
     }
 
-    /** "64x784 float32" */
+    /** @return the shape and type, as "64x784 float32" */
     public String shape() { return rows + "x" + cols + " " + dtype(); }
 
     @Override public String toString() {
         return "Tensor[" + shape() + (owner ? "" : " view") + " on " + backend.name() + "]";
     }
 
+    /** Frees the memory if this tensor allocated it; closing a view does nothing. */
     @Override public void close() {
         if (owner) backend.free(storage);
     }
