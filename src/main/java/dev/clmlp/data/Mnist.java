@@ -28,20 +28,34 @@ import java.util.zip.GZIPInputStream;
  * the cache (cache dir/datasets/NAME), where they are downloaded on first use and verified.
  */
 public final class Mnist {
+    /** The standard file names (without .gz). */
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte", TRAIN_LABELS = "train-labels-idx1-ubyte",
             TEST_IMAGES = "t10k-images-idx3-ubyte", TEST_LABELS = "t10k-labels-idx1-ubyte";
     static final String[] FILES = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};
 
-    /** The train and test splits. */
+    /**
+     * The train and test splits.
+     *
+     * @param train the 60,000 training examples
+     * @param test  the 10,000 test examples
+     */
     public record Split(Dataset train, Dataset test) {}
 
     /**
      * A dataset in the MNIST format and where to get it. A checksum is "SHA-256 of the
      * decompressed file" (MNIST: the same whatever the mirror) or "MD5 of the .gz file"
      * (Fashion-MNIST publishes only that, for its single source).
+     *
+     * @param name                 "mnist" or "fashion-mnist"
+     * @param envVar               the environment variable naming a directory that holds the files
+     * @param mirrors              base URLs, tried in order
+     * @param digest               "SHA-256" or "MD5"
+     * @param digestOfDecompressed whether the checksums are of the decompressed files
+     * @param checksums            per file name, the hex digest
      */
     public record Variant(String name, String envVar, List<String> mirrors, String digest, boolean digestOfDecompressed,
                           Map<String, String> checksums) {
+        /** MNIST, from the public mirrors, checked against the SHA-256 of the decompressed files. */
         public static final Variant MNIST = new Variant("mnist", "MNIST_DIR",
                 List.of("https://ossci-datasets.s3.amazonaws.com/mnist/", "https://storage.googleapis.com/cvdf-datasets/mnist/",
                         "https://yann.lecun.com/exdb/mnist/"),
@@ -50,6 +64,7 @@ public final class Mnist {
                         TRAIN_LABELS, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
                         TEST_IMAGES, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
                         TEST_LABELS, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"));
+        /** Fashion-MNIST, from its one source, checked against the MD5 of the .gz files. */
         public static final Variant FASHION = new Variant("fashion-mnist", "FASHION_MNIST_DIR",
                 List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
                 "MD5", false, Map.of(
@@ -58,7 +73,10 @@ public final class Mnist {
                         TEST_IMAGES, "bef4ecab320f06d8554ea6380940ec79",
                         TEST_LABELS, "bb300cfdad3c16e7a12a480ee83cd310"));
 
-        /** "mnist" or "fashion" / "fashion-mnist". */
+        /**
+         * @param name "mnist", "fashion" or "fashion-mnist", in any case
+         * @return the variant
+         */
         public static Variant named(String name) {
             String n = name.toLowerCase(Locale.ROOT);
             if (n.equals("mnist")) return MNIST;
@@ -66,7 +84,10 @@ public final class Mnist {
             throw new IllegalArgumentException("unknown dataset '" + name + "': expected mnist or fashion-mnist");
         }
 
-        /** The same variant fetched from other mirrors (tests serve files from localhost). */
+        /**
+         * @param urls other base URLs (tests serve files from localhost)
+         * @return the same variant fetched from them
+         */
         public Variant withMirrors(List<String> urls) {
             return new Variant(name, envVar, urls, digest, digestOfDecompressed, checksums);
         }
@@ -74,12 +95,26 @@ public final class Mnist {
 
     private Mnist() {}
 
-    /** Locates (downloading if needed) and reads the variant's files. */
+    /**
+     * Locates (downloading if needed) and reads the variant's files.
+     *
+     * @param v       the dataset
+     * @param userDir a directory the user gave (--data), or null
+     * @param log     receives progress lines (downloads)
+     * @return both splits
+     * @throws IOException when a file cannot be read or downloaded; DataFileException when one is malformed
+     */
     public static Split load(Variant v, Path userDir, Consumer<String> log) throws IOException {
         return read(locate(v, userDir, log));
     }
 
-    /** The directory holding the four files: userDir, $ENV, or the cache (downloaded into if incomplete). */
+    /**
+     * @param v       the dataset
+     * @param userDir a directory the user gave (--data), or null
+     * @param log     receives progress lines (downloads)
+     * @return the directory holding the four files: userDir, $ENV, or the cache (downloaded into if incomplete)
+     * @throws IOException when the files cannot be downloaded
+     */
     public static Path locate(Variant v, Path userDir, Consumer<String> log) throws IOException {
         if (userDir != null) return requireComplete(userDir, "--data " + userDir);
         String env = System.getenv(v.envVar());
@@ -113,7 +148,13 @@ public final class Mnist {
         return null;
     }
 
-    /** Reads the four files of a directory, checking that images and labels agree. */
+    /**
+     * Reads the four files of a directory, checking that images and labels agree.
+     *
+     * @param dir a directory holding the four files, raw or .gz
+     * @return both splits
+     * @throws IOException when a file cannot be read; DataFileException when one is malformed
+     */
     public static Split read(Path dir) throws IOException {
         return new Split(read(dir, TRAIN_IMAGES, TRAIN_LABELS, "train"), read(dir, TEST_IMAGES, TEST_LABELS, "test"));
     }

@@ -11,10 +11,18 @@ import dev.clmlp.tensor.Tensor;
  * checkpoint can save and restore it.
  */
 public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Adam {
+    /** The backend the state lives on, set by {@link #attach}. */
     protected Backend backend;
+    /** Updates done since {@link #attach}. */
     protected long steps;
 
-    /** Allocates the state for {@code size} parameters on the backend (zeros). */
+    /**
+     * Allocates zeroed state for the parameters on the backend, freeing any earlier state;
+     * the optimizer owns it until {@link #close}.
+     *
+     * @param backend where the parameters live
+     * @param size    the number of parameters
+     */
     public void attach(Backend backend, int size) {
         close();
         this.backend = backend;
@@ -22,17 +30,27 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
         allocate(size);
     }
 
-    /** One update of params from grads (both 1 x size). */
+    /**
+     * One update of the parameters from their gradient.
+     *
+     * @param params 1 x size, updated
+     * @param grads  1 x size
+     */
     public final void update(Tensor params, Tensor grads) {
         if (backend == null) throw new IllegalStateException(name() + ": update before attach");
         steps++;
         apply(params, grads);
     }
 
-    /** Updates done so far. */
+    /** @return the updates done since {@link #attach} (Adam's t) */
     public long steps() { return steps; }
 
-    /** Puts back the state a checkpoint saved: the update count and each state tensor's values. */
+    /**
+     * Puts back the state a checkpoint saved.
+     *
+     * @param steps the update count
+     * @param state each state tensor's values, in {@link #state()}'s order
+     */
     public void restore(long steps, java.util.List<float[]> state) {
         Tensor[] mine = state();
         if (state.size() != mine.length)
@@ -45,25 +63,43 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
         this.steps = steps;
     }
 
+    /** @return "sgd" or "adam" */
     public abstract String name();
 
+    /** @return the learning rate */
     public abstract float learningRate();
 
-    /** The state tensors in a fixed order (empty for plain SGD). */
+    /** @return the state tensors in a fixed order (empty for plain SGD) */
     public abstract Tensor[] state();
 
-    /** Keras-like configuration: {"name": "adam", "learning_rate": ...}. */
+    /** @return the Keras-like configuration: {"name": "adam", "learning_rate": ...} */
     public abstract JsonObject config();
 
+    /**
+     * Allocates the state tensors on {@link #backend}.
+     *
+     * @param size the number of parameters
+     */
     protected abstract void allocate(int size);
 
+    /**
+     * The update itself, after {@link #steps} was counted up.
+     *
+     * @param params 1 x size, updated
+     * @param grads  1 x size
+     */
     protected abstract void apply(Tensor params, Tensor grads);
 
+    /** Frees the state tensors. */
     @Override public void close() {
         for (Tensor t : state()) if (t != null) t.close();
     }
 
-    /** Reads {@link #config()}; errors name the field (optimizer.learning_rate, ...). */
+    /**
+     * @param c {@link #config()}'s output
+     * @return a new optimizer so configured
+     * @throws IllegalArgumentException naming the field (optimizer.learning_rate, ...)
+     */
     public static Optimizer fromConfig(JsonFields c) {
         String name = c.string("name");
         float lr = (float) c.number("learning_rate");
@@ -74,7 +110,12 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
         };
     }
 
-    /** "sgd" or "adam" with the given learning rate and defaults otherwise. */
+    /**
+     * @param name     "sgd" or "adam", in any case
+     * @param lr       the learning rate, positive and finite
+     * @param momentum SGD's momentum in [0, 1) (Adam ignores it)
+     * @return a new optimizer with these settings and the defaults otherwise
+     */
     public static Optimizer named(String name, float lr, float momentum) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "sgd" -> new Sgd(lr, momentum);
