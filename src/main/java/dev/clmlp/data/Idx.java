@@ -20,11 +20,17 @@ import java.util.zip.ZipException;
  * so a header that claims billions of bytes fails at the end of the real data.
  */
 public final class Idx {
-    /** An unsigned-byte array with its dimensions. */
+    /**
+     * An unsigned-byte array with its dimensions.
+     *
+     * @param dims the dimensions, first the number of items
+     * @param data the bytes, row-major
+     */
     public record Array(int[] dims, byte[] data) {
+        /** @return the number of items: the first dimension */
         public int count() { return dims[0]; }
 
-        /** Product of the dimensions after the first. */
+        /** @return the size of an item: the product of the dimensions after the first */
         public int itemSize() {
             int s = 1;
             for (int i = 1; i < dims.length; i++) s *= dims[i];
@@ -37,7 +43,14 @@ public final class Idx {
 
     private Idx() {}
 
-    /** Reads an IDX file of unsigned bytes with the expected number of dimensions. */
+    /**
+     * Reads an IDX file of unsigned bytes, raw or gzipped.
+     *
+     * @param file         the file
+     * @param expectedDims the number of dimensions it must have (3 for images, 1 for labels)
+     * @return its array
+     * @throws IOException when it cannot be read; IdxFormatException naming the file and the problem when malformed
+     */
     public static Array read(Path file, int expectedDims) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             raw.mark(2);

@@ -20,7 +20,13 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
     private AtomicFiles() {}
 
-    /** Writes bytes to {@code target} atomically and durably. */
+    /**
+     * Writes bytes to {@code target} atomically and durably.
+     *
+     * @param target the file, replaced if it exists; its directory is created if needed
+     * @param bytes  its new contents
+     * @throws java.io.UncheckedIOException naming the file when it cannot be written
+     */
     public static void write(Path target, byte[] bytes) {
         try {
             Path dir = target.toAbsolutePath().getParent();
@@ -56,8 +62,10 @@ public final class AtomicFiles {
         }
     }
 
-    /** The user cache directory of clmlp: system property clmlp.cache.dir, $CLMLP_CACHE,
-     *  $XDG_CACHE_HOME/clmlp, or ~/.cache/clmlp. */
+    /**
+     * @return the user cache directory of clmlp: system property clmlp.cache.dir, $CLMLP_CACHE,
+     *         $XDG_CACHE_HOME/clmlp, or ~/.cache/clmlp
+     */
     public static Path cacheDir() {
         String prop = System.getProperty("clmlp.cache.dir");
         if (prop != null && !prop.isBlank()) return Path.of(prop);

@@ -9,15 +9,24 @@ import java.nio.file.Path;
  * exits with its data-error code (3) on it.
  */
 public class DataFileException extends IOException {
+    /** The file, as it was named to the reader. */
     private final String file;
 
+    /**
+     * @param file    the file, as it was named to the reader
+     * @param problem the field, what was expected and what was found
+     */
     public DataFileException(String file, String problem) {
         super(file + ": " + problem);
         this.file = file;
     }
 
+    /**
+     * @param file    the file
+     * @param problem the field, what was expected and what was found
+     */
     public DataFileException(Path file, String problem) { this(file.toString(), problem); }
 
-    /** The file, as it was named to the reader. */
+    /** @return the file, as it was named to the reader */
     public String file() { return file; }
 }

@@ -12,9 +12,16 @@ import com.google.gson.JsonPrimitive;
  * ("layers[1].units"), what was expected and what was found, instead of Gson's
  * NullPointerException or ClassCastException. They throw IllegalArgumentException; the reader
  * of a file wraps it with the file's name.
+ *
+ * @param object the JSON object read
+ * @param path   its path from the root, "" for the root itself
  */
 public record JsonFields(JsonObject object, String path) {
-    /** The root object of a JSON text. */
+    /**
+     * @param json a JSON text
+     * @return its root object
+     * @throws IllegalArgumentException when it is not valid JSON or not an object
+     */
     public static JsonFields parse(String json) {
         JsonElement root;
         try {
@@ -26,14 +33,28 @@ public record JsonFields(JsonObject object, String path) {
         return new JsonFields(root.getAsJsonObject(), "");
     }
 
+    /**
+     * @param name a field
+     * @return whether the object has it with a non-null value
+     */
     public boolean has(String name) { return object.has(name) && !object.get(name).isJsonNull(); }
 
+    /**
+     * @param name a field
+     * @return its string value
+     * @throws IllegalArgumentException when it is missing or not a string
+     */
     public String string(String name) {
         JsonElement e = require(name);
         if (!(e instanceof JsonPrimitive p) || !p.isString()) throw wrong(name, "a string", e);
         return p.getAsString();
     }
 
+    /**
+     * @param name a field
+     * @return its integer value
+     * @throws IllegalArgumentException when it is missing or not an integer
+     */
     public long integer(String name) {
         JsonElement e = require(name);
         if (e instanceof JsonPrimitive p && p.isNumber()) {
@@ -43,33 +64,57 @@ public record JsonFields(JsonObject object, String path) {
         throw wrong(name, "an integer", e);
     }
 
-    /** An int within [min, max]. */
+    /**
+     * @param name a field
+     * @param min  the smallest value allowed
+     * @param max  the largest value allowed
+     * @return its integer value
+     * @throws IllegalArgumentException when it is missing, not an integer, or out of range
+     */
     public int integer(String name, int min, int max) {
         long v = integer(name);
         if (v < min || v > max) throw wrong(name, "an integer in " + min + ".." + max, require(name));
         return (int) v;
     }
 
-    /** A finite number. */
+    /**
+     * @param name a field
+     * @return its value, a finite number
+     * @throws IllegalArgumentException when it is missing or not a finite number
+     */
     public double number(String name) {
         JsonElement e = require(name);
         if (e instanceof JsonPrimitive p && p.isNumber() && Double.isFinite(p.getAsDouble())) return p.getAsDouble();
         throw wrong(name, "a finite number", e);
     }
 
+    /**
+     * @param name a field
+     * @return its value, an object, with its path
+     * @throws IllegalArgumentException when it is missing or not an object
+     */
     public JsonFields object(String name) {
         JsonElement e = require(name);
         if (!e.isJsonObject()) throw wrong(name, "an object", e);
         return new JsonFields(e.getAsJsonObject(), at(name));
     }
 
+    /**
+     * @param name a field
+     * @return its value, an array
+     * @throws IllegalArgumentException when it is missing or not an array
+     */
     public JsonArray array(String name) {
         JsonElement e = require(name);
         if (!e.isJsonArray()) throw wrong(name, "an array", e);
         return e.getAsJsonArray();
     }
 
-    /** Element i of the array field name, which must be an object. */
+    /**
+     * @param name an array field
+     * @param i    an index into it
+     * @return element i, which must be an object, with its path ("layers[1]")
+     */
     public JsonFields element(String name, int i) {
         JsonElement e = array(name).get(i);
         String where = at(name) + "[" + i + "]";

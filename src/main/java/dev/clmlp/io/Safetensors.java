@@ -23,8 +23,19 @@ import java.util.Map;
  * with the safetensors package.
  */
 public final class Safetensors {
-    /** A named float32 tensor with its shape. */
+    /**
+     * A float32 tensor.
+     *
+     * @param shape its dimensions
+     * @param data  its values, row-major; as many as the dimensions' product
+     */
     public record Entry(long[] shape, float[] data) {
+        /**
+         * Checks that data holds as many values as shape says.
+         *
+         * @param shape its dimensions
+         * @param data  its values
+         */
         public Entry {
             long n = 1;
             for (long d : shape) n *= d;
@@ -34,7 +45,13 @@ public final class Safetensors {
 
     private Safetensors() {}
 
-    /** Writes the entries (in order) and string metadata, atomically. */
+    /**
+     * Writes the entries (in order) and string metadata, atomically.
+     *
+     * @param file     the file
+     * @param tensors  the tensors by name, written in the map's order
+     * @param metadata string metadata (__metadata__), written in the map's order
+     */
     public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata) {
         JsonObject header = new JsonObject();
         if (!metadata.isEmpty()) {
@@ -65,7 +82,13 @@ public final class Safetensors {
         AtomicFiles.write(file, buf.array());
     }
 
-    /** Reads every tensor; errors name the file and the offending field. */
+    /**
+     * Reads every tensor, never allocating more than the file holds.
+     *
+     * @param file a safetensors file of F32 tensors
+     * @return the tensors by name, in the header's order
+     * @throws IOException when it cannot be read; DataFileException naming the file and the field when malformed
+     */
     public static Map<String, Entry> read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -126,7 +149,11 @@ public final class Safetensors {
         }
     }
 
-    /** The string metadata of the header, or an empty map. */
+    /**
+     * @param file a safetensors file
+     * @return the string metadata of its header, or an empty map
+     * @throws IOException when it cannot be read; DataFileException when the header is malformed
+     */
     public static Map<String, String> metadata(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         JsonObject header = header(file, bytes, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));

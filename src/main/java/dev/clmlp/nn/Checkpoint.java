@@ -38,12 +38,28 @@ public final class Checkpoint {
     static final String PREFIX = "checkpoint-", SUFFIX = ".safetensors", FORMAT = "clmlp.checkpoint";
     static final int KEEP = 2;
 
-    /** A checkpoint read back: its file, the model config and run options it was written with, and the state. */
+    /**
+     * A checkpoint read back.
+     *
+     * @param file        its file
+     * @param modelConfig the model config it was written with (Sequential.toJson)
+     * @param run         the caller's run options it was written with
+     * @param state       the training state
+     */
     public record Loaded(Path file, String modelConfig, String run, TrainingState state) {}
 
     private Checkpoint() {}
 
-    /** Writes the state into dir as a new checkpoint, then deletes all but the newest KEEP; returns the file. */
+    /**
+     * Writes the state into dir as a new checkpoint, then deletes all but the newest two.
+     *
+     * @param dir         the run directory
+     * @param modelConfig the model's config (Sequential.toJson)
+     * @param run         the caller's run options, any text (the command line stores JSON)
+     * @param s           the state, as fit hands it to TrainingListener.checkpoint
+     * @return the new file
+     * @throws IOException when it cannot be written
+     */
     public static Path write(Path dir, String modelConfig, String run, TrainingState s) throws IOException {
         Map<String, Safetensors.Entry> tensors = new LinkedHashMap<>();
         tensors.put("params", vector(s.params()));
@@ -66,7 +82,13 @@ public final class Checkpoint {
         return file;
     }
 
-    /** Reads and verifies a checkpoint; any damage is a DataFileException naming the file and what is wrong. */
+    /**
+     * Reads and verifies a checkpoint.
+     *
+     * @param file a checkpoint file
+     * @return its contents
+     * @throws IOException when it cannot be read; DataFileException naming the file and what is wrong when damaged
+     */
     public static Loaded read(Path file) throws IOException {
         Map<String, Safetensors.Entry> tensors = Safetensors.read(file);
         Map<String, String> meta = new TreeMap<>(Safetensors.metadata(file));
@@ -96,7 +118,12 @@ public final class Checkpoint {
 
     /**
      * The newest checkpoint of dir that reads back intact; each damaged newer one is reported to
-     * warn (with why) and skipped. Empty when dir holds none that is intact.
+     * warn (with why) and skipped.
+     *
+     * @param dir  the run directory
+     * @param warn receives a line per damaged checkpoint
+     * @return the newest intact checkpoint, or empty when dir holds none
+     * @throws IOException when the directory cannot be listed
      */
     public static Optional<Loaded> latest(Path dir, Consumer<String> warn) throws IOException {
         for (Path p : list(dir)) {
@@ -109,7 +136,11 @@ public final class Checkpoint {
         return Optional.empty();
     }
 
-    /** The checkpoint files of dir, newest (highest step) first. */
+    /**
+     * @param dir a run directory
+     * @return its checkpoint files, newest (highest step) first; empty if dir does not exist
+     * @throws IOException when it cannot be listed
+     */
     public static List<Path> list(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {

@@ -7,6 +7,7 @@ package dev.clmlp.nn;
  * checkpoint.
  */
 public final class TrainingDivergedException extends RuntimeException {
+    /** The epoch, and the range of its steps (from 1) in which the fault arose. */
     private final int epoch, firstStep, lastStep;
 
     /**
