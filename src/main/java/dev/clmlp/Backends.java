@@ -19,9 +19,17 @@ import java.util.Optional;
 public final class Backends {
     private Backends() {}
 
+    /**
+     * @param spec "auto", "cpu", "opencl", "opencl:N", "lwjgl" or "lwjgl:N"
+     * @return the backend, owned by the caller
+     */
     public static Backend open(String spec) { return open(spec, false); }
 
-    /** With profiling, an OpenCL backend records each kernel's device time (OpenClBackend.profile()). */
+    /**
+     * @param spec      "auto", "cpu", "opencl", "opencl:N", "lwjgl" or "lwjgl:N"
+     * @param profiling whether an OpenCL backend records each kernel's device time (OpenClBackend.profile())
+     * @return the backend, owned by the caller
+     */
     public static Backend open(String spec, boolean profiling) {
         checkSpec(spec);
         String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
@@ -36,14 +44,19 @@ public final class Backends {
         return new OpenClBackend(autoDevice(devices).orElse(first), profiling);
     }
 
-    /** Throws IllegalArgumentException unless spec names a backend in one of the forms {@link #open} reads (devices are not looked up). */
+    /**
+     * Checks the form of a backend name without looking devices up.
+     *
+     * @param spec a backend name, as {@link #open} reads it
+     * @throws IllegalArgumentException naming the forms when spec is none of them
+     */
     public static void checkSpec(String spec) {
         String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
         if (s.matches("auto|cpu|(opencl|lwjgl)(:[0-9]{1,4})?")) return;
         throw new IllegalArgumentException("--backend: unknown backend '" + spec + "': expected auto, cpu, opencl[:N] or lwjgl[:N]");
     }
 
-    /** The device --backend auto picks: the first GPU, if OpenCL has one (a simulator is no GPU). */
+    /** @return the device --backend auto picks: the first GPU, if OpenCL has one (a simulator is no GPU) */
     public static Optional<ClDevice> autoDevice() {
         try {
             return autoDevice(ClDevice.list());
@@ -56,7 +69,7 @@ public final class Backends {
         return devices.stream().filter(d -> d.isGpu() && !d.isSimulator()).findFirst();
     }
 
-    /** Why --backend auto picks what it picks, in a few words: "the first GPU", or why no OpenCL device was taken. */
+    /** @return why --backend auto picks what it picks, in a few words: "the first OpenCL GPU", or why no OpenCL device was taken */
     public static String autoReason() {
         try {
             return autoReason(ClDevice.list());

@@ -21,9 +21,15 @@ public final class CpuBackend extends Backend {
     /** All cores; the Vector API GEMM when the JVM has jdk.incubator.vector (./clmlp adds it). */
     public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
 
+    /**
+     * @param threads worker threads for the parallel operations, at least 1
+     */
     public CpuBackend(int threads) { this(threads, VECTOR_API); }
 
-    /** @param vectorApi use the jdk.incubator.vector GEMM (requires the module), else plain loops */
+    /**
+     * @param threads   worker threads for the parallel operations, at least 1
+     * @param vectorApi whether to use the Vector API kernels (when the JVM has the module) or the plain loops
+     */
     public CpuBackend(int threads, boolean vectorApi) {
         if (vectorApi && !VECTOR_API)
             throw new IllegalStateException("the Vector API GEMM needs the JVM option --add-modules jdk.incubator.vector");

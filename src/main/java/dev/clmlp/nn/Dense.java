@@ -11,8 +11,16 @@ import java.util.Locale;
  * biases start at zero.
  */
 public record Dense(int units, String activation, String initializer) implements Layer {
+    /** The initializers: normal * sqrt(2 / fan_in), and Keras' default uniform(+-sqrt(6 / (fan_in + fan_out))). */
     public static final String HE_NORMAL = "he_normal", GLOROT_UNIFORM = "glorot_uniform";
 
+    /**
+     * Checks the units and normalises the names.
+     *
+     * @param units       the layer's width, at least 1
+     * @param activation  linear, relu, sigmoid, tanh or softmax
+     * @param initializer he_normal or glorot_uniform
+     */
     public Dense {
         if (units <= 0) throw new IllegalArgumentException("Dense: units must be positive, got " + units);
         activation = activation.toLowerCase(Locale.ROOT);
@@ -22,12 +30,18 @@ public record Dense(int units, String activation, String initializer) implements
             throw new IllegalArgumentException("Dense: unknown initializer '" + initializer + "': expected he_normal or glorot_uniform");
     }
 
-    /** Glorot-uniform initialised, as Keras. */
+    /**
+     * Glorot-uniform initialised, as Keras.
+     *
+     * @param units      the layer's width, at least 1
+     * @param activation linear, relu, sigmoid, tanh or softmax
+     */
     public Dense(int units, String activation) { this(units, activation, GLOROT_UNIFORM); }
 
+    /** @return whether the activation is softmax (the last layer's, fused with the loss) */
     public boolean isSoftmax() { return activation.equals("softmax"); }
 
-    /** The element-wise activation (LINEAR for softmax: the logits are the output before the loss). */
+    /** @return the element-wise activation (LINEAR for softmax: the logits are the output before the loss) */
     public Activation elementwise() { return isSoftmax() ? Activation.LINEAR : Activation.parse(activation); }
 
     @Override public int outputSize(int inputSize) { return units; }

@@ -7,6 +7,15 @@ package dev.clmlp.nn;
  * the end of each epoch).
  */
 public record FitOptions(int epochs, int batchSize, long shuffleSeed, int syncEvery, int checkpointEvery) {
+    /**
+     * Checks the values.
+     *
+     * @param epochs          the number of epochs, at least 1
+     * @param batchSize       examples per step, at least 1
+     * @param shuffleSeed     the seed of the per-epoch shuffles
+     * @param syncEvery       wait for the device every so many steps (0: once per epoch)
+     * @param checkpointEvery hand the listener a state every so many steps (0: at epoch ends only)
+     */
     public FitOptions {
         if (epochs <= 0) throw new IllegalArgumentException("fit: epochs must be positive, got " + epochs);
         if (batchSize <= 0) throw new IllegalArgumentException("fit: batch size must be positive, got " + batchSize);
@@ -14,7 +23,18 @@ public record FitOptions(int epochs, int batchSize, long shuffleSeed, int syncEv
         if (checkpointEvery < 0) throw new IllegalArgumentException("fit: checkpointEvery must be >= 0, got " + checkpointEvery);
     }
 
+    /**
+     * @param epochs      the number of epochs, at least 1
+     * @param batchSize   examples per step, at least 1
+     * @param shuffleSeed the seed of the per-epoch shuffles
+     * @param syncEvery   wait for the device every so many steps (0: once per epoch)
+     */
     public FitOptions(int epochs, int batchSize, long shuffleSeed, int syncEvery) { this(epochs, batchSize, shuffleSeed, syncEvery, 0); }
 
+    /**
+     * @param epochs      the number of epochs, at least 1
+     * @param batchSize   examples per step, at least 1
+     * @param shuffleSeed the seed of the per-epoch shuffles
+     */
     public FitOptions(int epochs, int batchSize, long shuffleSeed) { this(epochs, batchSize, shuffleSeed, 0, 0); }
 }

@@ -2,12 +2,18 @@ package dev.clmlp.nn;
 
 /** A layer of a {@link Sequential} model: {@link Dense} or {@link Dropout}. */
 public sealed interface Layer permits Dense, Dropout {
-    /** Output width given the input width. */
+    /**
+     * @param inputSize the width of the layer's input
+     * @return the width of its output
+     */
     int outputSize(int inputSize);
 
-    /** Number of trainable parameters given the input width. */
+    /**
+     * @param inputSize the width of the layer's input
+     * @return the number of its trainable parameters
+     */
     long parameters(int inputSize);
 
-    /** Keras-style type name for summaries: "Dense", "Dropout". */
+    /** @return the Keras-style type name for summaries: "Dense", "Dropout" */
     String typeName();
 }

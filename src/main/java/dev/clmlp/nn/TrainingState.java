@@ -15,6 +15,19 @@ import java.util.List;
  */
 public record TrainingState(int epoch, int step, long globalStep, long optimizerSteps, float[] params,
                             List<float[]> optimizerState, float[] lossSums, int[] correct, List<History.Epoch> history) {
+    /**
+     * Checks the counters and the lengths of the epoch's statistics.
+     *
+     * @param epoch          the epoch in progress, from 1
+     * @param step           the steps of it done, from 0
+     * @param globalStep     the steps done since the start: the dropout stream's counter
+     * @param optimizerSteps the optimizer's update count
+     * @param params         every parameter
+     * @param optimizerState the optimizer's state tensors
+     * @param lossSums       the loss sum of each step of this epoch so far
+     * @param correct        the correct predictions of each step of this epoch so far
+     * @param history        the epochs completed
+     */
     public TrainingState {
         if (epoch < 1 || step < 0 || globalStep < 0 || optimizerSteps < 0)
             throw new IllegalArgumentException("training state: epoch " + epoch + ", step " + step + ", global step " + globalStep

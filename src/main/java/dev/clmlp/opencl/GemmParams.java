@@ -16,6 +16,20 @@ import java.util.List;
  */
 public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int wptN, int vw, int mr, int nr, int kc) {
 
+    /**
+     * Checks the values.
+     *
+     * @param kernel "tiled" or "vector"
+     * @param tsM    tiled: output tile rows of a work-group
+     * @param tsN    tiled: output tile columns
+     * @param tsK    tiled: depth of the local-memory tiles
+     * @param wptM   tiled: output rows per work-item
+     * @param wptN   tiled: output columns per work-item
+     * @param vw     vector: vector width, 4, 8 or 16
+     * @param mr     vector: rows of C in registers
+     * @param nr     vector: vectors of C per row in registers
+     * @param kc     vector: rows of a packed panel of B
+     */
     public GemmParams {
         if (!kernel.equals("tiled") && !kernel.equals("vector"))
             throw new IllegalArgumentException("GEMM kernel '" + kernel + "': expected tiled or vector");
@@ -26,32 +40,53 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
                     + ": sizes must be positive, tiles multiples of the work per thread, VW 4, 8 or 16"); // not `this`: fields unset here
     }
 
+    /**
+     * @param tsM  output tile rows of a work-group
+     * @param tsN  output tile columns
+     * @param tsK  depth of the local-memory tiles
+     * @param wptM output rows per work-item
+     * @param wptN output columns per work-item
+     * @return the GPU kernel with these tiles
+     */
     public static GemmParams tiled(int tsM, int tsN, int tsK, int wptM, int wptN) {
         return new GemmParams("tiled", tsM, tsN, tsK, wptM, wptN, 16, 6, 2, 128);
     }
 
+    /**
+     * @param vw vector width, 4, 8 or 16
+     * @param mr rows of C in registers
+     * @param nr vectors of C per row in registers
+     * @param kc rows of a packed panel of B
+     * @return the CPU-device kernel with these blocks
+     */
     public static GemmParams vector(int vw, int mr, int nr, int kc) {
         return new GemmParams("vector", 64, 64, 16, 4, 4, vw, mr, nr, kc);
     }
 
+    /** @return whether this is the tiled (GPU) kernel */
     public boolean isTiled() { return kernel.equals("tiled"); }
 
-    /** Work-items per work-group. */
+    /** @return the work-items per work-group */
     public int groupSize() { return isTiled() ? (tsM / wptM) * (tsN / wptN) : 1; }
 
+    /** @return the local memory a work-group needs, in bytes */
     public long localMemBytes() { return isTiled() ? 4L * tsK * (tsM + tsN) : 4L * kc * nr * vw; }
 
+    /** @return the -D build options that set the kernel's constants */
     public String buildOptions() {
         return "-DTS_M=" + tsM + " -DTS_N=" + tsN + " -DTS_K=" + tsK + " -DWPT_M=" + wptM + " -DWPT_N=" + wptN + " -DVW=" + vw + " -DMR=" + mr + " -DNR=" + nr + " -DKC=" + kc;
     }
 
-    /** The form {@link #parse} reads: "tiled:64,64,16,4,4" or "vector:16,6,2,128". */
+    /** @return the form {@link #parse} reads: "tiled:64,64,16,4,4" or "vector:16,6,2,128" */
     public String spec() {
         return isTiled() ? "tiled:" + tsM + "," + tsN + "," + tsK + "," + wptM + "," + wptN
                 : "vector:" + vw + "," + mr + "," + nr + "," + kc;
     }
 
-    /** "tiled:64,64,16,4,4" or "vector:16,6,2,128", the form of $CLMLP_GEMM. */
+    /**
+     * @param s "tiled:TS_M,TS_N,TS_K,WPT_M,WPT_N" or "vector:VW,MR,NR,KC", the form of $CLMLP_GEMM
+     * @return the parameters
+     */
     public static GemmParams parse(String s) {
         String[] kv = s.trim().split(":");
         String[] p = kv.length == 2 ? kv[1].split(",") : new String[0];

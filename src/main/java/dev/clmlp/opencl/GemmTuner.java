@@ -29,7 +29,11 @@ public final class GemmTuner {
 
     private GemmTuner() {}
 
-    /** The products of one training step of an MLP with these layer widths (input first) at this batch size. */
+    /**
+     * @param batch  the batch size
+     * @param widths the layer widths, input first
+     * @return the GEMM products of one training step
+     */
     public static List<Shape> trainingStep(int batch, int[] widths) {
         List<Shape> out = new ArrayList<>();
         for (int i = 0; i + 1 < widths.length; i++) {
@@ -57,7 +61,14 @@ public final class GemmTuner {
         return g;
     }
 
-    /** Measures every candidate, caches and returns the results, fastest first. */
+    /**
+     * Times every candidate of the grid on the shapes and caches the fastest for the device.
+     *
+     * @param d      the device
+     * @param shapes the products to time
+     * @param log    receives a line per candidate
+     * @return the results, fastest first
+     */
     public static List<Result> tune(ClDevice d, List<Shape> shapes, Consumer<String> log) {
         List<Result> results = new ArrayList<>();
         for (GemmParams p : grid(d)) {

@@ -26,10 +26,18 @@ public final class OpenClBackend extends Backend {
     private final int reduceGroupSize;
     private final Profiler profiler;
 
-    /** Opens device {@code opencl:index} through JOCL (see {@link ClDevice#list()}). */
+    /**
+     * @param index the device's number (opencl:index)
+     * @return a backend on that device through JOCL, owned by the caller
+     */
     public static OpenClBackend open(int index) { return open(ClBinding.jocl(), index, false); }
 
-    /** With profiling, every kernel's device time is recorded (OpenCL event profiling); see {@link #profile()}. */
+    /**
+     * @param binding   JOCL or LWJGL
+     * @param index     the device's number among the binding's devices
+     * @param profiling whether every kernel's device time is recorded; see {@link #profile()}
+     * @return the backend, owned by the caller
+     */
     public static OpenClBackend open(ClBinding binding, int index, boolean profiling) {
         List<ClDevice> devices = binding.devices();
         if (index < 0 || index >= devices.size())
@@ -38,11 +46,24 @@ public final class OpenClBackend extends Backend {
         return new OpenClBackend(devices.get(index), profiling);
     }
 
+    /**
+     * @param device the device, through its binding
+     */
     public OpenClBackend(ClDevice device) { this(device, false); }
 
+    /**
+     * @param device    the device, through its binding
+     * @param profiling whether every kernel's device time is recorded
+     */
     public OpenClBackend(ClDevice device, boolean profiling) { this(device, profiling, null); }
 
-    /** With {@code gemmFirst} tried before the device's own choice of GEMM kernel (tests, tuning). */
+    /**
+     * With {@code gemmFirst} tried before the device's own choice of GEMM kernel (tests, tuning).
+     *
+     * @param device    the device, through its binding
+     * @param profiling whether every kernel's device time is recorded
+     * @param gemmFirst GEMM parameters to try first, or null
+     */
     public OpenClBackend(ClDevice device, boolean profiling, GemmParams gemmFirst) {
         this.device = device;
         this.rt = device.binding().open(device, profiling);
@@ -84,8 +105,10 @@ public final class OpenClBackend extends Backend {
                 + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes)");
     }
 
+    /** @return the device */
     public ClDevice device() { return device; }
 
+    /** @return the GEMM kernel and constants chosen for the device */
     public GemmParams gemmParams() { return gemm; }
 
     @Override public String name() { return device.backendName(); }
@@ -159,7 +182,7 @@ public final class OpenClBackend extends Backend {
         if (profiler != null) profiler.add(label, event);
     }
 
-    /** Device time per kernel since the backend opened (empty unless opened with profiling). */
+    /** @return the device time per kernel since the backend opened (empty unless opened with profiling) */
     public List<Profiler.Entry> profile() {
         if (profiler == null) return List.of();
         profiler.drain();

@@ -6,6 +6,10 @@ public final class OpenClUnavailableException extends RuntimeException {
             + "or PoCL for the CPU (Debian/Ubuntu: apt-get install pocl-opencl-icd ocl-icd-opencl-dev). "
             + "Meanwhile --backend cpu works without OpenCL.";
 
+    /**
+     * @param what  what is missing
+     * @param cause the binding's error, or null
+     */
     public OpenClUnavailableException(String what, Throwable cause) {
         super(what + ". " + HOW_TO_INSTALL, cause);
     }

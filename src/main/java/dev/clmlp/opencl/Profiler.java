@@ -45,7 +45,10 @@ public final class Profiler {
         return out;
     }
 
-    /** A table: kernel, launches, total ms, mean us, share of the total. */
+    /**
+     * @param entries kernel times, as {@link OpenClBackend#profile()} returns them
+     * @return a table: kernel, launches, total ms, mean us, share of the total
+     */
     public static String table(List<Entry> entries) {
         long all = entries.stream().mapToLong(Entry::nanos).sum();
         StringBuilder sb = new StringBuilder(String.format("%-36s %10s %12s %10s %7s%n", "kernel", "launches", "total ms", "mean us", "share"));

@@ -8,8 +8,19 @@ public final class Adam extends Optimizer {
     private final float lr, beta1, beta2, eps;
     private Tensor m, v;
 
+    /**
+     * Keras' defaults: beta_1 0.9, beta_2 0.999, epsilon 1e-7.
+     *
+     * @param lr the learning rate, positive and finite
+     */
     public Adam(float lr) { this(lr, 0.9f, 0.999f, 1e-7f); }
 
+    /**
+     * @param lr    the learning rate, positive and finite
+     * @param beta1 the first moments' decay, in [0, 1)
+     * @param beta2 the second moments' decay, in [0, 1)
+     * @param eps   added to sqrt(v), positive and finite
+     */
     public Adam(float lr, float beta1, float beta2, float eps) {
         if (!(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException("adam: learning rate must be a positive finite number, got " + lr);
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))

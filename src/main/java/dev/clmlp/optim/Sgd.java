@@ -8,8 +8,15 @@ public final class Sgd extends Optimizer {
     private final float lr, momentum;
     private Tensor velocity;
 
+    /**
+     * @param lr the learning rate, positive and finite
+     */
     public Sgd(float lr) { this(lr, 0f); }
 
+    /**
+     * @param lr       the learning rate, positive and finite
+     * @param momentum Keras-style momentum in [0, 1); 0 for plain SGD
+     */
     public Sgd(float lr, float momentum) {
         if (!(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException("sgd: learning rate must be a positive finite number, got " + lr);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("sgd: momentum must be in [0, 1), got " + momentum);

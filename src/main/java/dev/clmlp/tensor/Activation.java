@@ -4,9 +4,19 @@ import java.util.Locale;
 
 /** Element-wise activations. Their gradients are computed from the activation's output y. */
 public enum Activation {
-    LINEAR, RELU, SIGMOID, TANH;
+    /** The identity. */
+    LINEAR,
+    /** max(x, 0). */
+    RELU,
+    /** 1 / (1 + e^-x). */
+    SIGMOID,
+    /** tanh(x). */
+    TANH;
 
-    /** Parses "relu", "sigmoid", "tanh", "linear" (case-insensitive). */
+    /**
+     * @param name "relu", "sigmoid", "tanh" or "linear", in any case
+     * @return the activation
+     */
     public static Activation parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));

@@ -552,29 +552,82 @@ public abstract class Backend implements AutoCloseable {
         doSoftmaxCrossEntropyStats(logits, labels, probs, dlogits, lossSums, correct, index);
     }
 
+    /**
+     * The backend's {@link #dense}, its arguments checked.
+     *
+     * @param x as in {@link #dense}
+     * @param w as in {@link #dense}
+     * @param bias as in {@link #dense}
+     * @param f as in {@link #dense}
+     * @param y as in {@link #dense}
+     */
     protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
         doGemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y);
         doAddBias(y, bias, y);
         if (f != Activation.LINEAR) doActivation(f, y, y);
     }
 
+    /**
+     * The backend's {@link #denseDropout}, its arguments checked. scale is 1 / (1 - rate).
+     *
+     * @param x as in {@link #denseDropout}
+     * @param w as in {@link #denseDropout}
+     * @param bias as in {@link #denseDropout}
+     * @param f as in {@link #denseDropout}
+     * @param y as in {@link #denseDropout}
+     * @param mask as in {@link #denseDropout}
+     * @param yDropped as in {@link #denseDropout}
+     * @param rate as in {@link #denseDropout}
+     * @param scale as in {@link #denseDropout}
+     * @param seed as in {@link #denseDropout}
+     * @param step as in {@link #denseDropout}
+     */
     protected void doDenseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
                                   Tensor mask, Tensor yDropped, float rate, float scale, long seed, long step) {
         doDense(x, w, bias, f, y);
         doDropout(y, yDropped, mask, rate, scale, seed, step);
     }
 
+    /**
+     * The backend's {@link #denseWeightGrad}, its arguments checked.
+     *
+     * @param x as in {@link #denseWeightGrad}
+     * @param dz as in {@link #denseWeightGrad}
+     * @param dw as in {@link #denseWeightGrad}
+     * @param db as in {@link #denseWeightGrad}
+     */
     protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
         doGemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw);
         doBiasGrad(dz, db);
     }
 
+    /**
+     * The backend's {@link #denseInputGrad}, its arguments checked.
+     *
+     * @param dz as in {@link #denseInputGrad}
+     * @param w as in {@link #denseInputGrad}
+     * @param f as in {@link #denseInputGrad}
+     * @param yPrev as in {@link #denseInputGrad}
+     * @param mask as in {@link #denseInputGrad}
+     * @param dx as in {@link #denseInputGrad}
+     */
     protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
         doGemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx);
         if (mask != null) doMultiply(dx, mask, dx);
         if (f != Activation.LINEAR) doActivationGrad(f, yPrev, dx, dx);
     }
 
+    /**
+     * The backend's {@link #softmaxCrossEntropyStats}, its arguments checked.
+     *
+     * @param logits as in {@link #softmaxCrossEntropyStats}
+     * @param labels as in {@link #softmaxCrossEntropyStats}
+     * @param probs as in {@link #softmaxCrossEntropyStats}
+     * @param dlogits as in {@link #softmaxCrossEntropyStats}
+     * @param lossSums as in {@link #softmaxCrossEntropyStats}
+     * @param correct as in {@link #softmaxCrossEntropyStats}
+     * @param index as in {@link #softmaxCrossEntropyStats}
+     */
     protected void doSoftmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
                                               Tensor lossSums, Tensor correct, int index) {
         try (Tensor rowLoss = allocate(DType.FLOAT32, logits.rows(), 1)) {
@@ -589,27 +642,198 @@ public abstract class Backend implements AutoCloseable {
 
     // ---- backend implementations ---------------------------------------------------------
 
+    /**
+     * A new zero-filled allocation of the backend.
+     *
+     * @param dtype    the element type
+     * @param elements how many elements
+     * @return the allocation
+     */
     protected abstract Storage newStorage(DType dtype, long elements);
+
+    /**
+     * Copies a host array into t.
+     *
+     * @param t         the destination, checked
+     * @param hostArray a float[], int[] or byte[] of exactly t.size() elements
+     */
     protected abstract void doWrite(Tensor t, Object hostArray);
+
+    /**
+     * Copies t into a host array, waiting for the operations before it.
+     *
+     * @param t         the source, checked
+     * @param hostArray a float[] or int[] of exactly t.size() elements
+     */
     protected abstract void doRead(Tensor t, Object hostArray);
+
+    /**
+     * Releases the backend's own resources (queues, contexts, threads) after every storage was freed.
+     */
     protected abstract void closeBackend();
 
+    /**
+     * The backend's {@link #gemm}, its arguments checked. m, n and k are the sizes of op(A) (m x k), op(B) (k x n) and C (m x n).
+     *
+     * @param transA as in {@link #gemm}
+     * @param transB as in {@link #gemm}
+     * @param m as in {@link #gemm}
+     * @param n as in {@link #gemm}
+     * @param k as in {@link #gemm}
+     * @param alpha as in {@link #gemm}
+     * @param a as in {@link #gemm}
+     * @param b as in {@link #gemm}
+     * @param beta as in {@link #gemm}
+     * @param c as in {@link #gemm}
+     */
     protected abstract void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                    float alpha, Tensor a, Tensor b, float beta, Tensor c);
+
+    /**
+     * The backend's {@link #addBias}, its arguments checked.
+     *
+     * @param x as in {@link #addBias}
+     * @param bias as in {@link #addBias}
+     * @param y as in {@link #addBias}
+     */
     protected abstract void doAddBias(Tensor x, Tensor bias, Tensor y);
+
+    /**
+     * The backend's {@link #biasGrad}, its arguments checked.
+     *
+     * @param dy as in {@link #biasGrad}
+     * @param db as in {@link #biasGrad}
+     */
     protected abstract void doBiasGrad(Tensor dy, Tensor db);
+
+    /**
+     * The backend's {@link #activation}, its arguments checked.
+     *
+     * @param f as in {@link #activation}
+     * @param x as in {@link #activation}
+     * @param y as in {@link #activation}
+     */
     protected abstract void doActivation(Activation f, Tensor x, Tensor y);
+
+    /**
+     * The backend's {@link #activationGrad}, its arguments checked.
+     *
+     * @param f as in {@link #activationGrad}
+     * @param y as in {@link #activationGrad}
+     * @param dy as in {@link #activationGrad}
+     * @param dx as in {@link #activationGrad}
+     */
     protected abstract void doActivationGrad(Activation f, Tensor y, Tensor dy, Tensor dx);
+
+    /**
+     * The backend's {@link #softmax}, its arguments checked.
+     *
+     * @param x as in {@link #softmax}
+     * @param y as in {@link #softmax}
+     */
     protected abstract void doSoftmax(Tensor x, Tensor y);
+
+    /**
+     * The backend's {@link #softmaxCrossEntropy}, its arguments checked.
+     *
+     * @param logits as in {@link #softmaxCrossEntropy}
+     * @param targets as in {@link #softmaxCrossEntropy}
+     * @param probs as in {@link #softmaxCrossEntropy}
+     * @param dlogits as in {@link #softmaxCrossEntropy}
+     * @param rowLoss as in {@link #softmaxCrossEntropy}
+     */
     protected abstract void doSoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss);
+
+    /**
+     * The backend's {@link #dropout}, its arguments checked. scale is 1 / (1 - rate).
+     *
+     * @param x as in {@link #dropout}
+     * @param y as in {@link #dropout}
+     * @param mask as in {@link #dropout}
+     * @param rate as in {@link #dropout}
+     * @param scale as in {@link #dropout}
+     * @param seed as in {@link #dropout}
+     * @param step as in {@link #dropout}
+     */
     protected abstract void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step);
+
+    /**
+     * The backend's {@link #multiply}, its arguments checked.
+     *
+     * @param a as in {@link #multiply}
+     * @param b as in {@link #multiply}
+     * @param c as in {@link #multiply}
+     */
     protected abstract void doMultiply(Tensor a, Tensor b, Tensor c);
+
+    /**
+     * The backend's {@link #copy}, its arguments checked.
+     *
+     * @param src as in {@link #copy}
+     * @param dst as in {@link #copy}
+     */
     protected abstract void doCopy(Tensor src, Tensor dst);
+
+    /**
+     * The backend's {@link #sgd}, its arguments checked.
+     *
+     * @param param as in {@link #sgd}
+     * @param grad as in {@link #sgd}
+     * @param velocity as in {@link #sgd}
+     * @param lr as in {@link #sgd}
+     * @param momentum as in {@link #sgd}
+     */
     protected abstract void doSgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum);
+
+    /**
+     * The backend's {@link #adam}, its arguments checked. lrT is the step size with the bias corrections of step t folded in.
+     *
+     * @param param as in {@link #adam}
+     * @param grad as in {@link #adam}
+     * @param m as in {@link #adam}
+     * @param v as in {@link #adam}
+     * @param lrT as in {@link #adam}
+     * @param beta1 as in {@link #adam}
+     * @param beta2 as in {@link #adam}
+     * @param eps as in {@link #adam}
+     */
     protected abstract void doAdam(Tensor param, Tensor grad, Tensor m, Tensor v, float lrT, float beta1, float beta2, float eps);
+
+    /**
+     * The backend's {@link #gatherRows}, its arguments checked.
+     *
+     * @param src as in {@link #gatherRows}
+     * @param indices as in {@link #gatherRows}
+     * @param start as in {@link #gatherRows}
+     * @param dst as in {@link #gatherRows}
+     */
     protected abstract void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst);
+
+    /**
+     * The backend's {@link #argmaxRows}, its arguments checked.
+     *
+     * @param x as in {@link #argmaxRows}
+     * @param out as in {@link #argmaxRows}
+     */
     protected abstract void doArgmaxRows(Tensor x, Tensor out);
+
+    /**
+     * The backend's {@link #countCorrect}, its arguments checked.
+     *
+     * @param scores as in {@link #countCorrect}
+     * @param labels as in {@link #countCorrect}
+     * @param out as in {@link #countCorrect}
+     * @param index as in {@link #countCorrect}
+     */
     protected abstract void doCountCorrect(Tensor scores, Tensor labels, Tensor out, int index);
+
+    /**
+     * The backend's {@link #sum}, its arguments checked.
+     *
+     * @param x as in {@link #sum}
+     * @param out as in {@link #sum}
+     * @param index as in {@link #sum}
+     */
     protected abstract void doSum(Tensor x, Tensor out, int index);
 
     // ---- argument checks: every message names the operation, the argument and the shapes --

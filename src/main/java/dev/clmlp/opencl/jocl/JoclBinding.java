@@ -17,6 +17,7 @@ import static org.jocl.CL.*;
 
 /** OpenCL through JOCL (org.jocl:jocl), clmlp's default binding: backends "opencl:N". */
 public final class JoclBinding implements ClBinding {
+    /** The binding (it has no state). */
     public static final JoclBinding INSTANCE = new JoclBinding();
 
     /** A device's JOCL handles (ClDevice.handle() of this binding's devices). */

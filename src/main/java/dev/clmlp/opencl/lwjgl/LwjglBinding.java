@@ -21,6 +21,7 @@ import static org.lwjgl.opencl.CL10.*;
  * the same ICD loader.
  */
 public final class LwjglBinding implements ClBinding {
+    /** The binding (it has no state). */
     public static final LwjglBinding INSTANCE = new LwjglBinding();
 
     /** A device's LWJGL handles (ClDevice.handle() of this binding's devices). */
