@@ -49,7 +49,7 @@ class CheckpointTest {
 
     @Test
     void resumingFromAnyStateEndsWithTheUninterruptedWeightsOnEachBackend() throws IOException {
-        for (Backend b : TestBackends.both()) {
+        for (Backend b : TestBackends.all()) {
             Recorder full = new Recorder();
             float[] expected;
             History reference;
@@ -127,7 +127,7 @@ class CheckpointTest {
 
     @Test
     void divergenceNamesTheEpochStepAndTensorAndNoBadStateIsHandedOut() {
-        for (Backend b : TestBackends.both()) {
+        for (Backend b : TestBackends.all()) {
             Recorder r = new Recorder();
             try (Sequential m = new Sequential(144, new Dense(24, "relu"), new Dense(10, "softmax"))) {
                 m.compile(b, new Sgd(1e7f), 11);

@@ -25,7 +25,7 @@ class NetworkTest {
     void backwardMatchesFiniteDifferences() {
         List<Layer> layers = List.of(new Dense(7, "tanh"), new Dropout(0.3f), new Dense(6, "sigmoid"),
                 new Dropout(0.25f), new Dropout(0.2f), new Dense(CLASSES, "softmax"));
-        for (Backend b : TestBackends.both()) {
+        for (Backend b : TestBackends.all()) {
             Random r = new Random(5);
             float[] x = new float[ROWS * IN], theta;
             for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();

@@ -37,7 +37,7 @@ class TrainingTest {
     @Test
     void smallGeneratedProblemIsLearnedOnBothBackends() {
         Dataset train = Generated.digits(2000, 12, 3), test = Generated.digits(500, 12, 4);
-        for (Backend b : TestBackends.both()) {
+        for (Backend b : TestBackends.all()) {
             try (Sequential m = new Sequential(144, new Dense(32, "tanh"), new Dropout(0.1f), new Dense(10, "softmax"))) {
                 m.compile(b, new Adam(0.01f), 5);
                 History h = m.fit(train, test, new FitOptions(4, 50, 5), null);
@@ -84,7 +84,7 @@ class TrainingTest {
     @Test
     void sameSeedGivesBitIdenticalTrainingOnEachBackend() {
         Dataset train = Generated.digits(300, 28, 6);
-        for (Backend b : TestBackends.both()) {
+        for (Backend b : TestBackends.all()) {
             float[][] w = new float[2][];
             History[] h = new History[2];
             for (int run = 0; run < 2; run++) {

@@ -10,7 +10,7 @@ import dev.clmlp.opencl.OpenClBackend;
  */
 public final class TestBackends {
     private static CpuBackend cpu;
-    private static OpenClBackend opencl;
+    private static OpenClBackend opencl, lwjgl;
 
     private TestBackends() {}
 
@@ -28,5 +28,17 @@ public final class TestBackends {
         return opencl;
     }
 
+    /** The same device through the LWJGL binding (the library's optional second binding). */
+    public static synchronized Backend lwjgl() {
+        if (lwjgl == null) {
+            opencl(); // fails (or aborts under CLMLP_SKIP_OPENCL) without OpenCL
+            lwjgl = OpenClBackend.open(dev.clmlp.opencl.ClBinding.lwjgl(), 0, false);
+        }
+        return lwjgl;
+    }
+
     public static Backend[] both() { return new Backend[] {cpu(), opencl()}; }
+
+    /** The Java backend and the OpenCL device through both bindings: what the training tests run on. */
+    public static Backend[] all() { return new Backend[] {cpu(), opencl(), lwjgl()}; }
 }
