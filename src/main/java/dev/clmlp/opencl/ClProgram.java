@@ -30,7 +30,7 @@ final class ClProgram {
     static String options(GemmParams gemm) {
         StringBuilder sb = new StringBuilder("-cl-std=CL1.2 ").append(gemm.buildOptions());
         for (Enum<?> e : dev.clmlp.tensor.Activation.values()) sb.append(" -DACT_").append(e.name()).append('=').append(e.ordinal());
-        for (Enum<?> e : OpenClBackend.EpilogueCode.values()) sb.append(" -DEPI_").append(e.name()).append('=').append(e.ordinal());
+        for (Enum<?> e : ClGemm.EpilogueCode.values()) sb.append(" -DEPI_").append(e.name()).append('=').append(e.ordinal());
         return sb.toString();
     }
 

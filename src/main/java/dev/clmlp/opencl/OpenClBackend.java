@@ -21,7 +21,7 @@ public final class OpenClBackend extends Backend {
     private final ClDevice device;
     private final ClRuntime rt;
     private final Object program;
-    private final GemmParams gemm;
+    private final ClGemm gemm;
     private final Kernels kernels;
     private final int reduceGroupSize;
     private final Profiler profiler;
@@ -69,12 +69,12 @@ public final class OpenClBackend extends Backend {
         this.rt = device.binding().open(device, profiling);
         this.profiler = profiling ? new Profiler(rt) : null;
         try {
-            GemmParams[] chosen = new GemmParams[1];
-            program = buildProgram(gemmFirst, chosen);
-            gemm = chosen[0];
+            ClGemm.Built built = ClGemm.build(rt, gemmFirst);
+            program = built.program();
             kernels = new Kernels(rt, program, KERNELS);
+            gemm = new ClGemm(built.params(), device, this::launchAs, profiling);
             // a CPU device runs a work-group's items one after another: a tree over them only adds passes
-            long reduce = gemm.isTiled() ? Math.min(256, device.maxWorkGroupSize()) : 1;
+            long reduce = gemm.params().isTiled() ? Math.min(256, device.maxWorkGroupSize()) : 1;
             for (String name : new String[] {"sum_all", "count_correct", "softmax_xent_stats"})
                 reduce = Math.min(reduce, rt.kernelWorkGroupSize(kernels.any(name)));
             reduceGroupSize = Integer.highestOneBit((int) reduce);
@@ -84,32 +84,11 @@ public final class OpenClBackend extends Backend {
         }
     }
 
-    /** The program built with the first GEMM parameters that fit the device (written to chosen[0]). */
-    private Object buildProgram(GemmParams gemmFirst, GemmParams[] chosen) {
-        String source = ClProgram.source();
-        List<GemmParams> choices = new java.util.ArrayList<>(GemmParams.candidates(device));
-        if (gemmFirst != null) choices.add(0, gemmFirst);
-        for (GemmParams g : choices) {
-            if (g.groupSize() > device.maxWorkGroupSize() || g.localMemBytes() > device.localMemBytes()) continue;
-            Object p = ClProgram.build(rt, source, ClProgram.options(g));
-            Object k = rt.createKernel(p, g.isTiled() ? "gemm" : "gemm_packed");
-            long fits = rt.kernelWorkGroupSize(k);
-            rt.releaseKernel(k);
-            if (fits >= g.groupSize()) {
-                chosen[0] = g;
-                return p;
-            }
-            rt.releaseProgram(p); // too many registers for this tiling on this device: try a smaller one
-        }
-        throw new IllegalStateException("no GEMM tiling fits device " + device.name() + " (max work-group "
-                + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes)");
-    }
-
     /** @return the device */
     public ClDevice device() { return device; }
 
     /** @return the GEMM kernel and constants chosen for the device */
-    public GemmParams gemmParams() { return gemm; }
+    public GemmParams gemmParams() { return gemm.params(); }
 
     @Override public String name() { return device.backendName(); }
 
@@ -202,102 +181,36 @@ public final class OpenClBackend extends Backend {
 
     // ---- operations ---------------------------------------------------------------------------
 
-    /** Epilogues of the GEMM kernels (activations.cl), passed to the kernels as -DEPI_NAME=ordinal. */
-    enum EpilogueCode { NONE, BIAS_ACT, ACT_SLOPE, MASK_ACT_SLOPE }
-
-    /**
-     * What the GEMM does to C after the product: code with activation f, reading
-     * aux (bias, or the layer below's output) and mask; then, with dropped set, the dropout that
-     * follows a dense layer, writing mask and dropped.
-     */
-    private record Epilogue(EpilogueCode code, Activation f, Tensor aux, Tensor mask, Tensor dropped, float rate, float scale, long seed, long step) {
-        static final Epilogue NONE = new Epilogue(EpilogueCode.NONE, Activation.LINEAR, null, null, null, 0f, 0f, 0, 0);
-
-        static Epilogue biasAct(Tensor bias, Activation f) { return new Epilogue(EpilogueCode.BIAS_ACT, f, bias, null, null, 0f, 0f, 0, 0); }
-
-        static Epilogue slope(Tensor yPrev, Activation f, Tensor mask) {
-            return new Epilogue(mask == null ? EpilogueCode.ACT_SLOPE : EpilogueCode.MASK_ACT_SLOPE, f, yPrev, mask, null, 0f, 0f, 0, 0);
-        }
-
-        /** The kernel arguments from aux to dropped: aux defaults to c, and unused mask and dropped to aux (no extra buffers). */
-        Object[] args(Tensor c) {
-            Tensor a = aux == null ? c : aux;
-            return new Object[] {a, mask == null ? a : mask, code.ordinal(), f.ordinal(), dropped == null ? 0 : 1, rate, scale,
-                    (int) seed, (int) (seed >>> 32), (int) step, (int) (step >>> 32), dropped == null ? a : dropped};
-        }
-    }
-
     @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, Epilogue.NONE, null);
+        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, ClGemm.Epilogue.NONE, null);
     }
 
     @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, Epilogue.biasAct(bias, f), null);
+        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, ClGemm.Epilogue.biasAct(bias, f), null);
     }
 
     @Override protected void doDenseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
                                             Tensor mask, Tensor yDropped, float rate, float scale, long seed, long step) {
         gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y,
-                new Epilogue(EpilogueCode.BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null);
+                new ClGemm.Epilogue(ClGemm.EpilogueCode.BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null);
     }
 
     @Override protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
-        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, Epilogue.NONE, db);
+        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, ClGemm.Epilogue.NONE, db);
     }
 
     @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
-        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, Epilogue.slope(yPrev, f, mask), null);
+        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, ClGemm.Epilogue.slope(yPrev, f, mask), null);
     }
 
-    /**
-     * C = epilogue(alpha * op(A) * op(B) + beta * C), and colSums = column sums of op(B) unless
-     * null. On GPUs the tiled kernel (column sums in a launch of their own); on CPU devices
-     * gemm_packed, which takes the column sums from its packed panels.
-     */
+    /** A product through the GEMM kernel; the tiled kernel leaves colSums to a bias_grad launch of its own. */
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
-                      Epilogue epi, Tensor colSums) {
-        int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
-        Object[] args = concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c}, epi.args(c));
-        if (gemm.isTiled()) {
-            int rtsM = gemm.tsM() / gemm.wptM(), rtsN = gemm.tsN() / gemm.wptN();
-            long[] global = {(long) ((n + gemm.tsN() - 1) / gemm.tsN()) * rtsN, (long) ((m + gemm.tsM() - 1) / gemm.tsM()) * rtsM};
-            launchAs(gemmLabel("gemm", transA, transB, m, n, k, null, epi), "gemm", global, new long[] {rtsN, rtsM}, args);
-            if (colSums != null) doBiasGrad(b, colSums);
-        } else {
-            int ncol = gemm.nr() * gemm.vw(), strips = (n + ncol - 1) / ncol;
-            int rows = packedRowsPerItem(m, n, k, strips);
-            Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
-            launchAs(gemmLabel("gemm_packed", transA, transB, m, n, k, colSums, epi), "gemm_packed",
-                    new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
-        }
+                      ClGemm.Epilogue epi, Tensor colSums) {
+        if (!gemm.run(transA, transB, m, n, k, alpha, a, b, beta, c, epi, colSums) && colSums != null) doBiasGrad(b, colSums);
     }
 
-    /** "gemm_packed 64x784x128:nn+sums" (M x K x N, the layout and what else it does) when profiling, else the kernel. */
-    private String gemmLabel(String kernel, boolean transA, boolean transB, int m, int n, int k, Tensor colSums, Epilogue epi) {
-        if (profiler == null) return kernel;
-        return kernel + " " + m + "x" + k + "x" + n + ":" + (transA ? "t" : "n") + (transB ? "t" : "n")
-                + (colSums != null ? "+sums" : "") + (epi.dropped() != null ? "+dropout" : "");
-    }
-
-    /**
-     * Rows of C per gemm_packed work-item: as many as keep every compute unit busy with about
-     * four work-items, since each packed panel of B is reused across all of an item's rows, but
-     * no more items than there is work for (MIN_FLOPS_PER_ITEM each: an item costs the runtime
-     * a few microseconds to schedule).
-     * (Work-groups are of one item: PoCL then runs the kernel as written, with no work-item loop.)
-     */
-    private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
-
-    private int packedRowsPerItem(int m, int n, int k, int strips) {
-        int wanted = 4 * Math.max(1, device.computeUnits());
-        wanted = (int) Math.max(1, Math.min(wanted, 2L * m * n * k / MIN_FLOPS_PER_ITEM));
-        int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + gemm.mr() - 1) / gemm.mr()));
-        int rows = (m + rowBlocks - 1) / rowBlocks;
-        return (rows + gemm.mr() - 1) / gemm.mr() * gemm.mr();
-    }
-
-    private static Object[] concat(Object[] a, Object[] b) {
+    static Object[] concat(Object[] a, Object[] b) {
         Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
@@ -366,13 +279,13 @@ public final class OpenClBackend extends Backend {
     private static final long MIN_ELEMENTS_PER_ITEM = 4096;
 
     private void launchChunked(String name, long size, Object... args) {
-        long items = gemm.isTiled() ? size : Math.max(1, Math.min(device.computeUnits(), size / MIN_ELEMENTS_PER_ITEM));
+        long items = gemm.params().isTiled() ? size : Math.max(1, Math.min(device.computeUnits(), size / MIN_ELEMENTS_PER_ITEM));
         long chunk = (size + items - 1) / items;
         Object[] sizeChunkArgs = new Object[args.length + 2];
         sizeChunkArgs[0] = (int) size;
         sizeChunkArgs[1] = (int) chunk;
         System.arraycopy(args, 0, sizeChunkArgs, 2, args.length);
-        if (gemm.isTiled()) launch1d(name, size, sizeChunkArgs);
+        if (gemm.params().isTiled()) launch1d(name, size, sizeChunkArgs);
         else launch(name, new long[] {items}, new long[] {1}, sizeChunkArgs);
     }
 

@@ -36,6 +36,6 @@ class ClProgramTest {
     void theCodesAreTheJavaEnumsOrdinals() {
         String options = ClProgram.options(GemmParams.tiled(16, 16, 8, 2, 2));
         for (var a : dev.clmlp.tensor.Activation.values()) assertTrue(options.contains(" -DACT_" + a.name() + "=" + a.ordinal()), options);
-        for (var e : OpenClBackend.EpilogueCode.values()) assertTrue(options.contains(" -DEPI_" + e.name() + "=" + e.ordinal()), options);
+        for (var e : ClGemm.EpilogueCode.values()) assertTrue(options.contains(" -DEPI_" + e.name() + "=" + e.ordinal()), options);
     }
 }

@@ -1,0 +1,133 @@
+package dev.clmlp.opencl;
+
+import dev.clmlp.tensor.Activation;
+import dev.clmlp.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The OpenCL backend's GEMM: which kernel and tuning constants a device gets (selection, from
+ * {@link GemmParams#candidates}), what the kernel does after the product (the epilogue), and
+ * how a product is cut into work-items (geometry). {@link OpenClBackend} keeps the table of
+ * operations; {@link ClRuntime} the driver calls.
+ */
+final class ClGemm {
+    /** A launch of a kernel by name, with the row of the --profile table it counts in (OpenClBackend.launchAs). */
+    interface Launcher {
+        void launch(String label, String kernel, long[] global, long[] local, Object... args);
+    }
+
+    private final GemmParams params;
+    private final ClDevice device;
+    private final Launcher launcher;
+    private final boolean profiling;
+
+    ClGemm(GemmParams params, ClDevice device, Launcher launcher, boolean profiling) {
+        this.params = params;
+        this.device = device;
+        this.launcher = launcher;
+        this.profiling = profiling;
+    }
+
+    GemmParams params() { return params; }
+
+    /** The GEMM parameters chosen for a device and the program built with them. */
+    record Built(GemmParams params, Object program) {}
+
+    /**
+     * Selection: the program built with the first GEMM parameters that fit rt's device (its
+     * work-group and local-memory limits, and the registers a kernel of that tiling needs).
+     */
+    static Built build(ClRuntime rt, GemmParams gemmFirst) {
+        ClDevice device = rt.device();
+        String source = ClProgram.source();
+        List<GemmParams> choices = new ArrayList<>(GemmParams.candidates(device));
+        if (gemmFirst != null) choices.add(0, gemmFirst);
+        for (GemmParams g : choices) {
+            if (g.groupSize() > device.maxWorkGroupSize() || g.localMemBytes() > device.localMemBytes()) continue;
+            Object p = ClProgram.build(rt, source, ClProgram.options(g));
+            Object k = rt.createKernel(p, g.isTiled() ? "gemm" : "gemm_packed");
+            long fits = rt.kernelWorkGroupSize(k);
+            rt.releaseKernel(k);
+            if (fits >= g.groupSize()) return new Built(g, p);
+            rt.releaseProgram(p); // too many registers for this tiling on this device: try a smaller one
+        }
+        throw new IllegalStateException("no GEMM tiling fits device " + device.name() + " (max work-group "
+                + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes)");
+    }
+
+    /** Epilogues of the GEMM kernels (activations.cl), passed to the kernels as -DEPI_NAME=ordinal. */
+    enum EpilogueCode { NONE, BIAS_ACT, ACT_SLOPE, MASK_ACT_SLOPE }
+
+    /**
+     * What the GEMM does to C after the product: code with activation f, reading
+     * aux (bias, or the layer below's output) and mask; then, with dropped set, the dropout that
+     * follows a dense layer, writing mask and dropped.
+     */
+    record Epilogue(EpilogueCode code, Activation f, Tensor aux, Tensor mask, Tensor dropped, float rate, float scale, long seed, long step) {
+        static final Epilogue NONE = new Epilogue(EpilogueCode.NONE, Activation.LINEAR, null, null, null, 0f, 0f, 0, 0);
+
+        static Epilogue biasAct(Tensor bias, Activation f) { return new Epilogue(EpilogueCode.BIAS_ACT, f, bias, null, null, 0f, 0f, 0, 0); }
+
+        static Epilogue slope(Tensor yPrev, Activation f, Tensor mask) {
+            return new Epilogue(mask == null ? EpilogueCode.ACT_SLOPE : EpilogueCode.MASK_ACT_SLOPE, f, yPrev, mask, null, 0f, 0f, 0, 0);
+        }
+
+        /** The kernel arguments from aux to dropped: aux defaults to c, and unused mask and dropped to aux (no extra buffers). */
+        Object[] args(Tensor c) {
+            Tensor a = aux == null ? c : aux;
+            return new Object[] {a, mask == null ? a : mask, code.ordinal(), f.ordinal(), dropped == null ? 0 : 1, rate, scale,
+                    (int) seed, (int) (seed >>> 32), (int) step, (int) (step >>> 32), dropped == null ? a : dropped};
+        }
+    }
+
+    /**
+     * Geometry: C = epilogue(alpha * op(A) * op(B) + beta * C), and colSums = column sums of
+     * op(B) unless null. On GPUs the tiled kernel; on CPU devices gemm_packed, which takes the
+     * column sums from its packed panels. Returns whether colSums was written (false with the
+     * tiled kernel, whose caller sums the columns in a launch of its own).
+     */
+    boolean run(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                Epilogue epi, Tensor colSums) {
+        int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
+        Object[] args = OpenClBackend.concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c}, epi.args(c));
+        if (params.isTiled()) {
+            int rtsM = params.tsM() / params.wptM(), rtsN = params.tsN() / params.wptN();
+            long[] global = {(long) ((n + params.tsN() - 1) / params.tsN()) * rtsN, (long) ((m + params.tsM() - 1) / params.tsM()) * rtsM};
+            launcher.launch(label("gemm", transA, transB, m, n, k, null, epi), "gemm", global, new long[] {rtsN, rtsM}, args);
+            return false;
+        } else {
+            int ncol = params.nr() * params.vw(), strips = (n + ncol - 1) / ncol;
+            int rows = packedRowsPerItem(m, n, k, strips);
+            Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
+            launcher.launch(label("gemm_packed", transA, transB, m, n, k, colSums, epi), "gemm_packed",
+                    new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, OpenClBackend.concat(args, sums));
+            return true;
+        }
+    }
+
+    /** "gemm_packed 64x784x128:nn+sums" (M x K x N, the layout and what else it does) when profiling, else the kernel. */
+    private String label(String kernel, boolean transA, boolean transB, int m, int n, int k, Tensor colSums, Epilogue epi) {
+        if (!profiling) return kernel;
+        return kernel + " " + m + "x" + k + "x" + n + ":" + (transA ? "t" : "n") + (transB ? "t" : "n")
+                + (colSums != null ? "+sums" : "") + (epi.dropped() != null ? "+dropout" : "");
+    }
+
+    /**
+     * Rows of C per gemm_packed work-item: as many as keep every compute unit busy with about
+     * four work-items, since each packed panel of B is reused across all of an item's rows, but
+     * no more items than there is work for (MIN_FLOPS_PER_ITEM each: an item costs the runtime
+     * a few microseconds to schedule).
+     * (Work-groups are of one item: PoCL then runs the kernel as written, with no work-item loop.)
+     */
+    private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
+
+    private int packedRowsPerItem(int m, int n, int k, int strips) {
+        int wanted = 4 * Math.max(1, device.computeUnits());
+        wanted = (int) Math.max(1, Math.min(wanted, 2L * m * n * k / MIN_FLOPS_PER_ITEM));
+        int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + params.mr() - 1) / params.mr()));
+        int rows = (m + rowBlocks - 1) / rowBlocks;
+        return (rows + params.mr() - 1) / params.mr() * params.mr();
+    }
+}
