@@ -52,6 +52,17 @@ public record JsonFields(JsonObject object, String path) {
 
     /**
      * @param name a field
+     * @return its boolean value
+     * @throws IllegalArgumentException when it is missing or not a boolean
+     */
+    public boolean bool(String name) {
+        JsonElement e = require(name);
+        if (!(e instanceof JsonPrimitive p) || !p.isBoolean()) throw wrong(name, "true or false", e);
+        return p.getAsBoolean();
+    }
+
+    /**
+     * @param name a field
      * @return its integer value
      * @throws IllegalArgumentException when it is missing or not an integer
      */

@@ -187,8 +187,16 @@ public final class Sequential implements AutoCloseable {
      * @return the statistics of every epoch, those before {@code from} included
      */
     public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener, TrainingState from) {
-        return new Training(this).fit(train, validation, opts, listener, from);
+        History h = new Training(this).fit(train, validation, opts, listener, from);
+        if (listener != null) listener.trainingEnded(this);
+        return h;
     }
+
+    /** Every parameter, in the flat layout of a TrainingState (EarlyStopping keeps the best). */
+    float[] parameterValues() { return params.flat.download(); }
+
+    /** Puts back values from {@link #parameterValues()}. */
+    void setParameterValues(float[] values) { params.flat.upload(values); }
 
     /**
      * @param data the examples, with labels

@@ -32,4 +32,32 @@ public interface TrainingListener {
 
     /** @return true to stop training at this step boundary, after a checkpoint; asked after every step */
     default boolean stopRequested() { return false; }
+
+    /**
+     * After the last epoch, or after training stopped on request (not after an exception).
+     *
+     * @param model the model, whose weights may be read or replaced here
+     */
+    default void trainingEnded(Sequential model) {}
+
+    /**
+     * @param listeners listeners, in order
+     * @return one listener that calls each of them in turn; it asks to stop when any of them does
+     */
+    static TrainingListener of(TrainingListener... listeners) {
+        java.util.List<TrainingListener> all = java.util.List.of(listeners);
+        return new TrainingListener() {
+            @Override public void epochStarted(int epoch, int steps) { all.forEach(l -> l.epochStarted(epoch, steps)); }
+
+            @Override public void stepDone(int epoch, int step) { all.forEach(l -> l.stepDone(epoch, step)); }
+
+            @Override public void epochEnded(History.Epoch stats, Sequential model) { all.forEach(l -> l.epochEnded(stats, model)); }
+
+            @Override public void checkpoint(TrainingState state) { all.forEach(l -> l.checkpoint(state)); }
+
+            @Override public boolean stopRequested() { return all.stream().anyMatch(TrainingListener::stopRequested); }
+
+            @Override public void trainingEnded(Sequential model) { all.forEach(l -> l.trainingEnded(model)); }
+        };
+    }
 }

@@ -22,7 +22,7 @@ import java.util.List;
 final class RunDirectory implements AutoCloseable {
     /** What train writes into a run directory (besides checkpoints). */
     static final List<String> OUTPUTS = List.of("config.json", "history.csv", "model.safetensors",
-            "history.png", "weights.png", "biases.png", "predictions.png");
+            "history.png", "weights.png", "biases.png", "predictions.png", "best/config.json", "best/model.safetensors");
 
     final Path dir;
     private final FileChannel channel;

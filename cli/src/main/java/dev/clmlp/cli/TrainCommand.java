@@ -8,6 +8,9 @@ import dev.clmlp.io.AtomicFiles;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.io.JsonFields;
 import dev.clmlp.nn.Checkpoint;
+import dev.clmlp.nn.EarlyStopping;
+import dev.clmlp.nn.ModelCheckpoint;
+import dev.clmlp.nn.Monitor;
 import dev.clmlp.nn.FitOptions;
 import dev.clmlp.nn.History;
 import dev.clmlp.nn.Preset;
@@ -65,13 +68,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace the run already in --out") boolean overwrite;
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "0",
             description = "also checkpoint every STEPS steps within an epoch (default: after each epoch only)") int checkpointEvery;
+    @Option(names = "--early-stopping", paramLabel = "PATIENCE",
+            description = "stop when val_loss has not improved for PATIENCE epochs, and keep the best epoch's weights") Integer earlyStopping;
+    @Option(names = "--save-best", description = "also save the model of the epoch with the best val_loss into DIR/best") boolean saveBest;
     @Option(names = "--no-plots", description = "skip the PNG plots") boolean noPlots;
     @Option(names = "--progress", negatable = true, description = "progress bar (default: on a terminal)") Boolean progress;
     @Option(names = "--profile", description = "print the device time of every OpenCL kernel after training") boolean profile;
     @Mixin DataOptions data;
 
     /** What a run needs besides its model: written into every checkpoint and read back by --resume. */
-    record RunOptions(String preset, int batch, int epochs, long seed, Integer limit, String dataset, int checkpointEvery) {
+    record RunOptions(String preset, int batch, int epochs, long seed, Integer limit, String dataset, int checkpointEvery,
+                      int earlyStopping, boolean saveBest) {
         String json(WeightTracker weights) {
             JsonObject o = new JsonObject();
             o.addProperty("preset", preset);
@@ -81,6 +88,8 @@ final class TrainCommand implements Callable<Integer> {
             if (limit != null) o.addProperty("limit", limit);
             o.addProperty("dataset", dataset);
             o.addProperty("checkpoint_every", checkpointEvery);
+            o.addProperty("early_stopping", earlyStopping);
+            o.addProperty("save_best", saveBest);
             o.add("weights", weights.toJson());
             return o.toString();
         }
@@ -88,7 +97,8 @@ final class TrainCommand implements Callable<Integer> {
         static RunOptions of(JsonFields o) {
             return new RunOptions(o.string("preset"), o.integer("batch", 1, Integer.MAX_VALUE), o.integer("epochs", 1, Integer.MAX_VALUE),
                     o.integer("seed"), o.has("limit") ? o.integer("limit", 1, Integer.MAX_VALUE) : null, o.string("dataset"),
-                    o.integer("checkpoint_every", 0, Integer.MAX_VALUE));
+                    o.integer("checkpoint_every", 0, Integer.MAX_VALUE), o.has("early_stopping") ? o.integer("early_stopping", 0, Integer.MAX_VALUE) : 0,
+                    o.has("save_best") && o.bool("save_best"));
         }
     }
 
@@ -109,7 +119,8 @@ final class TrainCommand implements Callable<Integer> {
                     momentum != null ? momentum : 0f);
             RunOptions run = new RunOptions(preset, positive("--batch", batch != null ? batch : p.batch()),
                     positive("--epochs", epochs != null ? epochs : p.epochs()), seed != null ? seed : 1,
-                    limit == null ? null : positive("--limit", limit), data.variant().name(), checkpointEvery);
+                    limit == null ? null : positive("--limit", limit), data.variant().name(), checkpointEvery,
+                    earlyStopping == null ? 0 : positive("--early-stopping", earlyStopping), saveBest);
             return new Plan(model, opt, run, null);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
@@ -128,6 +139,8 @@ final class TrainCommand implements Callable<Integer> {
         if (momentum != null) fixed.add("--momentum");
         if (batch != null) fixed.add("--batch");
         if (seed != null) fixed.add("--seed");
+        if (earlyStopping != null) fixed.add("--early-stopping");
+        if (saveBest) fixed.add("--save-best");
         if (limit != null) fixed.add("--limit");
         if (out != null) fixed.add("--out");
         if (overwrite) fixed.add("--overwrite");
@@ -148,10 +161,12 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs != null) {
             if (epochs < c.state().epoch() - 1)
                 throw new UsageError("--epochs " + epochs + ": the run in " + resume + " has already done " + (c.state().epoch() - 1));
-            run = new RunOptions(run.preset(), run.batch(), epochs, run.seed(), run.limit(), run.dataset(), run.checkpointEvery());
+            run = new RunOptions(run.preset(), run.batch(), epochs, run.seed(), run.limit(), run.dataset(), run.checkpointEvery(),
+                    run.earlyStopping(), run.saveBest());
         }
         if (checkpointEvery > 0)
-            run = new RunOptions(run.preset(), run.batch(), run.epochs(), run.seed(), run.limit(), run.dataset(), checkpointEvery);
+            run = new RunOptions(run.preset(), run.batch(), run.epochs(), run.seed(), run.limit(), run.dataset(), checkpointEvery,
+                    run.earlyStopping(), run.saveBest());
         if (!run.dataset().equals(data.variant().name()) && !data.datasetGiven())
             data.dataset = run.dataset();
         return new Plan(config.model(), config.optimizer(), run, c);
@@ -201,9 +216,13 @@ final class TrainCommand implements Callable<Integer> {
             int steps = (train.rows() + opts.batch() - 1) / opts.batch();
             FitOptions fit = new FitOptions(opts.epochs(), opts.batch(), opts.seed(), bar ? Math.max(1, steps / 100) : 0, opts.checkpointEvery());
             Listener listener = new Listener(opts, bar, weights, dir, model, stop);
+            EarlyStopping early = opts.earlyStopping() > 0 ? new EarlyStopping(new Monitor("val_loss", 0), opts.earlyStopping(), true) : null;
+            ModelCheckpoint best = opts.saveBest() ? new ModelCheckpoint(dir.resolve("best"), new Monitor("val_loss", 0), true) : null;
+            TrainingListener all = TrainingListener.of(java.util.stream.Stream.of(listener, early, best)
+                    .filter(java.util.Objects::nonNull).toArray(TrainingListener[]::new));
             History h;
             try {
-                h = model.fit(train, test, fit, listener, from);
+                h = model.fit(train, test, fit, all, from);
             } catch (dev.clmlp.nn.TrainingDivergedException e) {
                 Path last = Checkpoint.list(dir).stream().findFirst().orElse(null);
                 throw e.withNote(last == null ? "no checkpoint had been written yet" : "the last good checkpoint is kept: " + last);
@@ -216,7 +235,14 @@ final class TrainCommand implements Callable<Integer> {
                 model.close();
                 return 130;
             }
-            System.out.printf(Locale.ROOT, "final: test loss %.4f, test accuracy %.4f%n", h.last().valLoss(), h.last().valAccuracy());
+            double[] last = {h.last().valLoss(), h.last().valAccuracy()};
+            if (early != null && early.stoppedEpoch() > 0) {
+                System.out.printf(Locale.ROOT, "early stopping after epoch %d: val_loss last improved in epoch %d (%.4f); its weights are kept%n",
+                        early.stoppedEpoch(), early.bestEpoch(), early.best());
+                last = model.evaluate(test); // the kept weights, not the last epoch's
+            }
+            if (best != null) System.out.println("best model (epoch " + best.savedEpoch() + ") in " + dir.resolve("best"));
+            System.out.printf(Locale.ROOT, "final: test loss %.4f, test accuracy %.4f%n", last[0], last[1]);
             h.writeCsv(dir.resolve("history.csv"));
             model.saveWeights(dir.resolve("model.safetensors"));
             if (!noPlots) {

@@ -70,6 +70,23 @@ class CliTest {
         assertTrue(Files.size(tmp.resolve("p.png")) > 100);
     }
 
+    /** --early-stopping keeps the best epoch's weights (what --save-best saved too), and the final line reports them. */
+    @Test
+    void earlyStoppingKeepsTheBestWeightsAndSaveBestSavesThem() throws Exception {
+        Path data = Generated.mnistDir(tmp.resolve("data"), 400, 100), out = tmp.resolve("early");
+        String log = run(0, "train", "--early-stopping", "1", "--save-best", "--lr", "1.5", "--epochs", "40", "--layers", "32",
+                "--backend", "cpu", "--data", data.toString(), "--out", out.toString(), "--no-plots", "--no-progress");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("early stopping after epoch (\\d+): val_loss last improved in epoch (\\d+)").matcher(log);
+        assertTrue(m.find(), log);
+        assertEquals(Integer.parseInt(m.group(1)) + 1, Files.readAllLines(out.resolve("history.csv")).size(), "history stops there");
+        assertTrue(log.contains("best model (epoch " + m.group(2) + ")"), log);
+        assertEquals(java.util.Arrays.toString(Files.readAllBytes(out.resolve("best/model.safetensors"))),
+                java.util.Arrays.toString(Files.readAllBytes(out.resolve("model.safetensors"))), "the kept weights are the best epoch's");
+        String finalLine = log.substring(log.indexOf("final: test loss ") + "final: test loss ".length()).split(",")[0];
+        String eval = run(0, "evaluate", "--model", out.toString(), "--backend", "cpu", "--data", data.toString());
+        assertTrue(eval.contains("loss " + finalLine), eval + " vs " + finalLine);
+    }
+
     @Test
     void benchComparesBackendsOnTheSameRun() throws Exception {
         System.setProperty("java.awt.headless", "true");
