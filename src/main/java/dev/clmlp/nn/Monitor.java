@@ -11,7 +11,12 @@ import java.util.Locale;
  * @param minDelta the smallest change that counts as an improvement, at least 0
  */
 public record Monitor(String name, double minDelta) {
-    /** Checks the name and minDelta. */
+    /**
+     * Checks the name and minDelta.
+     *
+     * @param name     the quantity's name
+     * @param minDelta the smallest change that counts, at least 0
+     */
     public Monitor {
         name = name.toLowerCase(Locale.ROOT);
         if (!name.matches("(val_)?(loss|accuracy)"))

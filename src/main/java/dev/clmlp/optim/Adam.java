@@ -41,11 +41,11 @@ public final class Adam extends Optimizer {
         v = backend.zeros(1, size);
     }
 
-    @Override protected void apply(Tensor params, Tensor grads) { backend.adam(params, grads, m, v, lr, beta1, beta2, eps, steps); }
+    @Override protected void apply(Tensor params, Tensor grads) { backend.adam(params, grads, m, v, currentLearningRate(), beta1, beta2, eps, steps); }
 
     @Override public Tensor[] state() { return m == null ? new Tensor[0] : new Tensor[] {m, v}; }
 
-    @Override public JsonObject config() {
+    @Override protected JsonObject settings() {
         JsonObject c = new JsonObject();
         c.addProperty("name", "adam");
         c.addProperty("learning_rate", lr);

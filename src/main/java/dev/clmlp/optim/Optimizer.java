@@ -15,6 +15,24 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
     protected Backend backend;
     /** Updates done since {@link #attach}. */
     protected long steps;
+    private Schedule schedule = Schedule.CONSTANT;
+
+    /**
+     * Sets the learning-rate schedule (before training; checkpoints and config.json record it).
+     *
+     * @param schedule the schedule
+     * @return this optimizer
+     */
+    public Optimizer withSchedule(Schedule schedule) {
+        this.schedule = java.util.Objects.requireNonNull(schedule, "schedule");
+        return this;
+    }
+
+    /** @return the learning-rate schedule */
+    public Schedule schedule() { return schedule; }
+
+    /** @return the learning rate of the update being applied: the base rate times the schedule's factor */
+    protected float currentLearningRate() { return (float) (learningRate() * schedule.factor(steps)); }
 
     /**
      * Allocates zeroed state for the parameters on the backend, freeing any earlier state;
@@ -72,8 +90,15 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
     /** @return the state tensors in a fixed order (empty for plain SGD) */
     public abstract Tensor[] state();
 
-    /** @return the Keras-like configuration: {"name": "adam", "learning_rate": ...} */
-    public abstract JsonObject config();
+    /** @return the Keras-like configuration: {"name": "adam", "learning_rate": ...}, and the schedule unless constant */
+    public final JsonObject config() {
+        JsonObject c = settings();
+        if (!(schedule instanceof Schedule.Constant)) c.add("schedule", schedule.config());
+        return c;
+    }
+
+    /** @return the optimizer's own settings: {"name": ..., "learning_rate": ...} */
+    protected abstract JsonObject settings();
 
     /**
      * Allocates the state tensors on {@link #backend}.
@@ -103,11 +128,12 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
     public static Optimizer fromConfig(JsonFields c) {
         String name = c.string("name");
         float lr = (float) c.number("learning_rate");
-        return switch (name) {
+        Optimizer o = switch (name) {
             case "sgd" -> new Sgd(lr, c.has("momentum") ? (float) c.number("momentum") : 0f);
             case "adam" -> new Adam(lr, (float) c.number("beta_1"), (float) c.number("beta_2"), (float) c.number("epsilon"));
             default -> throw new IllegalArgumentException("field '" + c.path() + ".name': expected sgd or adam, found \"" + name + "\"");
         };
+        return c.has("schedule") ? o.withSchedule(Schedule.fromConfig(c.object("schedule"))) : o;
     }
 
     /**

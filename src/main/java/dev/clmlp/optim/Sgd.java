@@ -30,11 +30,11 @@ public final class Sgd extends Optimizer {
 
     @Override protected void allocate(int size) { velocity = momentum > 0 ? backend.zeros(1, size) : null; }
 
-    @Override protected void apply(Tensor params, Tensor grads) { backend.sgd(params, grads, velocity, lr, momentum); }
+    @Override protected void apply(Tensor params, Tensor grads) { backend.sgd(params, grads, velocity, currentLearningRate(), momentum); }
 
     @Override public Tensor[] state() { return velocity == null ? new Tensor[0] : new Tensor[] {velocity}; }
 
-    @Override public JsonObject config() {
+    @Override protected JsonObject settings() {
         JsonObject c = new JsonObject();
         c.addProperty("name", "sgd");
         c.addProperty("learning_rate", lr);

@@ -47,6 +47,9 @@ class CheckpointTest {
 
     static final FitOptions OPTS = new FitOptions(3, 32, 7, 0, 4);
 
+    /** Adam on a cosine schedule over the 30 updates: the rate depends on the restored update count. */
+    static Adam adam() { return (Adam) new Adam(0.01f).withSchedule(new dev.clmlp.optim.Schedule.Cosine(30, 0.1)); }
+
     @Test
     void resumingFromAnyStateEndsWithTheUninterruptedWeightsOnEachBackend() throws IOException {
         for (Backend b : TestBackends.all()) {
@@ -54,7 +57,7 @@ class CheckpointTest {
             float[] expected;
             History reference;
             try (Sequential m = model()) {
-                m.compile(b, new Adam(0.01f), 11);
+                m.compile(b, adam(), 11);
                 reference = m.fit(TRAIN, TEST, OPTS, full);
                 expected = m.weights(0);
             }
@@ -64,7 +67,7 @@ class CheckpointTest {
                 Checkpoint.write(dir, "{}", "{}", full.states.get(i));
                 TrainingState s = Checkpoint.latest(dir, msg -> { throw new AssertionError(msg); }).orElseThrow().state();
                 try (Sequential m = model()) {
-                    m.compile(b, new Adam(0.01f), 11);
+                    m.compile(b, adam(), 11);
                     History h = m.fit(TRAIN, TEST, OPTS, null, s);
                     assertArrayEquals(expected, m.weights(0), 0f, b.name() + ": weights after resuming from state " + i);
                     for (int e = 0; e < 3; e++) {

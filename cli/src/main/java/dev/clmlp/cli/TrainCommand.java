@@ -18,6 +18,7 @@ import dev.clmlp.nn.Sequential;
 import dev.clmlp.nn.TrainingListener;
 import dev.clmlp.nn.TrainingState;
 import dev.clmlp.optim.Optimizer;
+import dev.clmlp.optim.Schedule;
 import dev.clmlp.report.Charts;
 import dev.clmlp.report.WeightTracker;
 import dev.clmlp.tensor.Backend;
@@ -58,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--optimizer", description = "sgd or adam") String optimizer;
     @Option(names = "--lr", description = "learning rate") Float lr;
     @Option(names = "--momentum", description = "SGD momentum (default: 0)") Float momentum;
+    @Option(names = "--lr-schedule", paramLabel = "SPEC",
+            description = "constant (default), step:EPOCHS:FACTOR (multiply the rate by FACTOR every EPOCHS epochs) or cosine[:ALPHA] (down to ALPHA x the rate over the run)")
+    String lrSchedule;
     @Option(names = "--batch", description = "batch size") Integer batch;
     @Option(names = "--epochs", description = "epochs (with --resume: the new total)") Integer epochs;
     @Option(names = "--seed", description = "seed of initial weights, shuffles and dropout (default: 1)") Long seed;
@@ -117,6 +121,7 @@ final class TrainCommand implements Callable<Integer> {
             Sequential model = model(p);
             Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(),
                     momentum != null ? momentum : 0f);
+            if (lrSchedule != null) Schedule.parse(lrSchedule, 1, 1); // the form, before any data is read
             RunOptions run = new RunOptions(preset, positive("--batch", batch != null ? batch : p.batch()),
                     positive("--epochs", epochs != null ? epochs : p.epochs()), seed != null ? seed : 1,
                     limit == null ? null : positive("--limit", limit), data.variant().name(), checkpointEvery,
@@ -137,6 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         if (optimizer != null) fixed.add("--optimizer");
         if (lr != null) fixed.add("--lr");
         if (momentum != null) fixed.add("--momentum");
+        if (lrSchedule != null) fixed.add("--lr-schedule");
         if (batch != null) fixed.add("--batch");
         if (seed != null) fixed.add("--seed");
         if (earlyStopping != null) fixed.add("--early-stopping");
@@ -193,9 +199,11 @@ final class TrainCommand implements Callable<Integer> {
     private int train(Plan plan, Path dir, StopSignal stop) throws IOException {
         Sequential model = plan.model();
         RunOptions opts = plan.run();
-        AtomicFiles.write(dir.resolve("config.json"), configJson(model, plan.optimizer(), opts.seed()).getBytes(StandardCharsets.UTF_8));
         Mnist.Split split = data.load();
         Dataset train = opts.limit() != null ? split.train().head(opts.limit()) : split.train(), test = split.test();
+        long stepsPerEpoch = (train.rows() + opts.batch() - 1) / opts.batch();
+        if (lrSchedule != null) plan.optimizer().withSchedule(Schedule.parse(lrSchedule, stepsPerEpoch, stepsPerEpoch * opts.epochs()));
+        AtomicFiles.write(dir.resolve("config.json"), configJson(model, plan.optimizer(), opts.seed()).getBytes(StandardCharsets.UTF_8));
         boolean bar = progress != null ? progress : System.console() != null;
         try (Backend b = Backends.open(backend, profile)) {
             System.out.println("backend " + b.name() + ": " + b.description()
