@@ -19,7 +19,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "a directory written by train") Path model;
     @Option(names = "--images", defaultValue = "10", paramLabel = "N", description = "how many test images (default: ${DEFAULT-VALUE})") int images;
     @Option(names = "--png", paramLabel = "FILE", description = "also draw them with their labels into this PNG") Path png;
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl or opencl:N (default: ${DEFAULT-VALUE})") String backend;
+    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl[:N] (JOCL) or lwjgl[:N] (LWJGL) (default: ${DEFAULT-VALUE})") String backend;
     @Mixin DataOptions data;
 
     @Override public Integer call() throws Exception {

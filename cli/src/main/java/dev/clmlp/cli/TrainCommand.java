@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "epochs (with --resume: the new total)") Integer epochs;
     @Option(names = "--seed", description = "seed of initial weights, shuffles and dropout (default: 1)") Long seed;
     @Option(names = "--limit", paramLabel = "N", description = "train on the first N training examples only") Integer limit;
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl or opencl:N (default: ${DEFAULT-VALUE})") String backend;
+    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl[:N] (JOCL) or lwjgl[:N] (LWJGL) (default: ${DEFAULT-VALUE})") String backend;
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<time>-<preset>)") Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its last good checkpoint") Path resume;
     @Option(names = "--overwrite", description = "replace the run already in --out") boolean overwrite;
