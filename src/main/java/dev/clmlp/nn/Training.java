@@ -54,20 +54,21 @@ final class Training {
                     l.stepDone(epoch, s);
                     boolean stop = l.stopRequested();
                     if (s + 1 < steps && (stop || opts.checkpointEvery() > 0 && (s + 1) % opts.checkpointEvery() == 0)) {
-                        l.checkpoint(checkedState(epoch, s + 1, checked, steps, lossSums, correct, history));
+                        float[] stepLoss = checkedLosses(lossSums.view(0, 1, s + 1), epoch, checked, steps);
+                        l.checkpoint(checkedState(epoch, s + 1, checked, steps, stepLoss, correct.view(0, 1, s + 1).downloadInts(), history));
                         checked = s + 1;
                         if (stop) return history;
                     }
                 }
-                float[] stepLoss = lossSums.download();
-                requireFinite(stepLoss, epoch, checked, steps, steps);
-                double loss = Inference.sum(stepLoss) / n, acc = Inference.sum(correct.downloadInts()) / (double) n;
+                float[] stepLoss = checkedLosses(lossSums, epoch, checked, steps);
+                int[] hits = correct.downloadInts();
+                double loss = Inference.sum(stepLoss) / n, acc = Inference.sum(hits) / (double) n;
                 double[] v = val == null ? new double[] {Double.NaN, Double.NaN} : Inference.evaluate(m, val, validation.rows());
                 if (val != null && !Double.isFinite(v[0]))
                     throw new TrainingDivergedException(epoch, checked + 1, steps, steps, "the validation loss is " + v[0]
                             + " (weights finite, but so large that the outputs overflow)");
                 History.Epoch e = new History.Epoch(epoch, loss, acc, v[0], v[1], (System.nanoTime() - t0) / 1e9);
-                TrainingState end = checkedState(epoch, steps, checked, steps, lossSums, correct, history);
+                TrainingState end = checkedState(epoch, steps, checked, steps, stepLoss, hits, history);
                 history.add(e);
                 l.epochEnded(e, m);
                 l.checkpoint(new TrainingState(epoch + 1, 0, end.globalStep(), end.optimizerSteps(), end.params(),
@@ -90,13 +91,20 @@ final class Training {
         m.step = from.globalStep();
     }
 
+    /** The loss sums of the epoch's first sums.size() steps, once those since step `checked` are finite. */
+    private static float[] checkedLosses(Tensor sums, int epoch, int checked, int steps) {
+        float[] stepLoss = sums.download();
+        for (int s = checked; s < stepLoss.length; s++)
+            if (!Float.isFinite(stepLoss[s]))
+                throw new TrainingDivergedException(epoch, s + 1, s + 1, steps, "the loss is " + stepLoss[s]);
+        return stepLoss;
+    }
+
     /**
-     * The state after `done` steps of the epoch, once its losses since step `checked` and all
+     * The state after `done` steps of the epoch (their checked losses and hits given), once all
      * parameters, optimizer state and last gradients are finite.
      */
-    private TrainingState checkedState(int epoch, int done, int checked, int steps, Tensor lossSums, Tensor correct, History history) {
-        float[] stepLoss = lossSums.view(0, 1, done).download();
-        requireFinite(stepLoss, epoch, checked, done, steps);
+    private TrainingState checkedState(int epoch, int done, int checked, int steps, float[] stepLoss, int[] hits, History history) {
         float[] p = m.params.flat.download();
         requireFinite("weights", p, epoch, checked, done, steps);
         requireFinite("gradients", m.grads.flat.download(), epoch, checked, done, steps);
@@ -106,14 +114,7 @@ final class Training {
             requireFinite(m.optimizer.name() + " state", values, epoch, checked, done, steps);
             state.add(values);
         }
-        return new TrainingState(epoch, done, m.step, m.optimizer.steps(), p, state, stepLoss,
-                correct.view(0, 1, done).downloadInts(), history.epochs());
-    }
-
-    private static void requireFinite(float[] stepLoss, int epoch, int checked, int done, int steps) {
-        for (int s = checked; s < done; s++)
-            if (!Float.isFinite(stepLoss[s]))
-                throw new TrainingDivergedException(epoch, s + 1, s + 1, steps, "the loss is " + stepLoss[s]);
+        return new TrainingState(epoch, done, m.step, m.optimizer.steps(), p, state, stepLoss, hits, history.epochs());
     }
 
     private void requireFinite(String what, float[] values, int epoch, int checked, int done, int steps) {
