@@ -92,7 +92,33 @@ public final class Safetensors {
     public static Map<String, Entry> read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return tensors(file, bytes, buf, header(file, bytes, buf));
+    }
+
+    /**
+     * A file's tensors and its string metadata.
+     *
+     * @param tensors  the tensors by name, in the header's order
+     * @param metadata the string metadata, or an empty map
+     */
+    public record Contents(Map<String, Entry> tensors, Map<String, String> metadata) {}
+
+    /**
+     * {@link #read} and {@link #metadata} from one reading of the file.
+     *
+     * @param file a safetensors file of F32 tensors
+     * @return its tensors and metadata
+     * @throws IOException when it cannot be read; DataFileException naming the file and the field when malformed
+     */
+    public static Contents load(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         JsonObject header = header(file, bytes, buf);
+        return new Contents(tensors(file, bytes, buf, header), metadata(file, header));
+    }
+
+    /** The tensors the header describes, each checked to lie within the data. */
+    private static Map<String, Entry> tensors(Path file, byte[] bytes, ByteBuffer buf, JsonObject header) throws DataFileException {
         long dataStart = 8 + buf.getLong(0), dataLen = bytes.length - dataStart;
         Map<String, Entry> out = new LinkedHashMap<>();
         for (var e : header.entrySet()) {
@@ -156,7 +182,10 @@ public final class Safetensors {
      */
     public static Map<String, String> metadata(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        JsonObject header = header(file, bytes, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
+        return metadata(file, header(file, bytes, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)));
+    }
+
+    private static Map<String, String> metadata(Path file, JsonObject header) throws DataFileException {
         Map<String, String> out = new LinkedHashMap<>();
         if (!header.has("__metadata__")) return out;
         try {

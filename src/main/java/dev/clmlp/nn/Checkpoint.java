@@ -90,8 +90,9 @@ public final class Checkpoint {
      * @throws IOException when it cannot be read; DataFileException naming the file and what is wrong when damaged
      */
     public static Loaded read(Path file) throws IOException {
-        Map<String, Safetensors.Entry> tensors = Safetensors.read(file);
-        Map<String, String> meta = new TreeMap<>(Safetensors.metadata(file));
+        Safetensors.Contents contents = Safetensors.load(file);
+        Map<String, Safetensors.Entry> tensors = contents.tensors();
+        Map<String, String> meta = new TreeMap<>(contents.metadata());
         if (!FORMAT.equals(meta.get("format")))
             throw new DataFileException(file, "metadata 'format' is " + meta.get("format") + ", expected " + FORMAT);
         String sum = meta.remove("sha256");
