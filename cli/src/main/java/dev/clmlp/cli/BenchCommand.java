@@ -47,13 +47,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (epochs < 1) throw new UsageError("--epochs must be at least 1, got " + epochs);
         if (limit != null && limit < 1) throw new UsageError("--limit must be at least 1, got " + limit);
-        Preset p;
-        try {
-            p = Preset.named(preset);
-            if (backends != null) backends.forEach(Backends::checkSpec);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage());
-        }
+        Preset p = UsageError.value(() -> Preset.named(preset));
+        if (backends != null) for (String name : backends) UsageError.check(() -> Backends.checkSpec(name));
         data.check();
         Dataset train = data.load().train();
         if (limit != null) train = train.head(limit);

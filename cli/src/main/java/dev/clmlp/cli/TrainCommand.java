@@ -83,6 +83,14 @@ final class TrainCommand implements Callable<Integer> {
     /** What a run needs besides its model: written into every checkpoint and read back by --resume. */
     record RunOptions(String preset, int batch, int epochs, long seed, Integer limit, String dataset, int checkpointEvery,
                       int earlyStopping, boolean saveBest) {
+        RunOptions withEpochs(int n) {
+            return new RunOptions(preset, batch, n, seed, limit, dataset, checkpointEvery, earlyStopping, saveBest);
+        }
+
+        RunOptions withCheckpointEvery(int steps) {
+            return new RunOptions(preset, batch, epochs, seed, limit, dataset, steps, earlyStopping, saveBest);
+        }
+
         String json(WeightTracker weights) {
             JsonObject o = new JsonObject();
             o.addProperty("preset", preset);
@@ -167,12 +175,9 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs != null) {
             if (epochs < c.state().epoch() - 1)
                 throw new UsageError("--epochs " + epochs + ": the run in " + resume + " has already done " + (c.state().epoch() - 1));
-            run = new RunOptions(run.preset(), run.batch(), epochs, run.seed(), run.limit(), run.dataset(), run.checkpointEvery(),
-                    run.earlyStopping(), run.saveBest());
+            run = run.withEpochs(epochs);
         }
-        if (checkpointEvery > 0)
-            run = new RunOptions(run.preset(), run.batch(), run.epochs(), run.seed(), run.limit(), run.dataset(), checkpointEvery,
-                    run.earlyStopping(), run.saveBest());
+        if (checkpointEvery > 0) run = run.withCheckpointEvery(checkpointEvery);
         if (!run.dataset().equals(data.variant().name()) && !data.datasetGiven())
             data.dataset = run.dataset();
         return new Plan(config.model(), config.optimizer(), run, c);
@@ -201,9 +206,8 @@ final class TrainCommand implements Callable<Integer> {
         RunOptions opts = plan.run();
         Mnist.Split split = data.load();
         Dataset train = opts.limit() != null ? split.train().head(opts.limit()) : split.train(), test = split.test();
-        long stepsPerEpoch = (train.rows() + opts.batch() - 1) / opts.batch();
-        if (lrSchedule != null) plan.optimizer().withSchedule(Schedule.parse(lrSchedule, stepsPerEpoch, stepsPerEpoch * opts.epochs()));
-        AtomicFiles.write(dir.resolve("config.json"), configJson(model, plan.optimizer(), opts.seed()).getBytes(StandardCharsets.UTF_8));
+        int steps = (train.rows() + opts.batch() - 1) / opts.batch();
+        if (lrSchedule != null) plan.optimizer().withSchedule(Schedule.parse(lrSchedule, steps, (long) steps * opts.epochs()));
         boolean bar = progress != null ? progress : System.console() != null;
         try (Backend b = Backends.open(backend, profile)) {
             System.out.println("backend " + b.name() + ": " + b.description()
@@ -212,6 +216,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("optimizer: " + plan.optimizer() + ", batch " + opts.batch() + ", epochs " + opts.epochs() + ", seed " + opts.seed());
             System.out.print(model.summary());
             model.compile(b, plan.optimizer(), opts.seed());
+            AtomicFiles.write(dir.resolve("config.json"), model.toJson().getBytes(StandardCharsets.UTF_8)); // compiled: with optimizer and seed
             WeightTracker weights = new WeightTracker();
             TrainingState from = null;
             if (plan.from() != null) {
@@ -221,7 +226,6 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 weights.record(0, model);
             }
-            int steps = (train.rows() + opts.batch() - 1) / opts.batch();
             FitOptions fit = new FitOptions(opts.epochs(), opts.batch(), opts.seed(), bar ? Math.max(1, steps / 100) : 0, opts.checkpointEvery());
             Listener listener = new Listener(opts, bar, weights, dir, model, stop);
             EarlyStopping early = opts.earlyStopping() > 0 ? new EarlyStopping(new Monitor("val_loss", 0), opts.earlyStopping(), true) : null;
@@ -268,14 +272,6 @@ final class TrainCommand implements Callable<Integer> {
             model.close();
         }
         return 0;
-    }
-
-    /** config.json: the model's config with its optimizer and seed (compile is what records them). */
-    private static String configJson(Sequential model, Optimizer opt, long seed) {
-        JsonObject o = com.google.gson.JsonParser.parseString(model.toJson()).getAsJsonObject();
-        o.add("optimizer", opt.config());
-        o.addProperty("seed", seed);
-        return new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(o);
     }
 
     /** Progress bar on a terminal, one line per epoch always; weights for the plots; checkpoints; the stop signal. */

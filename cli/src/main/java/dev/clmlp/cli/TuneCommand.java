@@ -20,12 +20,7 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "scratch", description = "scratch or keras: the shapes to tune for (default: ${DEFAULT-VALUE})") String preset;
 
     @Override public Integer call() throws UsageError {
-        Preset p;
-        try {
-            p = Preset.named(preset);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage());
-        }
+        Preset p = UsageError.value(() -> Preset.named(preset));
         List<ClDevice> devices = ClDevice.list();
         if (device < 0 || device >= devices.size())
             throw new UsageError("--device: no OpenCL device opencl:" + device + " (" + devices.size() + " present; see ./clmlp devices)");

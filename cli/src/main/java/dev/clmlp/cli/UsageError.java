@@ -12,4 +12,13 @@ final class UsageError extends Exception {
             throw new UsageError(e.getMessage());
         }
     }
+
+    /** The value of a lookup that throws IllegalArgumentException (a preset's name, say), or its message as a usage error. */
+    static <T> T value(java.util.function.Supplier<T> lookup) throws UsageError {
+        try {
+            return lookup.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
 }
