@@ -22,10 +22,10 @@ import static org.lwjgl.opencl.CL12.clEnqueueFillBuffer;
  */
 final class LwjglRuntime implements ClRuntime {
     /** A cl_mem, as an object with an identity. */
-    private record Buffer(long mem) {
-        @Override public boolean equals(Object o) { return this == o; }
+    private static final class Buffer {
+        final long mem;
 
-        @Override public int hashCode() { return System.identityHashCode(this); }
+        Buffer(long mem) { this.mem = mem; }
     }
 
     private final ClDevice device;
@@ -78,10 +78,10 @@ final class LwjglRuntime implements ClRuntime {
         }
     }
 
-    @Override public void releaseBuffer(Object buffer) { check(clReleaseMemObject(((Buffer) buffer).mem()), "clReleaseMemObject"); }
+    @Override public void releaseBuffer(Object buffer) { check(clReleaseMemObject(((Buffer) buffer).mem), "clReleaseMemObject"); }
 
     @Override public void write(Object buffer, long byteOffset, Object host) {
-        long mem = ((Buffer) buffer).mem();
+        long mem = ((Buffer) buffer).mem;
         int err;
         if (host instanceof float[] f) err = clEnqueueWriteBuffer(queue, mem, true, byteOffset, f, null, null);
         else if (host instanceof int[] i) err = clEnqueueWriteBuffer(queue, mem, true, byteOffset, i, null, null);
@@ -99,7 +99,7 @@ final class LwjglRuntime implements ClRuntime {
     }
 
     @Override public void read(Object buffer, long byteOffset, Object host) {
-        long mem = ((Buffer) buffer).mem();
+        long mem = ((Buffer) buffer).mem;
         int err;
         if (host instanceof float[] f) err = clEnqueueReadBuffer(queue, mem, true, byteOffset, f, null, null);
         else if (host instanceof int[] i) err = clEnqueueReadBuffer(queue, mem, true, byteOffset, i, null, null);
@@ -118,7 +118,7 @@ final class LwjglRuntime implements ClRuntime {
     }
 
     @Override public void copy(Object src, long srcOffset, Object dst, long dstOffset, long bytes) {
-        check(clEnqueueCopyBuffer(queue, ((Buffer) src).mem(), ((Buffer) dst).mem(), srcOffset, dstOffset, bytes, null, null),
+        check(clEnqueueCopyBuffer(queue, ((Buffer) src).mem, ((Buffer) dst).mem, srcOffset, dstOffset, bytes, null, null),
                 "clEnqueueCopyBuffer");
     }
 
@@ -206,7 +206,7 @@ final class LwjglRuntime implements ClRuntime {
     }
 
     @Override public void setBuffer(Object kernel, int index, Object buffer) {
-        check(clSetKernelArg1p((Long) kernel, index, ((Buffer) buffer).mem()), "clSetKernelArg");
+        check(clSetKernelArg1p((Long) kernel, index, ((Buffer) buffer).mem), "clSetKernelArg");
     }
 
     @Override public void setInt(Object kernel, int index, int value) { check(clSetKernelArg1i((Long) kernel, index, value), "clSetKernelArg"); }
