@@ -6,7 +6,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 
 /**
  * Entry point of the clmlp command line. Exit codes: 0 success; 1 a failure while running
@@ -55,7 +54,6 @@ public final class Main implements Runnable {
     }
 
     private static String message(Exception e) {
-        if (e instanceof UncheckedIOException u && u.getCause() != null && u.getMessage() == null) return u.getCause().getMessage();
         String m = e.getMessage();
         return m != null ? m : e.toString();
     }
