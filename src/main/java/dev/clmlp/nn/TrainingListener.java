@@ -55,7 +55,10 @@ public interface TrainingListener {
 
             @Override public void checkpoint(TrainingState state) { all.forEach(l -> l.checkpoint(state)); }
 
-            @Override public boolean stopRequested() { return all.stream().anyMatch(TrainingListener::stopRequested); }
+            @Override public boolean stopRequested() { // asked after every step: a plain loop, no stream
+                for (TrainingListener l : all) if (l.stopRequested()) return true;
+                return false;
+            }
 
             @Override public void trainingEnded(Sequential model) { all.forEach(l -> l.trainingEnded(model)); }
         };
