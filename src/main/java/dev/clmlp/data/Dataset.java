@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * Examples (rows x features) with integer class labels, held on the host either as uint8 pixels
- * (scaled to [0,1] when gathered into a batch) or as float32 features.
+ * (scaled to [0,1] when gathered into a batch) or as float32 features. A dataset read for
+ * prediction may have no labels ({@link #labeled()} false, {@link #classes()} 0).
  */
 public final class Dataset {
     private final String name;
@@ -17,9 +18,11 @@ public final class Dataset {
     private final int[] labels;
 
     private Dataset(String name, int rows, int features, byte[] pixels, float[] values, int[] labels, int classes) {
+        if (labels == null) labels = new int[rows]; // unlabeled: class 0 on the device, never read back
+        else if (classes < 1) throw new IllegalArgumentException(name + ": labeled data needs at least 1 class, got " + classes);
         if (labels.length != rows)
             throw new IllegalArgumentException(name + ": " + rows + " examples but " + labels.length + " labels");
-        for (int i = 0; i < rows; i++)
+        for (int i = 0; i < rows && classes > 0; i++)
             if (labels[i] < 0 || labels[i] >= classes)
                 throw new IllegalArgumentException(name + ": label " + labels[i] + " of example " + i + " outside [0, " + classes + ")");
         this.name = name;
@@ -66,6 +69,21 @@ public final class Dataset {
     }
 
     /**
+     * A dataset of float features without labels, to predict. The array is kept, not copied.
+     *
+     * @param name     for messages
+     * @param values   rows * features floats, row-major
+     * @param rows     the number of examples
+     * @param features the width of an example
+     * @return the dataset, with {@link #classes()} 0
+     */
+    public static Dataset unlabeled(String name, float[] values, int rows, int features) {
+        if (values.length != (long) rows * features)
+            throw new IllegalArgumentException(name + ": " + values.length + " values, expected " + rows + "x" + features);
+        return new Dataset(name, rows, features, null, values, null, 0);
+    }
+
+    /**
      * Integer labels from one-hot rows (rows x classes): each row must hold a single 1 and
      * otherwise zeros.
      *
@@ -101,17 +119,24 @@ public final class Dataset {
     /** @return the width of an example */
     public int features() { return features; }
 
-    /** @return the number of classes */
+    /** @return the number of classes (one more than the largest label), 0 for unlabeled data */
     public int classes() { return classes; }
+
+    /** @return whether the examples have labels */
+    public boolean labeled() { return classes > 0; }
 
     /**
      * @param row an example
      * @return its class
      */
-    public int label(int row) { return labels[row]; }
+    public int label(int row) { requireLabels(); return labels[row]; }
 
     /** @return a copy of every example's class */
-    public int[] labels() { return labels.clone(); }
+    public int[] labels() { requireLabels(); return labels.clone(); }
+
+    private void requireLabels() {
+        if (!labeled()) throw new IllegalStateException(name + " has no labels");
+    }
 
     /**
      * @param row an example
@@ -130,9 +155,54 @@ public final class Dataset {
      */
     public Dataset head(int n) {
         if (n <= 0 || n > rows) throw new IllegalArgumentException(name + ": cannot take " + n + " of " + rows + " examples");
-        int[] l = Arrays.copyOf(labels, n);
-        return pixels != null ? ofPixels(name, Arrays.copyOf(pixels, n * features), n, features, l, classes)
-                : ofFloats(name, Arrays.copyOf(values, n * features), n, features, l, classes);
+        return new Dataset(name, n, features, pixels != null ? Arrays.copyOf(pixels, n * features) : null,
+                values != null ? Arrays.copyOf(values, n * features) : null, labeled() ? Arrays.copyOf(labels, n) : null, classes);
+    }
+
+    /**
+     * @param rows the examples to keep, in this order (repeats allowed)
+     * @param name the new dataset's name
+     * @return a dataset of those examples, with the same number of classes
+     */
+    public Dataset select(int[] rows, String name) {
+        int[] l = new int[rows.length];
+        byte[] px = pixels != null ? new byte[rows.length * features] : null;
+        float[] v = pixels == null ? new float[rows.length * features] : null;
+        for (int i = 0; i < rows.length; i++) {
+            int r = rows[i];
+            if (r < 0 || r >= this.rows) throw new IllegalArgumentException(this.name + ": no example " + r + " among " + this.rows);
+            l[i] = labels[r];
+            if (px != null) System.arraycopy(pixels, r * features, px, i * features, features);
+            else System.arraycopy(values, r * features, v, i * features, features);
+        }
+        return px != null ? new Dataset(name, rows.length, features, px, null, l, classes)
+                : new Dataset(name, rows.length, features, null, v, labeled() ? l : null, classes);
+    }
+
+    /** Two parts of one dataset: what is trained on and what is held out for validation. */
+    public record Split(Dataset train, Dataset validation) {}
+
+    /**
+     * Holds out a random fraction of the examples for validation, as Keras' validation_split
+     * does but shuffled (a file sorted by class would otherwise hold out one class).
+     *
+     * @param fraction the share held out, in (0, 1), at least one example on each side
+     * @param seed     the shuffle's seed
+     * @return the rest and the held-out part, each in the original order
+     */
+    public Split holdOut(double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) throw new IllegalArgumentException("validation split must be in (0, 1), got " + fraction);
+        int held = (int) Math.round(rows * fraction);
+        if (held < 1 || held >= rows)
+            throw new IllegalArgumentException(name + ": a validation split of " + fraction + " of " + rows + " examples leaves one side empty");
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) order[i] = i;
+        java.util.Random rnd = new java.util.Random(seed);
+        for (int i = rows - 1; i > 0; i--) { int j = rnd.nextInt(i + 1), t = order[i]; order[i] = order[j]; order[j] = t; }
+        int[] val = Arrays.copyOf(order, held), rest = Arrays.copyOfRange(order, held, rows);
+        Arrays.sort(val);
+        Arrays.sort(rest);
+        return new Split(select(rest, name + " (training part)"), select(val, name + " (held out)"));
     }
 
     /**
@@ -149,5 +219,7 @@ public final class Dataset {
      */
     public Tensor uploadLabels(Backend b) { return b.upload(labels, rows, 1); }
 
-    @Override public String toString() { return name + " (" + rows + " x " + features + ", " + classes + " classes)"; }
+    @Override public String toString() {
+        return name + " (" + rows + " x " + features + (labeled() ? ", " + classes + " classes)" : ", unlabeled)");
+    }
 }

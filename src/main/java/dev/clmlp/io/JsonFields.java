@@ -122,6 +122,23 @@ public record JsonFields(JsonObject object, String path) {
     }
 
     /**
+     * @param name a field
+     * @return its value, an array of finite numbers, as floats
+     * @throws IllegalArgumentException naming the first element that is not a finite number
+     */
+    public float[] floats(String name) {
+        JsonArray a = array(name);
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonElement e = a.get(i);
+            if (!(e instanceof JsonPrimitive p && p.isNumber() && Float.isFinite(p.getAsFloat())))
+                throw new IllegalArgumentException("field '" + at(name) + "[" + i + "]': expected a finite number, found " + brief(e));
+            out[i] = e.getAsFloat();
+        }
+        return out;
+    }
+
+    /**
      * @param name an array field
      * @param i    an index into it
      * @return element i, which must be an object, with its path ("layers[1]")

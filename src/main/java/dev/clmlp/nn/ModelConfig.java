@@ -3,6 +3,7 @@ package dev.clmlp.nn;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.clmlp.data.Scaling;
 import dev.clmlp.io.JsonFields;
 import dev.clmlp.optim.Optimizer;
 
@@ -40,6 +41,7 @@ final class ModelConfig {
             ls.add(o);
         }
         root.add("layers", ls);
+        if (m.inputScaling() != null) root.add("input_scaling", m.inputScaling().toJson());
         root.addProperty("loss", "categorical_crossentropy");
         if (m.optimizer != null) {
             root.add("optimizer", m.optimizer.config());
@@ -65,6 +67,13 @@ final class ModelConfig {
                 });
             }
             Sequential model = new Sequential(root.has("input_size") ? root.integer("input_size", 1, 1 << 24) : 0, layers);
+            if (root.has("input_scaling")) {
+                Scaling s = Scaling.fromJson(root.object("input_scaling"));
+                if (model.inputSize() > 0 && s.offset().length != model.inputSize())
+                    throw new IllegalArgumentException("field 'input_scaling.offset': expected " + model.inputSize()
+                            + " numbers (the input size), found " + s.offset().length);
+                model.scaleInputs(s);
+            }
             Optimizer opt = root.has("optimizer") ? Optimizer.fromConfig(root.object("optimizer")) : null;
             Long seed = root.has("seed") ? root.integer("seed") : null;
             return new Sequential.Config(model, opt, seed);

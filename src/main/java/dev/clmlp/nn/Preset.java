@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * The two notebooks' settings, written once and used by train, bench, tune, the JMH suite and
- * the tests. Models take 784 inputs and end in 10 softmax outputs.
+ * the tests. For MNIST, models take 784 inputs and end in 10 softmax outputs; other data sets
+ * the sizes of the first and last layer.
  *
  * @param name        "scratch" or "keras"
  * @param layers      the hidden layers' widths
@@ -43,22 +44,27 @@ public record Preset(String name, List<Integer> layers, List<String> activations
     }
 
     /** @return a new model as the preset describes it, not compiled */
-    public Sequential model() { return model(layers, activations, init, dropout); }
+    public Sequential model() { return model(layers, activations, init, dropout, MNIST_INPUTS, MNIST_CLASSES); }
+
+    /** MNIST's input width (28 x 28 pixels) and number of classes. */
+    public static final int MNIST_INPUTS = 784, MNIST_CLASSES = 10;
 
     /** @return a new optimizer as the preset describes it */
     public Optimizer newOptimizer() { return Optimizer.named(optimizer, lr, 0f); }
 
     /**
-     * 784 inputs, Dense hidden layers (one activation for all, or one each), Dropout(rate) after
-     * the last one if rate &gt; 0, and 10 softmax outputs; every layer with the given initializer.
+     * Dense hidden layers (one activation for all, or one each), Dropout(rate) after the last one
+     * if rate &gt; 0, and a softmax output per class; every layer with the given initializer.
      *
      * @param hidden      the hidden layers' widths
      * @param acts        one activation for all hidden layers, or one each
      * @param initializer he_normal or glorot_uniform
      * @param rate        the dropout rate, in [0, 1)
+     * @param inputs      the width of an example
+     * @param classes     the number of classes
      * @return the model, not compiled
      */
-    public static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate) {
+    public static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate, int inputs, int classes) {
         if (acts.size() != 1 && acts.size() != hidden.size())
             throw new IllegalArgumentException("--activation: give one activation or one per hidden layer (" + hidden.size() + "), got " + acts);
         if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("--dropout: the rate must be in [0, 1), got " + rate);
@@ -66,7 +72,7 @@ public record Preset(String name, List<Integer> layers, List<String> activations
         for (int i = 0; i < hidden.size(); i++)
             ls.add(new Dense(hidden.get(i), acts.get(acts.size() == 1 ? 0 : i), initializer));
         if (rate > 0) ls.add(new Dropout(rate));
-        ls.add(new Dense(10, "softmax", initializer));
-        return new Sequential(784, ls);
+        ls.add(new Dense(classes, "softmax", initializer));
+        return new Sequential(inputs, ls);
     }
 }

@@ -1,6 +1,7 @@
 package dev.clmlp.nn;
 
 import dev.clmlp.data.Dataset;
+import dev.clmlp.data.Scaling;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.optim.Optimizer;
 import dev.clmlp.tensor.Backend;
@@ -31,6 +32,7 @@ public final class Sequential implements AutoCloseable {
     long step; // global training step: the dropout stream counter
     private Network train, eval; // device buffers for the last batch sizes used
     private Plan plan; // computed once the input size is known
+    private Scaling scaling; // applied to every dataset given to fit, evaluate and predict; null: none
 
     /**
      * @param inputSize the width of an input row (784 for MNIST)
@@ -187,7 +189,9 @@ public final class Sequential implements AutoCloseable {
      * @return the statistics of every epoch, those before {@code from} included
      */
     public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener, TrainingState from) {
-        History h = new Training(this).fit(train, validation, opts, listener, from);
+        if (!train.labeled() || validation != null && !validation.labeled())
+            throw new IllegalArgumentException("fit: " + (train.labeled() ? validation : train).name() + " has no labels");
+        History h = new Training(this).fit(scaled(train), scaled(validation), opts, listener, from);
         if (listener != null) listener.trainingEnded(this);
         return h;
     }
@@ -204,6 +208,8 @@ public final class Sequential implements AutoCloseable {
      */
     public double[] evaluate(Dataset data) {
         checkData("evaluate", data);
+        if (!data.labeled()) throw new IllegalArgumentException("evaluate: " + data.name() + " has no labels");
+        data = scaled(data);
         try (Resident r = Resident.of(backend, data)) {
             return Inference.evaluate(this, r, data.rows());
         }
@@ -215,19 +221,24 @@ public final class Sequential implements AutoCloseable {
      */
     public float[] predict(Dataset data) {
         checkData("predict", data);
-        return Inference.predict(this, data);
+        return Inference.predict(this, scaled(data));
     }
 
     /**
      * @param data the examples (labels unused)
      * @return the most probable class of each example
      */
-    public int[] predictClasses(Dataset data) {
-        float[] p = predict(data);
+    public int[] predictClasses(Dataset data) { return classesOf(predict(data)); }
+
+    /**
+     * @param probabilities what {@link #predict} returned, rows x classes
+     * @return the most probable class of each row (the first of equals)
+     */
+    public int[] classesOf(float[] probabilities) {
         int k = classes();
-        int[] out = new int[data.rows()];
+        int[] out = new int[probabilities.length / k];
         for (int r = 0; r < out.length; r++)
-            for (int j = 1; j < k; j++) if (p[r * k + j] > p[r * k + out[r]]) out[r] = j;
+            for (int j = 1; j < k; j++) if (probabilities[r * k + j] > probabilities[r * k + out[r]]) out[r] = j;
         return out;
     }
 
@@ -253,6 +264,26 @@ public final class Sequential implements AutoCloseable {
 
     /** @return the layers' Keras-style names: dense, dense_1, dropout, ... */
     public List<String> layerNames() { return Plan.names(layers); }
+
+    /**
+     * Makes the model scale its inputs: fit, evaluate and predict apply it to the datasets they
+     * are given, and it is saved with the model (config.json), so a loaded model predicts on raw
+     * features as the trained one did.
+     *
+     * @param s the scaling fitted on the training data ({@link Scaling#fit}), or null for none
+     * @return this model
+     */
+    public Sequential scaleInputs(Scaling s) {
+        if (s != null && inputSize > 0 && s.offset().length != inputSize)
+            throw new IllegalArgumentException("scaleInputs: the scaling has " + s.offset().length + " features, the model takes " + inputSize);
+        scaling = s == null || s.kind().equals(Scaling.NONE) ? null : s;
+        return this;
+    }
+
+    /** @return the input scaling, or null when the model takes its inputs as they are */
+    public Scaling inputScaling() { return scaling; }
+
+    private Dataset scaled(Dataset d) { return scaling == null || d == null ? d : scaling.apply(d); }
 
     /** @return the Keras-like summary table: layer, output shape, parameters, totals */
     public String summary() {

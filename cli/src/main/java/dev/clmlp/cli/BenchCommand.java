@@ -50,7 +50,8 @@ final class BenchCommand implements Callable<Integer> {
         Preset p = UsageError.value(() -> Preset.named(preset));
         if (backends != null) for (String name : backends) UsageError.check(() -> Backends.checkSpec(name));
         data.check();
-        Dataset train = data.load().train();
+        if (data.format() != null) throw new UsageError("bench measures the MNIST presets; --data " + data.path + " is your own data");
+        Dataset train = data.load(seed).train();
         if (limit != null) train = train.head(limit);
         List<String> names = backends != null ? backends : allBackends();
         System.out.printf("bench: preset %s, %d epochs of %d examples, batch %d, seed %d%n", preset, epochs, train.rows(), p.batch(), seed);

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** ./clmlp evaluate --model DIR: loss and accuracy of a saved model on the test set. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a saved model on the test set.")
+/** ./clmlp evaluate --model DIR: loss and accuracy of a saved model on the MNIST test set or on labeled data of your own. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a saved model on the MNIST test set, or on the labeled examples in --data FILE.")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "a directory written by train") Path model;
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl[:N] (JOCL) or lwjgl[:N] (LWJGL) (default: ${DEFAULT-VALUE})") String backend;
@@ -23,8 +23,8 @@ final class EvaluateCommand implements Callable<Integer> {
         SavedModel.check(model);
         UsageError.check(() -> Backends.checkSpec(backend));
         data.check();
-        Dataset test = data.load().test();
         try (Backend b = Backends.open(backend); Sequential m = Sequential.load(model, b)) {
+            Dataset test = data.loadFor(m.inputSize(), m.classes(), true);
             double[] r = m.evaluate(test);
             System.out.printf(Locale.ROOT, "%s on %s (%s): loss %.4f, accuracy %.4f%n", model, test, b.name(), r[0], r[1]);
         }

@@ -3,7 +3,7 @@ package dev.clmlp.cli;
 import com.google.gson.JsonObject;
 import dev.clmlp.Backends;
 import dev.clmlp.data.Dataset;
-import dev.clmlp.data.Mnist;
+import dev.clmlp.data.Scaling;
 import dev.clmlp.io.AtomicFiles;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.io.JsonFields;
@@ -66,6 +66,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "epochs (with --resume: the new total)") Integer epochs;
     @Option(names = "--seed", description = "seed of initial weights, shuffles and dropout (default: 1)") Long seed;
     @Option(names = "--limit", paramLabel = "N", description = "train on the first N training examples only") Integer limit;
+    @Option(names = "--scale", paramLabel = "KIND",
+            description = "scale the features: none (default), minmax (to [0, 1]) or standard (mean 0, deviation 1), fitted on the training data and saved with the model")
+    String scale;
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl[:N] (JOCL) or lwjgl[:N] (LWJGL) (default: ${DEFAULT-VALUE})") String backend;
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<time>-<preset>)") Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its last good checkpoint") Path resume;
@@ -81,14 +84,14 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin DataOptions data;
 
     /** What a run needs besides its model: written into every checkpoint and read back by --resume. */
-    record RunOptions(String preset, int batch, int epochs, long seed, Integer limit, String dataset, int checkpointEvery,
+    record RunOptions(String preset, int batch, int epochs, long seed, Integer limit, JsonObject data, int checkpointEvery,
                       int earlyStopping, boolean saveBest) {
         RunOptions withEpochs(int n) {
-            return new RunOptions(preset, batch, n, seed, limit, dataset, checkpointEvery, earlyStopping, saveBest);
+            return new RunOptions(preset, batch, n, seed, limit, data, checkpointEvery, earlyStopping, saveBest);
         }
 
         RunOptions withCheckpointEvery(int steps) {
-            return new RunOptions(preset, batch, epochs, seed, limit, dataset, steps, earlyStopping, saveBest);
+            return new RunOptions(preset, batch, epochs, seed, limit, data, steps, earlyStopping, saveBest);
         }
 
         String json(WeightTracker weights) {
@@ -98,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
             o.addProperty("epochs", epochs);
             o.addProperty("seed", seed);
             if (limit != null) o.addProperty("limit", limit);
-            o.addProperty("dataset", dataset);
+            o.add("data", data);
             o.addProperty("checkpoint_every", checkpointEvery);
             o.addProperty("early_stopping", earlyStopping);
             o.addProperty("save_best", saveBest);
@@ -107,17 +110,19 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         static RunOptions of(JsonFields o) {
+            JsonObject data = o.has("data") ? o.object("data").object() : new JsonObject();
+            if (!o.has("data")) data.addProperty("dataset", o.string("dataset")); // a checkpoint of clmlp 0.1, MNIST only
             return new RunOptions(o.string("preset"), o.integer("batch", 1, Integer.MAX_VALUE), o.integer("epochs", 1, Integer.MAX_VALUE),
-                    o.integer("seed"), o.has("limit") ? o.integer("limit", 1, Integer.MAX_VALUE) : null, o.string("dataset"),
+                    o.integer("seed"), o.has("limit") ? o.integer("limit", 1, Integer.MAX_VALUE) : null, data,
                     o.integer("checkpoint_every", 0, Integer.MAX_VALUE), o.has("early_stopping") ? o.integer("early_stopping", 0, Integer.MAX_VALUE) : 0,
                     o.has("save_best") && o.bool("save_best"));
         }
     }
 
-    /** The model described by the preset and the overrides. */
-    Sequential model(Preset p) {
+    /** The model described by the preset and the overrides, for data of this width and number of classes. */
+    Sequential model(Preset p, int inputs, int classes) {
         return Preset.model(layers != null ? layers : p.layers(), activations != null ? activations : p.activations(),
-                init != null ? init : p.init(), dropout != null ? dropout : p.dropout());
+                init != null ? init : p.init(), dropout != null ? dropout : p.dropout(), inputs, classes);
     }
 
     /** A fresh run's model, optimizer and options, or a usage error naming the first bad option. */
@@ -126,13 +131,14 @@ final class TrainCommand implements Callable<Integer> {
     private Plan fresh() throws UsageError {
         try {
             Preset p = Preset.named(preset);
-            Sequential model = model(p);
+            Sequential model = model(p, Preset.MNIST_INPUTS, Preset.MNIST_CLASSES); // rebuilt for the data's sizes once it is read
+            if (scale != null) Scaling.checkKind(scale);
             Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(),
                     momentum != null ? momentum : 0f);
             if (lrSchedule != null) Schedule.parse(lrSchedule, 1, 1); // the form, before any data is read
             RunOptions run = new RunOptions(preset, positive("--batch", batch != null ? batch : p.batch()),
                     positive("--epochs", epochs != null ? epochs : p.epochs()), seed != null ? seed : 1,
-                    limit == null ? null : positive("--limit", limit), data.variant().name(), checkpointEvery,
+                    limit == null ? null : positive("--limit", limit), data.toJson(), checkpointEvery,
                     earlyStopping == null ? 0 : positive("--early-stopping", earlyStopping), saveBest);
             return new Plan(model, opt, run, null);
         } catch (IllegalArgumentException e) {
@@ -156,6 +162,7 @@ final class TrainCommand implements Callable<Integer> {
         if (earlyStopping != null) fixed.add("--early-stopping");
         if (saveBest) fixed.add("--save-best");
         if (limit != null) fixed.add("--limit");
+        if (scale != null) fixed.add("--scale");
         if (out != null) fixed.add("--out");
         if (overwrite) fixed.add("--overwrite");
         if (!fixed.isEmpty())
@@ -178,8 +185,7 @@ final class TrainCommand implements Callable<Integer> {
             run = run.withEpochs(epochs);
         }
         if (checkpointEvery > 0) run = run.withCheckpointEvery(checkpointEvery);
-        if (!run.dataset().equals(data.variant().name()) && !data.datasetGiven())
-            data.dataset = run.dataset();
+        data.resume(new JsonFields(run.data(), "data"));
         return new Plan(config.model(), config.optimizer(), run, c);
     }
 
@@ -204,8 +210,13 @@ final class TrainCommand implements Callable<Integer> {
     private int train(Plan plan, Path dir, StopSignal stop) throws IOException {
         Sequential model = plan.model();
         RunOptions opts = plan.run();
-        Mnist.Split split = data.load();
-        Dataset train = opts.limit() != null ? split.train().head(opts.limit()) : split.train(), test = split.test();
+        Dataset.Split split = data.load(opts.seed());
+        Dataset train = opts.limit() != null ? split.train().head(Math.min(opts.limit(), split.train().rows())) : split.train(),
+                test = split.validation();
+        if (plan.from() == null) { // the first and last layer fit the data
+            model = model(Preset.named(preset), train.features(), Math.max(train.classes(), test.classes()));
+            if (scale != null) model.scaleInputs(Scaling.fit(scale, train));
+        }
         int steps = (train.rows() + opts.batch() - 1) / opts.batch();
         if (lrSchedule != null) plan.optimizer().withSchedule(Schedule.parse(lrSchedule, steps, (long) steps * opts.epochs()));
         boolean bar = progress != null ? progress : System.console() != null;
@@ -257,10 +268,11 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "final: test loss %.4f, test accuracy %.4f%n", last[0], last[1]);
             h.writeCsv(dir.resolve("history.csv"));
             model.saveWeights(dir.resolve("model.safetensors"));
+            boolean images = data.format() == null; // MNIST: 28 x 28 pictures to draw
             if (!noPlots) {
                 Charts.history(h, dir.resolve("history.png"));
                 Charts.weights(weights, dir.resolve("weights.png"), dir.resolve("biases.png"));
-                Charts.predictions(test, model.predictClasses(test.head(Math.min(32, test.rows()))), 32, dir.resolve("predictions.png"));
+                if (images) Charts.predictions(test, model.predictClasses(test.head(Math.min(32, test.rows()))), 32, dir.resolve("predictions.png"));
             }
             if (profile) {
                 if (b instanceof dev.clmlp.opencl.OpenClBackend cl)
@@ -268,7 +280,7 @@ final class TrainCommand implements Callable<Integer> {
                 else System.out.println("--profile: kernel times are recorded on OpenCL backends only; " + b.name() + " has none");
             }
             System.out.println("wrote " + dir + ": history.csv config.json model.safetensors"
-                    + (noPlots ? "" : " history.png weights.png biases.png predictions.png"));
+                    + (noPlots ? "" : " history.png weights.png biases.png" + (images ? " predictions.png" : "")));
             model.close();
         }
         return 0;

@@ -1,0 +1,141 @@
+package dev.clmlp.data;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.clmlp.io.JsonFields;
+
+import java.util.Locale;
+
+/**
+ * Per-feature scaling of the inputs, fitted on the training data and kept with the model so
+ * that prediction sees what training saw: feature' = (feature - offset) * factor.
+ * <ul>
+ * <li>{@code none}: offset 0, factor 1;</li>
+ * <li>{@code minmax}: to [0, 1] over the training data (scikit-learn's MinMaxScaler);</li>
+ * <li>{@code standard}: to mean 0 and standard deviation 1 (StandardScaler, population std).</li>
+ * </ul>
+ * A feature that is constant in the training data keeps factor 1, as scikit-learn does.
+ *
+ * @param kind   none, minmax or standard
+ * @param offset subtracted from each feature
+ * @param factor then multiplied into each feature
+ */
+public record Scaling(String kind, float[] offset, float[] factor) {
+    /** The kinds, as {@code --scale} takes them. */
+    public static final String NONE = "none", MINMAX = "minmax", STANDARD = "standard";
+
+    public Scaling {
+        if (offset.length != factor.length)
+            throw new IllegalArgumentException("scaling: " + offset.length + " offsets but " + factor.length + " factors");
+    }
+
+    /**
+     * @param kind none, minmax or standard, in any case
+     * @return the kind in lower case
+     * @throws IllegalArgumentException for another name
+     */
+    public static String checkKind(String kind) {
+        String k = kind.toLowerCase(Locale.ROOT);
+        if (!k.equals(NONE) && !k.equals(MINMAX) && !k.equals(STANDARD))
+            throw new IllegalArgumentException("--scale: unknown scaling '" + kind + "': expected none, minmax or standard");
+        return k;
+    }
+
+    /**
+     * @param kind none, minmax or standard
+     * @param data the training data whose statistics are taken (in float64)
+     * @return the scaling
+     */
+    public static Scaling fit(String kind, Dataset data) {
+        String k = checkKind(kind);
+        int d = data.features(), n = data.rows();
+        float[] offset = new float[d], factor = new float[d];
+        java.util.Arrays.fill(factor, 1f);
+        if (k.equals(NONE)) return new Scaling(k, offset, factor);
+        double[] a = new double[d], b = new double[d]; // minmax: min, max; standard: sum, sum of squares
+        if (k.equals(MINMAX)) { java.util.Arrays.fill(a, Double.POSITIVE_INFINITY); java.util.Arrays.fill(b, Double.NEGATIVE_INFINITY); }
+        for (int r = 0; r < n; r++) {
+            float[] x = data.example(r);
+            for (int j = 0; j < d; j++) {
+                if (k.equals(MINMAX)) { a[j] = Math.min(a[j], x[j]); b[j] = Math.max(b[j], x[j]); }
+                else { a[j] += x[j]; b[j] += (double) x[j] * x[j]; }
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            double lo, spread;
+            if (k.equals(MINMAX)) { lo = a[j]; spread = b[j] - a[j]; }
+            else { lo = a[j] / n; spread = Math.sqrt(Math.max(0, b[j] / n - lo * lo)); }
+            offset[j] = (float) lo;
+            factor[j] = spread > 1e-12 * Math.max(1, Math.abs(lo)) ? (float) (1 / spread) : 1f;
+        }
+        return new Scaling(k, offset, factor);
+    }
+
+    /** @return whether this scaling changes nothing */
+    public boolean isIdentity() {
+        for (int j = 0; j < offset.length; j++) if (offset[j] != 0 || factor[j] != 1) return false;
+        return true;
+    }
+
+    /**
+     * @param x one example's features, scaled in place
+     */
+    public void applyInPlace(float[] x) {
+        check(x.length, "an example");
+        for (int j = 0; j < x.length; j++) x[j] = (x[j] - offset[j]) * factor[j];
+    }
+
+    /**
+     * @param data examples with as many features as this scaling
+     * @return the same examples scaled, as float features (the data itself when this is the identity)
+     */
+    public Dataset apply(Dataset data) {
+        check(data.features(), data.name());
+        if (isIdentity()) return data;
+        int d = data.features();
+        float[] v = new float[data.rows() * d];
+        for (int r = 0; r < data.rows(); r++) {
+            float[] x = data.example(r);
+            applyInPlace(x);
+            System.arraycopy(x, 0, v, r * d, d);
+        }
+        return data.labeled() ? Dataset.ofFloats(data.name(), v, data.rows(), d, data.labels(), data.classes())
+                : Dataset.unlabeled(data.name(), v, data.rows(), d);
+    }
+
+    private void check(int features, String what) {
+        if (features != offset.length)
+            throw new IllegalArgumentException("scaling: " + what + " has " + features + " features, the scaling was fitted on " + offset.length);
+    }
+
+    /** @return {"kind": ..., "offset": [...], "factor": [...]} */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("kind", kind);
+        JsonArray off = new JsonArray(), fac = new JsonArray();
+        for (int j = 0; j < offset.length; j++) { off.add(offset[j]); fac.add(factor[j]); }
+        o.add("offset", off);
+        o.add("factor", fac);
+        return o;
+    }
+
+    /**
+     * @param o what {@link #toJson()} wrote
+     * @return the scaling
+     * @throws IllegalArgumentException naming the field that is missing or wrong
+     */
+    public static Scaling fromJson(JsonFields o) {
+        String kind = o.string("kind");
+        try {
+            checkKind(kind);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("field '" + field(o, "kind") + "': expected none, minmax or standard, found \"" + kind + "\"");
+        }
+        float[] offset = o.floats("offset"), factor = o.floats("factor");
+        if (offset.length != factor.length)
+            throw new IllegalArgumentException("field '" + field(o, "factor") + "': expected " + offset.length + " numbers (one per offset), found " + factor.length);
+        return new Scaling(kind.toLowerCase(Locale.ROOT), offset, factor);
+    }
+
+    private static String field(JsonFields o, String name) { return o.path().isEmpty() ? name : o.path() + "." + name; }
+}
