@@ -1,0 +1,141 @@
+package dev.clmlp.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Training on a CSV data set this test generates: overlapping Gaussian blobs whose features
+ * differ in scale by 10^6, so that --scale standard matters. clmlp must reach the validation
+ * accuracy of a float64 numpy MLP trained the same way on the same files
+ * (src/test/python/mlp_reference.py), and predict must agree with what train measured.
+ */
+class OwnDataTest {
+    @TempDir static Path dir;
+    static Path train, val;
+    static final int FEATURES = 6, CLASSES = 4;
+    static final String LAYERS = "32,32", LR = "0.005", BATCH = "32", EPOCHS = "25";
+
+    @BeforeAll
+    static void blobs() throws IOException {
+        Random rnd = new Random(7);
+        double[][] centers = new double[CLASSES][FEATURES];
+        for (double[] c : centers) for (int j = 0; j < FEATURES; j++) c[j] = rnd.nextGaussian() * 1.2;
+        double[] scale = {1000, 0.001, 1, 5, 1, 20};
+        train = dir.resolve("blobs-train.csv");
+        val = dir.resolve("blobs-val.csv");
+        for (Path p : List.of(train, val)) {
+            StringBuilder sb = new StringBuilder("f0,f1,f2,f3,f4,f5,label\n");
+            for (int i = 0; i < (p == train ? 1600 : 400); i++) {
+                int k = rnd.nextInt(CLASSES);
+                for (int j = 0; j < FEATURES; j++) sb.append(String.format(Locale.ROOT, "%.6g,", (centers[k][j] + rnd.nextGaussian()) * scale[j]));
+                sb.append(k).append('\n');
+            }
+            Files.writeString(p, sb);
+        }
+    }
+
+    static double numpyReference() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("python3", Path.of("src/test/python/mlp_reference.py").toString(), train.toString(), val.toString(),
+                LAYERS, LR, BATCH, EPOCHS, "1").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "numpy reference timed out");
+        assertEquals(0, p.exitValue(), "the numpy reference needs python3 with numpy (scripts/test installs python3-numpy): " + out);
+        return Double.parseDouble(out);
+    }
+
+    static double lastValAccuracy(String log) {
+        Matcher m = Pattern.compile("final: test loss [0-9.]+, test accuracy ([0-9.]+)").matcher(log);
+        assertTrue(m.find(), log);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void reachesTheAccuracyOfTheNumpyReferenceAndPredictsWhatItMeasured() throws Exception {
+        double reference = numpyReference();
+        assertTrue(reference > 0.6, "the blobs are learnable (chance is 0.25): numpy reached " + reference);
+        Path out = dir.resolve("run");
+        String log = CliTest.run(0, "train", "--data", train.toString(), "--val", val.toString(), "--scale", "standard", "--layers", LAYERS,
+                "--activation", "relu", "--init", "he_normal", "--optimizer", "adam", "--lr", LR, "--batch", BATCH, "--epochs", EPOCHS,
+                "--backend", "cpu", "--no-progress", "--no-plots", "--out", out.toString());
+        double clmlp = lastValAccuracy(log);
+        System.out.printf(Locale.ROOT, "blobs: clmlp %.4f, numpy reference %.4f%n", clmlp, reference);
+        assertTrue(clmlp >= reference - 0.02, "clmlp " + clmlp + " vs numpy " + reference);
+        assertTrue(Files.readString(out.resolve("config.json")).contains("\"input_scaling\""), "the scaling is saved with the model");
+
+        // the saved model, scaling included, predicts the validation file as train measured it
+        Path preds = dir.resolve("predictions.csv");
+        String p = CliTest.run(0, "predict", "--model", out.toString(), "--data", val.toString(), "--out", preds.toString(), "--backend", "cpu");
+        assertTrue(p.contains(String.format(Locale.ROOT, "(accuracy %.4f)", clmlp)), p + " vs " + clmlp);
+        List<String> lines = Files.readAllLines(preds);
+        assertEquals("row,predicted,probability,label,p0,p1,p2,p3", lines.get(0));
+        assertEquals(401, lines.size());
+        String[] first = lines.get(1).split(",");
+        double sum = 0;
+        for (int j = 4; j < 8; j++) sum += Double.parseDouble(first[j]);
+        assertEquals(1, sum, 1e-5, "probabilities of a row sum to 1");
+        assertEquals(Double.parseDouble(first[2]), Double.parseDouble(first[4 + Integer.parseInt(first[1])]), "probability is the predicted class's");
+    }
+
+    @Test
+    void withoutAValidationFileAShuffledShareIsHeldOut() {
+        String log = CliTest.run(0, "train", "--data", train.toString(), "--val-split", "0.25", "--layers", LAYERS, "--optimizer", "adam",
+                "--lr", LR, "--batch", BATCH, "--epochs", "3", "--backend", "cpu", "--no-progress", "--no-plots", "--out", dir.resolve("raw").toString());
+        assertTrue(log.contains("data: blobs-train.csv (training part) (1200 x 6, 4 classes), validation: blobs-train.csv (held out) (400 x 6"), log);
+    }
+
+    @Test
+    void optionsThatDoNotFitTheDataAreUsageErrors() throws IOException {
+        Path npy = Files.write(dir.resolve("x.npy"), new byte[0]);
+        String[][] cases = {
+                {"--data " + npy, "--data " + npy + " holds the features only: give the labels with --labels FILE.npy"},
+                {"--data " + dir.resolve("x.txt"), "--data " + dir.resolve("x.txt") + ": no such file or directory"},
+                {"--data " + train + " --label 3 --val-split 1.5", "--val-split must be between 0 and 1, got 1.5"},
+                {"--data " + train + " --val " + val + " --val-split 0.1", "--val and --val-split: give one"},
+                {"--data " + train + " --dataset fashion-mnist", "--dataset names MNIST or Fashion-MNIST; --data " + train + " is your own data"},
+                {"--data " + train + " --scale log", "--scale: unknown scaling 'log': expected none, minmax or standard"},
+                {"--label label", "--label is for your own data (--data FILE.csv, .npy or .npz); MNIST comes with its test set"},
+        };
+        for (String[] c : cases) {
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--out", dir.resolve("usage").toString()));
+            args.addAll(List.of(c[0].split(" ")));
+            assertEquals("train: " + c[1], CliTest.runErr(2, args.toArray(new String[0])).lines().findFirst().orElse(""));
+        }
+    }
+
+    @Test
+    void badFilesExitWith3NamingRowAndColumn() throws IOException {
+        String[][] cases = {
+                {"a,b,label\n1,2,0\n3,4\n", "row 3: 2 columns, expected 3 as in the header"},
+                {"a,b,label\n1,2,0\n3,x,1\n", "row 3, column 2 'b': expected a number, found \"x\""},
+                {"a,b,label\n1,2,0\n3,nan,1\n", "row 3, column 2 'b': expected a number, found nan (not a finite number)"},
+                {"", "empty: expected a header or data rows, found no rows"},
+        };
+        for (String[] c : cases) {
+            Path f = dir.resolve("bad.csv");
+            Files.writeString(f, c[0]);
+            String err = CliTest.runErr(3, "train", "--data", f.toString(), "--epochs", "1", "--backend", "cpu", "--out", dir.resolve("bad").toString(), "--overwrite");
+            assertEquals("clmlp: " + f + ": " + c[1], err.strip());
+        }
+        // a label outside the model's classes, found by evaluate
+        Path model = dir.resolve("small");
+        CliTest.run(0, "train", "--data", train.toString(), "--epochs", "1", "--layers", "8", "--backend", "cpu", "--no-progress", "--no-plots", "--out", model.toString());
+        Path f = dir.resolve("outside.csv");
+        Files.writeString(f, "f0,f1,f2,f3,f4,f5,label\n1,2,3,4,5,6,1\n1,2,3,4,5,6,4\n");
+        assertEquals("clmlp: " + f + ": row 3, column 7 'label': class 4 is outside the 4 classes (0 to 3)",
+                CliTest.runErr(3, "evaluate", "--model", model.toString(), "--data", f.toString(), "--backend", "cpu").strip());
+    }
+}
