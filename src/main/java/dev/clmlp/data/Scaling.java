@@ -24,6 +24,11 @@ public record Scaling(String kind, float[] offset, float[] factor) {
     /** The kinds, as {@code --scale} takes them. */
     public static final String NONE = "none", MINMAX = "minmax", STANDARD = "standard";
 
+    /**
+     * @param kind   none, minmax or standard
+     * @param offset subtracted from each feature
+     * @param factor then multiplied into each feature, one per offset
+     */
     public Scaling {
         if (offset.length != factor.length)
             throw new IllegalArgumentException("scaling: " + offset.length + " offsets but " + factor.length + " factors");

@@ -68,6 +68,12 @@ class CliTest {
                 "--png", tmp.resolve("p.png").toString());
         assertTrue(pred.contains("of 5 correct"), pred);
         assertTrue(Files.size(tmp.resolve("p.png")) > 100);
+
+        // ONNX: the graph of this model (with its dropout left out), readable by protobuf; ONNX Runtime runs such files in OnnxExportTest
+        Path onnx = tmp.resolve("model.onnx");
+        assertTrue(run(0, "export", "--model", out.toString(), "--onnx", onnx.toString()).contains("ONNX opset 13, input 'input' [batch, 784]"));
+        var graph = dev.clmlp.onnx.proto.Onnx.ModelProto.parseFrom(Files.readAllBytes(onnx)).getGraph();
+        assertEquals(List.of("Gemm", "Relu", "Gemm", "Sigmoid", "Gemm", "Softmax"), graph.getNodeList().stream().map(n -> n.getOpType()).toList());
     }
 
     /** --early-stopping keeps the best epoch's weights (what --save-best saved too), and the final line reports them. */

@@ -1,0 +1,147 @@
+package dev.clmlp.onnx;
+
+import com.google.protobuf.ByteString;
+import dev.clmlp.data.Scaling;
+import dev.clmlp.io.AtomicFiles;
+import dev.clmlp.nn.Dense;
+import dev.clmlp.nn.Layer;
+import dev.clmlp.nn.Sequential;
+import dev.clmlp.onnx.proto.Onnx.AttributeProto;
+import dev.clmlp.onnx.proto.Onnx.GraphProto;
+import dev.clmlp.onnx.proto.Onnx.ModelProto;
+import dev.clmlp.onnx.proto.Onnx.NodeProto;
+import dev.clmlp.onnx.proto.Onnx.OperatorSetIdProto;
+import dev.clmlp.onnx.proto.Onnx.StringStringEntryProto;
+import dev.clmlp.onnx.proto.Onnx.TensorProto;
+import dev.clmlp.onnx.proto.Onnx.TensorShapeProto;
+import dev.clmlp.onnx.proto.Onnx.TypeProto;
+import dev.clmlp.onnx.proto.Onnx.ValueInfoProto;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained {@link Sequential} as a standard ONNX model, for ONNX Runtime, OpenCV DNN, Netron and
+ * the other tools that read ONNX. The graph takes {@code input} (float, batch x features, the
+ * batch size free) and gives {@code probabilities} (float, batch x classes):
+ * <pre>
+ * [Sub offset, Mul factor]       the model's input scaling, if it has one
+ * Gemm(x, NAME.kernel, NAME.bias) per Dense layer, then Relu / Sigmoid / Tanh / nothing (linear)
+ * Softmax(axis 1)                 the last layer
+ * </pre>
+ * Dropout is left out (it is the identity at inference). MNIST models take pixels scaled to
+ * [0, 1], as {@link dev.clmlp.data.Dataset#example} gives them. Built with protobuf-java from the
+ * official onnx.proto; protobuf-java is an optional dependency of clmlp that exporting apps add.
+ */
+public final class OnnxExport {
+    private OnnxExport() {}
+
+    /** The operator set the graph uses (Gemm, Relu, Sigmoid, Tanh, Softmax with an axis, Sub, Mul). */
+    public static final int OPSET = 13;
+    /** The IR version that goes with {@link #OPSET}. */
+    public static final int IR_VERSION = 7;
+    /** The graph's input and output names. */
+    public static final String INPUT = "input", OUTPUT = "probabilities";
+
+    private static final Map<String, String> OPS = Map.of("relu", "Relu", "sigmoid", "Sigmoid", "tanh", "Tanh");
+
+    /**
+     * Writes the model as an ONNX file, atomically.
+     *
+     * @param model a compiled model (its weights are read from the backend)
+     * @param file  the .onnx file
+     * @throws IllegalStateException when protobuf-java is not on the class path
+     */
+    public static void write(Sequential model, Path file) {
+        AtomicFiles.write(file, toBytes(model));
+    }
+
+    /**
+     * @param model a compiled model
+     * @return the serialized ModelProto
+     * @throws IllegalStateException when protobuf-java is not on the class path
+     */
+    public static byte[] toBytes(Sequential model) {
+        try {
+            return build(model).toByteArray();
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("ONNX export needs com.google.protobuf:protobuf-java on the class path (an optional dependency of clmlp)", e);
+        }
+    }
+
+    private static ModelProto build(Sequential m) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("clmlp_sequential");
+        g.addInput(value(INPUT, m.inputSize()));
+        String x = INPUT;
+        Scaling s = m.inputScaling();
+        if (s != null) {
+            g.addInitializer(tensor("input_scaling.offset", s.offset(), s.offset().length));
+            g.addInitializer(tensor("input_scaling.factor", s.factor(), s.factor().length));
+            x = node(g, "Sub", "input_scaling/sub", x, "input_scaling.offset");
+            x = node(g, "Mul", "input_scaling/mul", x, "input_scaling.factor");
+        }
+        List<Layer> layers = m.layers();
+        List<String> names = m.layerNames();
+        int in = m.inputSize();
+        for (int i = 0; i < layers.size(); i++) {
+            if (!(layers.get(i) instanceof Dense d)) continue; // Dropout: the identity at inference
+            String name = names.get(i);
+            g.addInitializer(tensor(name + ".kernel", m.weights(i), in, d.units()));
+            g.addInitializer(tensor(name + ".bias", m.bias(i), d.units()));
+            x = node(g, "Gemm", name + "/gemm", x, name + ".kernel", name + ".bias");
+            if (d.isSoftmax()) {
+                g.addNode(NodeProto.newBuilder().setOpType("Softmax").setName(name + "/softmax").addInput(x).addOutput(OUTPUT)
+                        .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
+                x = OUTPUT;
+            } else if (OPS.containsKey(d.activation())) {
+                x = node(g, OPS.get(d.activation()), name + "/" + d.activation(), x);
+            }
+            in = d.units();
+        }
+        g.addOutput(value(OUTPUT, m.classes()));
+        return ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setProducerName("clmlp")
+                .setProducerVersion(version())
+                .setDocString(m.summary())
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey("clmlp.config").setValue(m.toJson()))
+                .setGraph(g)
+                .build();
+    }
+
+    /** Adds a node with one output named after it; returns that output. */
+    private static String node(GraphProto.Builder g, String op, String name, String... inputs) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addOutput(name);
+        for (String in : inputs) n.addInput(in);
+        g.addNode(n);
+        return name;
+    }
+
+    /** A float32 initializer, little-endian raw data as ONNX stores it. */
+    private static TensorProto tensor(String name, float[] values, long... dims) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(b.array()));
+        for (long d : dims) t.addDims(d);
+        return t.build();
+    }
+
+    /** A float input or output of shape (batch, width), the batch size left free. */
+    private static ValueInfoProto value(String name, int width) {
+        TensorShapeProto shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width)).build();
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
+                .build();
+    }
+
+    private static String version() {
+        String v = OnnxExport.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+}
