@@ -1,7 +1,10 @@
 package dev.clmlp.nn;
 
 import dev.clmlp.io.AtomicFiles;
+import dev.clmlp.io.DataFileException;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,4 +46,33 @@ public final class History {
      * @param file where to write {@link #toCsv()}, atomically
      */
     public void writeCsv(Path file) { AtomicFiles.write(file, toCsv().getBytes(StandardCharsets.UTF_8)); }
+
+    /**
+     * @param file a history.csv that {@link #writeCsv} wrote
+     * @return its epochs
+     * @throws DataFileException naming the line and column that is not what writeCsv writes
+     */
+    public static History readCsv(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(CSV_HEADER))
+            throw new DataFileException(file, "line 1: expected the header " + CSV_HEADER + ", found " + (lines.isEmpty() ? "an empty file" : lines.get(0)));
+        History h = new History();
+        String[] names = CSV_HEADER.split(",");
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            String[] f = lines.get(i).split(",", -1);
+            if (f.length != names.length)
+                throw new DataFileException(file, "line " + (i + 1) + ": expected " + names.length + " values, found " + f.length);
+            double[] v = new double[f.length];
+            for (int j = 0; j < f.length; j++) {
+                try {
+                    v[j] = Double.parseDouble(f[j]);
+                } catch (NumberFormatException e) {
+                    throw new DataFileException(file, "line " + (i + 1) + ", column '" + names[j] + "': expected a number, found \"" + f[j] + "\"");
+                }
+            }
+            h.add(new Epoch((int) v[0], v[1], v[2], v[3], v[4], v[5]));
+        }
+        return h;
+    }
 }

@@ -11,6 +11,7 @@ import dev.clmlp.nn.Sequential;
 import dev.clmlp.opencl.ClDevice;
 import dev.clmlp.opencl.OpenClUnavailableException;
 import dev.clmlp.report.Charts;
+import dev.clmlp.report.Report;
 import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -54,7 +55,8 @@ final class BenchCommand implements Callable<Integer> {
         Dataset train = data.load(seed).train();
         if (limit != null) train = train.head(limit);
         List<String> names = backends != null ? backends : allBackends();
-        System.out.printf("bench: preset %s, %d epochs of %d examples, batch %d, seed %d%n", preset, epochs, train.rows(), p.batch(), seed);
+        String settings = String.format("preset %s, %d epochs of %d examples, batch %d, seed %d", preset, epochs, train.rows(), p.batch(), seed);
+        System.out.println("bench: " + settings);
         List<Row> rows = new ArrayList<>();
         double cpuSeconds = Double.NaN;
         for (String name : names) {
@@ -69,8 +71,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         final double base = cpuSeconds;
         rows.replaceAll(r -> new Row(r.backend(), r.device(), r.medianSeconds(), r.samplesPerSecond(), r.gemmGflops(), base / r.medianSeconds()));
-        print(rows, p);
-        write(rows);
+        String note = String.format("epoch s: median of epochs %s; GEMM: %dx784x%d, the first layer's forward product",
+                epochs > 1 ? "2.." + epochs : "1", p.batch(), p.layers().get(0));
+        print(rows, note);
+        write(rows, settings, note);
         return 0;
     }
 
@@ -117,26 +121,31 @@ final class BenchCommand implements Callable<Integer> {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    private void print(List<Row> rows, Preset p) {
+    private void print(List<Row> rows, String note) {
         System.out.printf("%n%-10s %-44s %12s %12s %12s %9s%n", "backend", "device", "epoch s", "samples/s",
                 "GEMM GF/s", "speed-up");
         for (Row r : rows)
             System.out.printf(Locale.ROOT, "%-10s %-44s %12.3f %12.0f %12.1f %8.2fx%n", r.backend(), shorten(r.device(), 44),
                     r.medianSeconds(), r.samplesPerSecond(), r.gemmGflops(), r.speedup());
-        System.out.printf("(epoch s: median of epochs %s; GEMM: %dx784x%d, the first layer's forward product)%n",
-                epochs > 1 ? "2.." + epochs : "1", p.batch(), p.layers().get(0));
+        System.out.println("(" + note + ")");
     }
 
     private static String shorten(String s, int n) { return s.length() <= n ? s : s.substring(0, n - 3) + "..."; }
 
-    private void write(List<Row> rows) {
+    private void write(List<Row> rows, String settings, String note) {
         StringBuilder csv = new StringBuilder("backend,device,median_epoch_seconds,samples_per_second,gemm_gflops,speedup_vs_cpu\n");
         for (Row r : rows)
             csv.append(String.format(Locale.ROOT, "%s,\"%s\",%.4f,%.1f,%.2f,%.3f%n", r.backend(), r.device().replace("\"", "'"),
                     r.medianSeconds(), r.samplesPerSecond(), r.gemmGflops(), r.speedup()));
         AtomicFiles.write(out.resolve("bench.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-        Charts.bench(rows.stream().map(Row::backend).toList(), rows.stream().map(Row::medianSeconds).toList(),
+        var chart = Charts.bench(rows.stream().map(Row::backend).toList(), rows.stream().map(Row::medianSeconds).toList(),
                 "median epoch seconds, preset " + preset, out.resolve("bench.png"));
-        System.out.println("wrote " + out.resolve("bench.csv") + " and " + out.resolve("bench.png"));
+        List<List<String>> table = rows.stream().map(r -> List.of(r.backend(), r.device(), String.format(Locale.ROOT, "%.3f", r.medianSeconds()),
+                String.format(Locale.ROOT, "%.0f", r.samplesPerSecond()), String.format(Locale.ROOT, "%.1f", r.gemmGflops()),
+                String.format(Locale.ROOT, "%.2fx", r.speedup()))).toList();
+        String html = Report.bench(settings, Report.machine(),
+                List.of("backend", "device", "epoch s", "samples/s", "GEMM GFLOP/s", "speed-up vs cpu"), table, note, chart);
+        AtomicFiles.write(out.resolve("bench.html"), html.getBytes(StandardCharsets.UTF_8));
+        System.out.println("wrote " + out.resolve("bench.csv") + ", " + out.resolve("bench.png") + " and " + out.resolve("bench.html"));
     }
 }

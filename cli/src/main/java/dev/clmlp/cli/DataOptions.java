@@ -142,33 +142,31 @@ final class DataOptions {
         return d;
     }
 
-    /** @return these options, for a checkpoint: --resume reloads the same data */
+    /** @return these options, for a checkpoint and run.json: --resume and report reload the same data */
     JsonObject toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("dataset", name());
-        if (format() != null) {
-            o.addProperty("data", path.toAbsolutePath().toString());
-            if (label != null) o.addProperty("label", label);
-            if (labels != null) o.addProperty("labels", labels.toAbsolutePath().toString());
-            if (val != null) o.addProperty("val", val.toAbsolutePath().toString());
-            if (valSplit != null) o.addProperty("val_split", valSplit);
-        }
+        if (path != null) o.addProperty("data", path.toAbsolutePath().toString());
+        if (label != null) o.addProperty("label", label);
+        if (labels != null) o.addProperty("labels", labels.toAbsolutePath().toString());
+        if (val != null) o.addProperty("val", val.toAbsolutePath().toString());
+        if (valSplit != null) o.addProperty("val_split", valSplit);
         return o;
     }
 
-    /** Takes the data of a resumed run, where the command line names none. */
+    /** Takes the data a run was trained on (its {@link #toJson}), where the command line names none. */
     void resume(JsonFields o) throws UsageError {
-        if (path != null && format() != null || dataset != null) return; // the user points at the data again
-        if (o.has("data")) {
-            if (path != null) throw new UsageError("--data: the resumed run trained on " + o.string("data") + ", not an IDX directory");
+        boolean own = o.has("data") && formatOf(Path.of(o.string("data"))) != null;
+        if (path == null && o.has("data")) {
             path = Path.of(o.string("data"));
-            if (o.has("label")) label = o.string("label");
-            if (o.has("labels")) labels = Path.of(o.string("labels"));
-            if (o.has("val")) val = Path.of(o.string("val"));
-            if (o.has("val_split")) valSplit = o.number("val_split");
-        } else {
-            dataset = o.string("dataset");
+            if (own) {
+                if (o.has("label")) label = o.string("label");
+                if (o.has("labels")) labels = Path.of(o.string("labels"));
+                if (o.has("val")) val = Path.of(o.string("val"));
+                if (o.has("val_split")) valSplit = o.number("val_split");
+            }
         }
+        if (!own && dataset == null && format() == null) dataset = o.string("dataset");
         check();
     }
 }

@@ -20,6 +20,7 @@ import dev.clmlp.nn.TrainingState;
 import dev.clmlp.optim.Optimizer;
 import dev.clmlp.optim.Schedule;
 import dev.clmlp.report.Charts;
+import dev.clmlp.report.Report;
 import dev.clmlp.report.WeightTracker;
 import dev.clmlp.tensor.Backend;
 import me.tongfei.progressbar.ProgressBar;
@@ -27,7 +28,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,20 +85,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress", negatable = true, description = "progress bar (default: on a terminal)") Boolean progress;
     @Option(names = "--profile", description = "print the device time of every OpenCL kernel after training") boolean profile;
     @Mixin DataOptions data;
+    @Spec CommandSpec spec;
 
     /** What a run needs besides its model: written into every checkpoint and read back by --resume. */
-    record RunOptions(String preset, int batch, int epochs, long seed, Integer limit, JsonObject data, int checkpointEvery,
+    record RunOptions(String command, String preset, int batch, int epochs, long seed, Integer limit, JsonObject data, int checkpointEvery,
                       int earlyStopping, boolean saveBest) {
         RunOptions withEpochs(int n) {
-            return new RunOptions(preset, batch, n, seed, limit, data, checkpointEvery, earlyStopping, saveBest);
+            return new RunOptions(command, preset, batch, n, seed, limit, data, checkpointEvery, earlyStopping, saveBest);
         }
 
         RunOptions withCheckpointEvery(int steps) {
-            return new RunOptions(preset, batch, epochs, seed, limit, data, steps, earlyStopping, saveBest);
+            return new RunOptions(command, preset, batch, epochs, seed, limit, data, steps, earlyStopping, saveBest);
         }
 
-        String json(WeightTracker weights) {
+        String json(WeightTracker weights) { return jsonObject(weights).toString(); }
+
+        JsonObject jsonObject(WeightTracker weights) {
             JsonObject o = new JsonObject();
+            o.addProperty("command", command);
             o.addProperty("preset", preset);
             o.addProperty("batch", batch);
             o.addProperty("epochs", epochs);
@@ -106,13 +113,13 @@ final class TrainCommand implements Callable<Integer> {
             o.addProperty("early_stopping", earlyStopping);
             o.addProperty("save_best", saveBest);
             o.add("weights", weights.toJson());
-            return o.toString();
+            return o;
         }
 
         static RunOptions of(JsonFields o) {
             JsonObject data = o.has("data") ? o.object("data").object() : new JsonObject();
             if (!o.has("data")) data.addProperty("dataset", o.string("dataset")); // a checkpoint of clmlp 0.1, MNIST only
-            return new RunOptions(o.string("preset"), o.integer("batch", 1, Integer.MAX_VALUE), o.integer("epochs", 1, Integer.MAX_VALUE),
+            return new RunOptions(o.has("command") ? o.string("command") : "(not recorded)", o.string("preset"), o.integer("batch", 1, Integer.MAX_VALUE), o.integer("epochs", 1, Integer.MAX_VALUE),
                     o.integer("seed"), o.has("limit") ? o.integer("limit", 1, Integer.MAX_VALUE) : null, data,
                     o.integer("checkpoint_every", 0, Integer.MAX_VALUE), o.has("early_stopping") ? o.integer("early_stopping", 0, Integer.MAX_VALUE) : 0,
                     o.has("save_best") && o.bool("save_best"));
@@ -136,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
             Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(),
                     momentum != null ? momentum : 0f);
             if (lrSchedule != null) Schedule.parse(lrSchedule, 1, 1); // the form, before any data is read
-            RunOptions run = new RunOptions(preset, positive("--batch", batch != null ? batch : p.batch()),
+            RunOptions run = new RunOptions(commandLine(), preset, positive("--batch", batch != null ? batch : p.batch()),
                     positive("--epochs", epochs != null ? epochs : p.epochs()), seed != null ? seed : 1,
                     limit == null ? null : positive("--limit", limit), data.toJson(), checkpointEvery,
                     earlyStopping == null ? 0 : positive("--early-stopping", earlyStopping), saveBest);
@@ -187,6 +194,15 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery > 0) run = run.withCheckpointEvery(checkpointEvery);
         data.resume(new JsonFields(run.data(), "data"));
         return new Plan(config.model(), config.optimizer(), run, c);
+    }
+
+    /** @return the command as typed, for the report: "clmlp train" and the arguments, quoted where a shell needs it */
+    private String commandLine() {
+        StringBuilder sb = new StringBuilder("clmlp train");
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        for (String a : args.subList(!args.isEmpty() && args.get(0).equals("train") ? 1 : 0, args.size()))
+            sb.append(' ').append(a.matches("[A-Za-z0-9_./:=,+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        return sb.toString();
     }
 
     private static int positive(String option, int value) {
@@ -268,7 +284,13 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "final: test loss %.4f, test accuracy %.4f%n", last[0], last[1]);
             h.writeCsv(dir.resolve("history.csv"));
             model.saveWeights(dir.resolve("model.safetensors"));
+            JsonObject info = opts.jsonObject(weights);
+            info.addProperty("backend", b.name() + ": " + b.description());
+            AtomicFiles.write(dir.resolve("run.json"), new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(info).getBytes(StandardCharsets.UTF_8));
             boolean images = data.format() == null; // MNIST: 28 x 28 pictures to draw
+            Report.write(new Report.Training(dir.toString(), opts.command() + (plan.from() != null ? "\n(resumed: clmlp train --resume " + dir + ")" : ""),
+                    info.get("backend").getAsString(), model, History.readCsv(dir.resolve("history.csv")), weights, test, images),
+                    dir.resolve("report.html")); // the history as saved, so that ./clmlp report DIR draws the same page
             if (!noPlots) {
                 Charts.history(h, dir.resolve("history.png"));
                 Charts.weights(weights, dir.resolve("weights.png"), dir.resolve("biases.png"));
@@ -279,7 +301,7 @@ final class TrainCommand implements Callable<Integer> {
                     System.out.print("OpenCL kernel times (event profiling):\n" + dev.clmlp.opencl.Profiler.table(cl.profile()));
                 else System.out.println("--profile: kernel times are recorded on OpenCL backends only; " + b.name() + " has none");
             }
-            System.out.println("wrote " + dir + ": history.csv config.json model.safetensors"
+            System.out.println("wrote " + dir + ": report.html history.csv config.json run.json model.safetensors"
                     + (noPlots ? "" : " history.png weights.png biases.png" + (images ? " predictions.png" : "")));
             model.close();
         }

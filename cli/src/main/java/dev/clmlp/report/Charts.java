@@ -25,14 +25,17 @@ public final class Charts {
     private Charts() {}
 
     /** history.png: loss and accuracy per epoch, train and validation side by side. */
-    public static void history(History h, Path file) {
+    public static void history(History h, Path file) { Png.write(file, history(h)); }
+
+    /** @return loss and accuracy per epoch, train and validation side by side */
+    public static BufferedImage history(History h) {
         XYChart loss = chart("Loss", "loss"), acc = chart("Accuracy", "accuracy");
         acc.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         addSeries(loss, h, "loss", History.Epoch::loss);
         addSeries(loss, h, "val_loss", History.Epoch::valLoss);
         addSeries(acc, h, "accuracy", History.Epoch::accuracy);
         addSeries(acc, h, "val_accuracy", History.Epoch::valAccuracy);
-        Png.write(file, Png.grid(List.of(BitmapEncoder.getBufferedImage(loss), BitmapEncoder.getBufferedImage(acc)), 2));
+        return Png.grid(List.of(BitmapEncoder.getBufferedImage(loss), BitmapEncoder.getBufferedImage(acc)), 2);
     }
 
     private static XYChart chart(String title, String yTitle) {
@@ -53,9 +56,15 @@ public final class Charts {
 
     /** weights.png and biases.png: per Dense layer, sampled values and mean +- std over epochs. */
     public static void weights(WeightTracker t, Path weightsFile, Path biasesFile) {
-        Png.write(weightsFile, evolution(t, "weights", s -> s.weightSamples, s -> s.weightStats));
-        Png.write(biasesFile, evolution(t, "biases", s -> s.biasSamples, s -> s.biasStats));
+        Png.write(weightsFile, weights(t));
+        Png.write(biasesFile, biases(t));
     }
+
+    /** @return per Dense layer, sampled weights and their mean +- std over epochs */
+    public static BufferedImage weights(WeightTracker t) { return evolution(t, "weights", s -> s.weightSamples, s -> s.weightStats); }
+
+    /** @return per Dense layer, sampled biases and their mean +- std over epochs */
+    public static BufferedImage biases(WeightTracker t) { return evolution(t, "biases", s -> s.biasSamples, s -> s.biasStats); }
 
     private static BufferedImage evolution(WeightTracker t, String what, Function<WeightTracker.Series, List<float[]>> samples,
                                            Function<WeightTracker.Series, List<double[]>> stats) {
@@ -99,40 +108,67 @@ public final class Charts {
         s.setLineStyle(new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, width == 2f ? new float[] {6f, 4f} : null, 0f));
     }
 
-    /** bench.png: one bar per backend. */
-    public static void bench(List<String> backends, List<Double> seconds, String title, Path file) {
+    /** bench.png: one bar per backend; returns the chart for the bench page. */
+    public static BufferedImage bench(List<String> backends, List<Double> seconds, String title, Path file) {
+        BufferedImage chart = bench(backends, seconds, title);
+        Png.write(file, chart);
+        return chart;
+    }
+
+    /** @return one bar per backend: its median seconds per epoch */
+    public static BufferedImage bench(List<String> backends, List<Double> seconds, String title) {
         org.knowm.xchart.CategoryChart c = new org.knowm.xchart.CategoryChartBuilder().width(640).height(420).title(title)
                 .xAxisTitle("backend").yAxisTitle("seconds per epoch").build();
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setLegendVisible(false);
         c.getStyler().setLabelsVisible(true);
         c.addSeries("epoch seconds", backends, seconds);
-        Png.write(file, BitmapEncoder.getBufferedImage(c));
+        return BitmapEncoder.getBufferedImage(c);
     }
 
     /** predictions.png: the first images of a 28x28 dataset with predicted and true labels (wrong ones in red). */
     public static void predictions(Dataset data, int[] predicted, int count, Path file) {
-        int n = Math.min(count, Math.min(data.rows(), predicted.length)), side = (int) Math.round(Math.sqrt(data.features()));
-        int cols = Math.min(8, n), rows = (n + cols - 1) / cols, scale = 4, cell = side * scale, caption = 22;
-        BufferedImage img = new BufferedImage(cols * (cell + 8), rows * (cell + caption + 8), BufferedImage.TYPE_INT_RGB);
+        int n = Math.min(count, Math.min(data.rows(), predicted.length));
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) rows[i] = i;
+        Png.write(file, digits(data, rows, predicted, null));
+    }
+
+    /**
+     * @param data        square images, one per example (28 x 28 for MNIST), values in [0, 1]
+     * @param rows        which examples to draw, in order
+     * @param predicted   the predicted class of every example of data
+     * @param probability the probability of that class for every example, or null to leave it out
+     * @return the images in rows of 8, each captioned with predicted and true class (green when right, red when wrong)
+     */
+    public static BufferedImage digits(Dataset data, int[] rows, int[] predicted, float[] probability) {
+        int n = rows.length, side = (int) Math.round(Math.sqrt(data.features()));
+        int cols = Math.max(1, Math.min(8, n)), lines = Math.max(1, (n + cols - 1) / cols), scale = 4, cell = Math.max(side * scale, 132),
+                caption = probability != null ? 36 : 22;
+        BufferedImage img = new BufferedImage(cols * (cell + 8), lines * (cell + caption + 8), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         for (int i = 0; i < n; i++) {
-            int x0 = (i % cols) * (cell + 8) + 4, y0 = (i / cols) * (cell + caption + 8) + 4;
-            float[] px = data.example(i);
+            int r = rows[i], x0 = (i % cols) * (cell + 8) + 4, y0 = (i / cols) * (cell + caption + 8) + 4, pad = (cell - side * scale) / 2;
+            float[] px = data.example(r);
             for (int p = 0; p < side * side && p < px.length; p++) {
-                int v = 255 - Math.round(px[p] * 255);
+                int v = 255 - Math.round(Math.max(0, Math.min(1, px[p])) * 255);
                 g.setColor(new Color(v, v, v));
-                g.fillRect(x0 + (p % side) * scale, y0 + (p / side) * scale, scale, scale);
+                g.fillRect(x0 + pad + (p % side) * scale, y0 + (p / side) * scale, scale, scale);
             }
-            boolean right = predicted[i] == data.label(i);
+            boolean right = predicted[r] == data.label(r);
             g.setColor(right ? new Color(0, 110, 0) : Color.RED);
-            g.drawString("pred " + predicted[i] + " / true " + data.label(i), x0, y0 + cell + 16);
+            g.drawString("pred " + predicted[r] + " / true " + data.label(r), x0, y0 + cell + 16);
+            if (probability != null) {
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+                g.drawString(String.format(java.util.Locale.ROOT, "p %.3f, example %d", probability[r], r), x0, y0 + cell + 32);
+                g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            }
         }
         g.dispose();
-        Png.write(file, img);
+        return img;
     }
 }

@@ -13,14 +13,17 @@ import java.nio.file.Path;
 final class Png {
     private Png() {}
 
-    static void write(Path file, BufferedImage image) {
+    static void write(Path file, BufferedImage image) { AtomicFiles.write(file, bytes(image)); }
+
+    /** @return the image encoded as PNG */
+    static byte[] bytes(BufferedImage image) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, "png", bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AtomicFiles.write(file, bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     /** Charts laid out in a grid of the given number of columns. */
