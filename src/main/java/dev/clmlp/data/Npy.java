@@ -62,8 +62,12 @@ public record Npy(String where, String dtype, int[] shape, boolean fortran, Byte
                     out.put(name, parse(file + "[" + name + "]", in, e.getSize()));
                 }
             }
+        } catch (DataFileException e) {
+            throw e;
         } catch (java.util.zip.ZipException e) {
             throw new DataFileException(file, "not an .npz archive (a zip of .npy files): " + e.getMessage());
+        } catch (IOException e) { // a damaged compressed entry
+            throw new DataFileException(file, "damaged .npz archive: " + e);
         }
         if (out.isEmpty()) throw new DataFileException(file, "no .npy arrays in the archive");
         return out;

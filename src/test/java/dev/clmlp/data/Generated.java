@@ -72,4 +72,30 @@ public final class Generated {
         String env = System.getenv("MNIST_DIR");
         return env != null && Files.isDirectory(Path.of(env)) ? Path.of(env) : null;
     }
+
+    /** A version-1 .npy as numpy lays it out: magic, version, header padded to 64 bytes, then the data as given. */
+    public static byte[] npy(String descr, String shape, byte[] data) {
+        String h = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        h += " ".repeat(63 - (10 + h.length()) % 64) + "\n";
+        byte[] head = h.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[10 + head.length + data.length];
+        System.arraycopy(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) head.length, (byte) (head.length >> 8)}, 0, out, 0, 10);
+        System.arraycopy(head, 0, out, 10, head.length);
+        System.arraycopy(data, 0, out, 10 + head.length, data.length);
+        return out;
+    }
+
+    /** An .npz archive (stored or deflated, as np.savez / savez_compressed write) of the named .npy files. */
+    public static byte[] npz(java.util.Map<String, byte[]> arrays, boolean compressed) throws IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.setLevel(compressed ? 6 : 0);
+            for (var e : arrays.entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey() + ".npy"));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
 }

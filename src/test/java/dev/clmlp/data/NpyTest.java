@@ -38,18 +38,6 @@ class NpyTest {
 
     private Path file(String name, String base64) throws IOException { return file(name, Base64.getDecoder().decode(base64)); }
 
-    /** A version-1 .npy as numpy lays it out: magic, version, header padded to 64 bytes, data. */
-    static byte[] npy(String descr, String shape, byte[] data) {
-        String h = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-        h += " ".repeat(63 - (10 + h.length()) % 64) + "\n";
-        byte[] head = h.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] out = new byte[10 + head.length + data.length];
-        System.arraycopy(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) head.length, (byte) (head.length >> 8)}, 0, out, 0, 10);
-        System.arraycopy(head, 0, out, 10, head.length);
-        System.arraycopy(data, 0, out, 10 + head.length, data.length);
-        return out;
-    }
-
     @Test
     void readsFortranOrderBigEndianDoublesInRowMajorOrder() throws IOException {
         Npy a = Npy.read(file("f.npy", FORTRAN_BIG_ENDIAN_F8));
@@ -63,7 +51,7 @@ class NpyTest {
         assertEquals(2, a.rows());
         assertEquals(4, a.width());
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 255}, a.features());
-        Dataset d = Npy.dataset(a, Npy.read(file("y.npy", npy("|u1", "(2,)", new byte[] {1, 0}))), 0, "d");
+        Dataset d = Npy.dataset(a, Npy.read(file("y.npy", Generated.npy("|u1", "(2,)", new byte[] {1, 0}))), 0, "d");
         assertArrayEquals(new float[] {5, 6, 7, 255}, d.example(1));
         assertEquals(2, d.classes());
     }
@@ -83,9 +71,9 @@ class NpyTest {
         Path p = tmp.resolve("xy.npz");
         try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(p))) {
             zip.putNextEntry(new java.util.zip.ZipEntry("x.npy"));
-            zip.write(npy("<f4", "(1, 2)", new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40}));
+            zip.write(Generated.npy("<f4", "(1, 2)", new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40}));
             zip.putNextEntry(new java.util.zip.ZipEntry("y.npy"));
-            zip.write(npy("<i4", "(1,)", new byte[] {3, 0, 0, 0}));
+            zip.write(Generated.npy("<i4", "(1,)", new byte[] {3, 0, 0, 0}));
         }
         Dataset.Split s = Npy.npz(p, 0);
         assertArrayEquals(new float[] {1, 2}, s.train().example(0));
@@ -101,17 +89,17 @@ class NpyTest {
     @Test
     void eachMalformedArrayIsNamed() throws IOException {
         byte[] two = {0, 0, (byte) 0x80, 0x3f, 0, 0, (byte) 0xc0, 0x7f}; // 1.0f, NaN
-        assertTrue(error(npy("<f4", "(2,)", two), null, 0).contains("x.npy: example 1, feature 0: expected a finite number, found NaN"));
-        assertTrue(error(npy("<f4", "(3,)", two), null, 0).contains("truncated: expected 12 data bytes for shape (3,) of <f4, found 8"));
-        assertTrue(error(npy("<c8", "(1,)", two), null, 0).contains("field 'descr': expected a float, integer or unsigned type"));
-        assertTrue(error(npy("<f2", "(4,)", two), null, 0).contains("expected f4, f8, i1-i8 or u1-u8, found '<f2'"));
+        assertTrue(error(Generated.npy("<f4", "(2,)", two), null, 0).contains("x.npy: example 1, feature 0: expected a finite number, found NaN"));
+        assertTrue(error(Generated.npy("<f4", "(3,)", two), null, 0).contains("truncated: expected 12 data bytes for shape (3,) of <f4, found 8"));
+        assertTrue(error(Generated.npy("<c8", "(1,)", two), null, 0).contains("field 'descr': expected a float, integer or unsigned type"));
+        assertTrue(error(Generated.npy("<f2", "(4,)", two), null, 0).contains("expected f4, f8, i1-i8 or u1-u8, found '<f2'"));
         assertTrue(error("PK\3\4 not numpy".getBytes(StandardCharsets.ISO_8859_1), null, 0).contains("not a NumPy .npy array"));
-        byte[] x = npy("<f4", "(2, 1)", new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, (byte) 0x80, 0x3f});
-        assertTrue(error(x, npy("|u1", "(3,)", new byte[] {0, 1, 2}), 0).contains("y.npy: 3 labels, expected one per example of"));
-        assertTrue(error(x, npy("|u1", "(2,)", new byte[] {0, 9}), 5).contains("y.npy: example 1: class 9 is outside the 5 classes (0 to 4)"));
-        assertTrue(error(x, npy("<f4", "(2,)", new byte[] {0, 0, 0, 0, 0, 0, (byte) 0xc0, 0x3f}), 0)
+        byte[] x = Generated.npy("<f4", "(2, 1)", new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, (byte) 0x80, 0x3f});
+        assertTrue(error(x, Generated.npy("|u1", "(3,)", new byte[] {0, 1, 2}), 0).contains("y.npy: 3 labels, expected one per example of"));
+        assertTrue(error(x, Generated.npy("|u1", "(2,)", new byte[] {0, 9}), 5).contains("y.npy: example 1: class 9 is outside the 5 classes (0 to 4)"));
+        assertTrue(error(x, Generated.npy("<f4", "(2,)", new byte[] {0, 0, 0, 0, 0, 0, (byte) 0xc0, 0x3f}), 0)
                 .contains("example 1: expected an integer class label 0 or more, found 1.5"));
-        assertTrue(error(x, npy("|u1", "(1, 2)", new byte[] {0, 1}), 0).contains("labels: expected shape (n,) or (n, 1), found [1, 2]"));
+        assertTrue(error(x, Generated.npy("|u1", "(1, 2)", new byte[] {0, 1}), 0).contains("labels: expected shape (n,) or (n, 1), found [1, 2]"));
         String msg = assertThrows(DataFileException.class, () -> Npy.npz(file("z.npz", "not a zip".getBytes(StandardCharsets.UTF_8)), 0)).getMessage();
         assertTrue(msg.contains("z.npz: not an .npz archive"), msg);
         byte[] zip = Base64.getDecoder().decode(KERAS_LAYOUT_NPZ);

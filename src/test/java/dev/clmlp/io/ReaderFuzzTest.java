@@ -6,7 +6,9 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.clmlp.data.Csv;
 import dev.clmlp.data.Generated;
+import dev.clmlp.data.Npy;
 import dev.clmlp.data.Idx;
 import dev.clmlp.nn.Checkpoint;
 import dev.clmlp.nn.Dense;
@@ -47,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ReaderFuzzTest {
     static Path dir;
-    static byte[] idxRaw, idxGz, safetensors, checkpoint;
+    static byte[] idxRaw, idxGz, safetensors, checkpoint, npy, npz, csv;
     static String config;
 
     @BeforeContainer
@@ -55,6 +57,12 @@ class ReaderFuzzTest {
         dir = Files.createTempDirectory("clmlp-fuzz");
         idxRaw = Generated.idx(Generated.digits(3, 6, 1), true);
         idxGz = Generated.gzip(idxRaw);
+        byte[] x = new byte[3 * 2 * 4];
+        ByteBuffer.wrap(x).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(new float[] {1, 2, 3, 4, 5, 6});
+        npy = Generated.npy("<f4", "(3, 2)", x);
+        npz = Generated.npz(Map.of("x", npy, "y", Generated.npy("<i8", "(3,)", new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
+                2, 0, 0, 0, 0, 0, 0, 0})), true);
+        csv = "a,b,label\n1.5,2,0\n-3e2,.25,1\n\"4\",5,2\n".getBytes(StandardCharsets.UTF_8);
         Path st = dir.resolve("valid.safetensors");
         Safetensors.write(st, Map.of("a.kernel", new Safetensors.Entry(new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6}),
                 "a.bias", new Safetensors.Entry(new long[] {3}, new float[] {7, 8, 9})), Map.of("format", "clmlp"));
@@ -151,6 +159,22 @@ class ReaderFuzzTest {
         check("safetensors", mutateSafetensors(safetensors, seed), DataFileException.class, f -> {
             Safetensors.read(f);
             Safetensors.metadata(f);
+        });
+    }
+
+    @Property(tries = 600)
+    void numpyFiles(@ForAll long seed, @ForAll boolean archive) throws IOException {
+        check(archive ? "npz" : "npy", mutate(archive ? npz : npy, seed), DataFileException.class, f -> {
+            if (archive) Npy.npz(f, 0);
+            else Npy.dataset(Npy.read(f), null, 0, "x");
+        });
+    }
+
+    @Property(tries = 600)
+    void csvFiles(@ForAll long seed) throws IOException {
+        check("csv", mutate(csv, seed), DataFileException.class, f -> {
+            Csv.read(f, null, 0);
+            Csv.readForModel(f, null, 2, 3);
         });
     }
 

@@ -90,6 +90,26 @@ class OwnDataTest {
         assertEquals(Double.parseDouble(first[2]), Double.parseDouble(first[4 + Integer.parseInt(first[1])]), "probability is the predicted class's");
     }
 
+    /** The same files as numpy's .npz (written by numpy itself): clmlp reaches the reference there too. */
+    @Test
+    void theSameDataAsNpzReachesTheReferenceToo() throws Exception {
+        double reference = numpyReference();
+        Path trainNpz = dir.resolve("blobs-train.npz"), valNpz = dir.resolve("blobs-val.npz");
+        Process p = new ProcessBuilder("python3", "-c", "import numpy as np, sys\n"
+                + "for src, dst in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):\n"
+                + "    d = np.loadtxt(src, delimiter=',', skiprows=1)\n"
+                + "    np.savez_compressed(dst, x=d[:, :-1].astype(np.float32), y=d[:, -1].astype(np.int64))\n",
+                train.toString(), trainNpz.toString(), val.toString(), valNpz.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        String log = CliTest.run(0, "train", "--data", trainNpz.toString(), "--val", valNpz.toString(), "--scale", "standard", "--layers", LAYERS,
+                "--activation", "relu", "--init", "he_normal", "--optimizer", "adam", "--lr", LR, "--batch", BATCH, "--epochs", EPOCHS,
+                "--backend", "cpu", "--no-progress", "--no-plots", "--out", dir.resolve("npz-run").toString());
+        double clmlp = lastValAccuracy(log);
+        System.out.printf(Locale.ROOT, "blobs as .npz: clmlp %.4f, numpy reference %.4f%n", clmlp, reference);
+        assertTrue(clmlp >= reference - 0.02, "clmlp " + clmlp + " vs numpy " + reference);
+    }
+
     @Test
     void withoutAValidationFileAShuffledShareIsHeldOut() {
         String log = CliTest.run(0, "train", "--data", train.toString(), "--val-split", "0.25", "--layers", LAYERS, "--optimizer", "adam",
