@@ -27,10 +27,17 @@ public final class Backends {
 
     /**
      * @param spec      "auto", "cpu", "opencl", "opencl:N", "lwjgl" or "lwjgl:N"
-     * @param profiling whether an OpenCL backend records each kernel's device time (OpenClBackend.profile())
+     * @param profiling whether the backend records the host time of every operation ({@link Backend#opTimes()}) and an
+     *                  OpenCL backend also each kernel's device time (OpenClBackend.profile())
      * @return the backend, owned by the caller
      */
     public static Backend open(String spec, boolean profiling) {
+        Backend b = opened(spec, profiling);
+        b.recordOpTimes(profiling);
+        return b;
+    }
+
+    private static Backend opened(String spec, boolean profiling) {
         checkSpec(spec);
         String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
         if (s.equals("cpu")) return new CpuBackend();

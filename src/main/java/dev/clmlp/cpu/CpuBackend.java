@@ -68,8 +68,21 @@ public final class CpuBackend extends Backend {
 
     @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        if (vectorApi) VectorGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
+        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, null);
+    }
+
+    /** The GEMM, with an epilogue on each finished block of C on the Vector API path; timed under --profile. */
+    private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                      VectorGemm.Epilogue epilogue) {
+        long t0 = recording() ? System.nanoTime() : 0;
+        if (vectorApi) VectorGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c), epilogue);
         else CpuGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
+        if (t0 != 0) partTime("GEMM" + (transA ? " A^T" : "") + (transB ? " B^T" : "") + (epilogue != null ? " + fused epilogue" : ""),
+                System.nanoTime() - t0);
+    }
+
+    @Override protected void recordingChanged(boolean on) { // --profile: how long the caller waits for the other threads
+        pool.waitTimes = on ? nanos -> partTime("waiting for the slowest thread", nanos) : null;
     }
 
     /** Elements per parallel chunk of the element-wise loops; smaller jobs run on the caller's thread. */
@@ -92,12 +105,55 @@ public final class CpuBackend extends Backend {
     }
 
     @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation fn, Tensor y) {
+        if (vectorApi) { // bias and activation on each block of y as the GEMM finishes it
+            float[] bs = f(bias);
+            int bo = off(bias);
+            gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, (c, co, ldc, i0, i1, j0, cols) -> {
+                for (int i = i0; i < i1; i++) biasActivate(fn, c, co + i * ldc + j0, bs, bo + j0, cols);
+            });
+            return;
+        }
         doGemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y);
         float[] ys = f(y), bs = f(bias);
         int cols = y.cols(), yo = off(y), bo = off(bias);
         for (int r = 0; r < y.rows(); r++) {
             int o = yo + r * cols;
             for (int c = 0; c < cols; c++) ys[o + c] = activate(fn, ys[o + c] + bs[bo + c]);
+        }
+    }
+
+    /** y[o..o+n) = f(y + bias[bo..bo+n)), one loop per activation so that the JIT vectorises it. */
+    private static void biasActivate(Activation fn, float[] y, int o, float[] bias, int bo, int n) {
+        switch (fn) {
+            case LINEAR -> { for (int j = 0; j < n; j++) y[o + j] += bias[bo + j]; }
+            case RELU -> { for (int j = 0; j < n; j++) y[o + j] = Math.max(y[o + j] + bias[bo + j], 0f); }
+            default -> { for (int j = 0; j < n; j++) y[o + j] = activate(fn, y[o + j] + bias[bo + j]); }
+        }
+    }
+
+    @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation fn, Tensor yPrev, Tensor mask, Tensor dx) {
+        if (!vectorApi) {
+            super.doDenseInputGrad(dz, w, fn, yPrev, mask, dx);
+            return;
+        }
+        float[] ys = f(yPrev), ms = mask != null ? f(mask) : null; // dx = (dz W^T) * mask * f'(yPrev), block by block
+        int yo = off(yPrev), mo = mask != null ? off(mask) : 0;
+        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, (c, co, ldc, i0, i1, j0, cols) -> {
+            for (int i = i0; i < i1; i++) {
+                int o = co + i * ldc + j0, e = i * ldc + j0;
+                if (ms != null) for (int j = 0; j < cols; j++) c[o + j] *= ms[mo + e + j];
+                activationGrad(fn, ys, yo + e, c, o, cols);
+            }
+        });
+    }
+
+    /** g[go..go+n) = g * f'(y), f' written in terms of the activation's output y. */
+    private static void activationGrad(Activation fn, float[] y, int yo, float[] g, int go, int n) {
+        switch (fn) {
+            case LINEAR -> { }
+            case RELU -> { for (int j = 0; j < n; j++) g[go + j] = y[yo + j] > 0f ? g[go + j] : 0f; }
+            case SIGMOID -> { for (int j = 0; j < n; j++) g[go + j] = g[go + j] * y[yo + j] * (1f - y[yo + j]); }
+            case TANH -> { for (int j = 0; j < n; j++) g[go + j] = g[go + j] * (1f - y[yo + j] * y[yo + j]); }
         }
     }
 

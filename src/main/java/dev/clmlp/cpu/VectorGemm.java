@@ -27,8 +27,22 @@ final class VectorGemm {
 
     private VectorGemm() {}
 
+    /**
+     * Work done on a finished block of C by the task that computed it, while the block is in
+     * cache: a dense layer's bias and activation, or its activation gradient.
+     */
+    interface Epilogue {
+        /** Rewrites c[cOff + i*ldc + j] for i in [i0, i1), j in [j0, j0 + cols). */
+        void apply(float[] c, int cOff, int ldc, int i0, int i1, int j0, int cols);
+    }
+
     static void gemm(Workers pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
+        gemm(pool, transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, null);
+    }
+
+    static void gemm(Workers pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, Epilogue epilogue) {
         // op(A)[i,p] = a[aOff + i*aRs + p*aCs]; op(B)[p,j] = b[bOff + p*bRs + j*bCs]
         final int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
         boolean serial = pool == null || (long) m * n * k < SERIAL_BELOW;
@@ -45,6 +59,7 @@ final class VectorGemm {
                     kernel(alpha, p0 == 0 ? beta : 1f, a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, panel,
                             c, cOff + i * n + j0, n, cols);
             }
+            if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, j0, cols);
         });
     }
 

@@ -40,6 +40,8 @@ final class Workers implements AutoCloseable {
     private final Thread[] threads;
     private volatile Job job;
     private volatile boolean closed;
+    /** Told how long the caller waited for the other threads after finishing its share of a job; null: not measured. */
+    java.util.function.LongConsumer waitTimes;
 
     Workers(int size) {
         threads = new Thread[Math.max(0, size - 1)];
@@ -63,7 +65,9 @@ final class Workers implements AutoCloseable {
         job = j;
         for (Thread t : threads) LockSupport.unpark(t); // no system call unless the worker is parked
         j.work();
+        long t0 = waitTimes != null ? System.nanoTime() : 0;
         while (j.done.get() < tasks) Thread.onSpinWait();
+        if (waitTimes != null) waitTimes.accept(System.nanoTime() - t0);
         if (j.failure instanceof RuntimeException e) throw e;
         if (j.failure instanceof Error e) throw e;
     }

@@ -3,6 +3,7 @@ package dev.clmlp.nn;
 import dev.clmlp.data.Dataset;
 import dev.clmlp.tensor.DType;
 import dev.clmlp.tensor.Philox;
+import dev.clmlp.tensor.OpTimes;
 import dev.clmlp.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -63,7 +64,10 @@ final class Training {
                 float[] stepLoss = checkedLosses(lossSums, epoch, checked, steps);
                 int[] hits = correct.downloadInts();
                 double loss = Inference.sum(stepLoss) / n, acc = Inference.sum(hits) / (double) n;
+                OpTimes times = m.backend.opTimes(); // --profile: the steps' budget, without the evaluation
+                if (times != null) times.pause();
                 double[] v = val == null ? new double[] {Double.NaN, Double.NaN} : Inference.evaluate(m, val, validation.rows());
+                if (times != null) times.resume();
                 if (val != null && !Double.isFinite(v[0]))
                     throw new TrainingDivergedException(epoch, checked + 1, steps, steps, "the validation loss is " + v[0]
                             + " (weights finite, but so large that the outputs overflow)");

@@ -14,6 +14,49 @@ import java.util.Set;
 public abstract class Backend implements AutoCloseable {
     private final Set<Storage> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
+    private OpTimes opTimes; // null unless recording
+
+    /**
+     * Starts (or stops) recording the host time of every operation: on the CPU backend the time
+     * it computes, on OpenCL the time to check and enqueue it (the device time is the event
+     * profiler's). Each call adds a System.nanoTime pair; off, the cost is one field read.
+     *
+     * @param on whether to record, from now on (turning it on again starts afresh)
+     */
+    public final void recordOpTimes(boolean on) {
+        opTimes = on ? new OpTimes() : null;
+        recordingChanged(on);
+    }
+
+    /**
+     * Called when {@link #recordOpTimes} turns recording on or off, for a backend that measures
+     * parts of its own ({@link #partTime}).
+     *
+     * @param on whether recording is now on
+     */
+    protected void recordingChanged(boolean on) {}
+
+    /** @return what was recorded since {@link #recordOpTimes} turned it on, or null when it is off */
+    public final OpTimes opTimes() { return opTimes; }
+
+    private long clock() { return opTimes == null || opTimes.paused() ? 0 : System.nanoTime(); }
+
+    private void timed(String op, long t0) {
+        if (t0 != 0 && opTimes != null) opTimes.add(op, System.nanoTime() - t0);
+    }
+
+    /** @return whether operation times are being recorded (for a backend's own finer entries) */
+    protected final boolean recording() { return opTimes != null && !opTimes.paused(); }
+
+    /**
+     * Adds a part measured inside operations (e.g. the GEMM inside a fused dense operation).
+     *
+     * @param part  its name
+     * @param nanos the host time it took
+     */
+    protected final void partTime(String part, long nanos) {
+        if (opTimes != null && !opTimes.paused()) opTimes.addPart(part, nanos);
+    }
 
     /** @return the short identifier that {@code Backends.open} reads: "cpu", "opencl:0", "lwjgl:0" */
     public abstract String name();
@@ -95,18 +138,24 @@ public abstract class Backend implements AutoCloseable {
     public final Tensor upload(byte[] data, int rows, int cols) {
         checkLength("upload", data == null ? -1 : data.length, rows, cols);
         Tensor t = allocate(DType.UINT8, rows, cols);
+        long t0 = clock();
         doWrite(t, data);
+        timed("upload", t0);
         return t;
     }
 
     final void write(Tensor t, Object data) {
         checkTransfer("upload", t, data);
+        long t0 = clock();
         doWrite(t, data);
+        timed("upload", t0);
     }
 
     final void read(Tensor t, Object data) {
         checkTransfer("download", t, data);
+        long t0 = clock();
         doRead(t, data);
+        timed("download", t0);
     }
 
     final void free(Storage s) {
@@ -148,7 +197,9 @@ public abstract class Backend implements AutoCloseable {
                     + " (A " + a.rows() + "x" + a.cols() + (transA ? ", transposed" : "") + "), op(B) is "
                     + kb + "x" + n + " (B " + b.rows() + "x" + b.cols() + (transB ? ", transposed" : "")
                     + "), C is " + c.rows() + "x" + c.cols() + "; expected C " + m + "x" + n + " and equal inner sizes");
+        long t0 = clock();
         doGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+        timed("gemm", t0);
     }
 
     /**
@@ -163,7 +214,9 @@ public abstract class Backend implements AutoCloseable {
         checkFloat(op, "x", x); checkFloat(op, "bias", bias); checkFloat(op, "y", y);
         checkShape(op, "bias", bias, 1, x.cols(), x);
         checkSameShape(op, "y", y, x);
+        long t0 = clock();
         doAddBias(x, bias, y);
+        timed("addBias", t0);
     }
 
     /**
@@ -176,7 +229,9 @@ public abstract class Backend implements AutoCloseable {
         String op = "biasGrad";
         checkFloat(op, "dy", dy); checkFloat(op, "db", db);
         checkShape(op, "db", db, 1, dy.cols(), dy);
+        long t0 = clock();
         doBiasGrad(dy, db);
+        timed("biasGrad", t0);
     }
 
     /**
@@ -191,7 +246,9 @@ public abstract class Backend implements AutoCloseable {
         checkNotNull(op, "f", f);
         checkFloat(op, "x", x); checkFloat(op, "y", y);
         checkSameShape(op, "y", y, x);
+        long t0 = clock();
         doActivation(f, x, y);
+        timed("activation", t0);
     }
 
     /**
@@ -208,7 +265,9 @@ public abstract class Backend implements AutoCloseable {
         checkFloat(op, "y", y); checkFloat(op, "dy", dy); checkFloat(op, "dx", dx);
         checkSameShape(op, "dy", dy, y);
         checkSameShape(op, "dx", dx, y);
+        long t0 = clock();
         doActivationGrad(f, y, dy, dx);
+        timed("activationGrad", t0);
     }
 
     /**
@@ -221,7 +280,9 @@ public abstract class Backend implements AutoCloseable {
         String op = "softmax";
         checkFloat(op, "x", x); checkFloat(op, "y", y);
         checkSameShape(op, "y", y, x);
+        long t0 = clock();
         doSoftmax(x, y);
+        timed("softmax", t0);
     }
 
     /**
@@ -246,7 +307,9 @@ public abstract class Backend implements AutoCloseable {
         checkSameShape(op, "probs", probs, logits);
         checkSameShape(op, "dlogits", dlogits, logits);
         checkShape(op, "rowLoss", rowLoss, logits.rows(), 1, logits);
+        long t0 = clock();
         doSoftmaxCrossEntropy(logits, targets, probs, dlogits, rowLoss);
+        timed("softmaxCrossEntropy", t0);
     }
 
     /**
@@ -262,7 +325,9 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void dropout(Tensor x, Tensor y, Tensor mask, float rate, long seed, long step) {
         checkDropout("dropout", x, y, mask, rate);
+        long t0 = clock();
         doDropout(x, y, mask, rate, 1f / (1f - rate), seed, step);
+        timed("dropout", t0);
     }
 
     private void checkDropout(String op, Tensor x, Tensor y, Tensor mask, float rate) {
@@ -284,7 +349,9 @@ public abstract class Backend implements AutoCloseable {
         checkFloat(op, "a", a); checkFloat(op, "b", b); checkFloat(op, "c", c);
         checkSameShape(op, "b", b, a);
         checkSameShape(op, "c", c, a);
+        long t0 = clock();
         doMultiply(a, b, c);
+        timed("multiply", t0);
     }
 
     /**
@@ -298,7 +365,9 @@ public abstract class Backend implements AutoCloseable {
         checkFloat(op, "src", src); checkFloat(op, "dst", dst);
         if (src.size() != dst.size())
             throw new IllegalArgumentException(op + ": sizes differ: src " + src.shape() + ", dst " + dst.shape());
+        long t0 = clock();
         doCopy(src, dst);
+        timed("copy", t0);
     }
 
     /**
@@ -319,7 +388,9 @@ public abstract class Backend implements AutoCloseable {
             checkFloat(op, "velocity", velocity);
             checkSameShape(op, "velocity", velocity, param);
         }
+        long t0 = clock();
         doSgd(param, grad, velocity, lr, momentum);
+        timed("sgd", t0);
     }
 
     /**
@@ -345,7 +416,9 @@ public abstract class Backend implements AutoCloseable {
         checkSameShape(op, "v", v, param);
         if (t < 1) throw new IllegalArgumentException(op + ": step t must be >= 1, got " + t);
         float lrT = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        long t0 = clock();
         doAdam(param, grad, m, v, lrT, beta1, beta2, eps);
+        timed("adam", t0);
     }
 
     /**
@@ -370,7 +443,9 @@ public abstract class Backend implements AutoCloseable {
         if (start < 0 || start + (long) dst.rows() > indices.size())
             throw new IllegalArgumentException(op + ": index window [" + start + ", " + (start + dst.rows())
                     + ") outside indices " + indices.shape());
+        long t0 = clock();
         doGatherRows(src, indices, start, dst);
+        timed("gatherRows", t0);
     }
 
     /**
@@ -383,7 +458,9 @@ public abstract class Backend implements AutoCloseable {
         String op = "argmaxRows";
         checkFloat(op, "x", x); checkDType(op, "out", out, DType.INT32);
         checkShape(op, "out", out, x.rows(), 1, x);
+        long t0 = clock();
         doArgmaxRows(x, out);
+        timed("argmaxRows", t0);
     }
 
     /**
@@ -400,7 +477,9 @@ public abstract class Backend implements AutoCloseable {
         checkDType(op, "out", out, DType.INT32);
         checkShape(op, "labels", labels, scores.rows(), 1, scores);
         checkIndex(op, out, index);
+        long t0 = clock();
         doCountCorrect(scores, labels, out, index);
+        timed("countCorrect", t0);
     }
 
     /**
@@ -414,7 +493,9 @@ public abstract class Backend implements AutoCloseable {
         String op = "sum";
         checkFloat(op, "x", x); checkFloat(op, "out", out);
         checkIndex(op, out, index);
+        long t0 = clock();
         doSum(x, out, index);
+        timed("sum", t0);
     }
 
     // ---- fused operations: defaults composed of the primitives above; backends may fuse them ----
@@ -430,7 +511,9 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void dense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
         checkDense("dense", x, w, bias, f, y);
+        long t0 = clock();
         doDense(x, w, bias, f, y);
+        timed("dense", t0);
     }
 
     private void checkDense(String op, Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
@@ -462,7 +545,9 @@ public abstract class Backend implements AutoCloseable {
                                    Tensor mask, Tensor yDropped, float rate, long seed, long step) {
         checkDense("denseDropout", x, w, bias, f, y);
         checkDropout("denseDropout", y, yDropped, mask, rate);
+        long t0 = clock();
         doDenseDropout(x, w, bias, f, y, mask, yDropped, rate, 1f / (1f - rate), seed, step);
+        timed("denseDropout", t0);
     }
 
     /**
@@ -503,7 +588,9 @@ public abstract class Backend implements AutoCloseable {
             checkFloat(op, "mask", mask);
             checkSameShape(op, "mask", mask, dx);
         }
+        long t0 = clock();
         doDenseInputGrad(dz, w, f, yPrev, mask, dx);
+        timed("denseInputGrad", t0);
     }
 
     /**
@@ -522,7 +609,9 @@ public abstract class Backend implements AutoCloseable {
                     + ", but is " + dz.rows() + "x" + dz.cols());
         checkShape(op, "dw", dw, x.cols(), dz.cols(), x);
         checkShape(op, "db", db, 1, dz.cols(), dz);
+        long t0 = clock();
         doDenseWeightGrad(x, dz, dw, db);
+        timed("denseWeightGrad", t0);
     }
 
     /**
@@ -549,7 +638,9 @@ public abstract class Backend implements AutoCloseable {
         checkSameShape(op, "dlogits", dlogits, logits);
         checkIndex(op, lossSums, index);
         checkIndex(op, correct, index);
+        long t0 = clock();
         doSoftmaxCrossEntropyStats(logits, labels, probs, dlogits, lossSums, correct, index);
+        timed("softmaxCrossEntropyStats", t0);
     }
 
     /**

@@ -83,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save-best", description = "also save the model of the epoch with the best val_loss into DIR/best") boolean saveBest;
     @Option(names = "--no-plots", description = "skip the PNG plots") boolean noPlots;
     @Option(names = "--progress", negatable = true, description = "progress bar (default: on a terminal)") Boolean progress;
-    @Option(names = "--profile", description = "print the device time of every OpenCL kernel after training") boolean profile;
+    @Option(names = "--profile", description = "print the time of every operation per training step after training (and on OpenCL, every kernel's device time)") boolean profile;
     @Mixin DataOptions data;
     @Spec CommandSpec spec;
 
@@ -205,6 +205,14 @@ final class TrainCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** --profile's table: the steps of the epochs from the second one this run trained (the first warms the JIT and caches up). */
+    private static String opTimesTable(Backend b, int fromEpoch, int lastEpoch, int steps) {
+        long n = (long) steps * (lastEpoch - fromEpoch + 1);
+        return "Time per operation per training step, epochs " + fromEpoch + ".." + lastEpoch + " (" + n + " steps; "
+                + (b instanceof dev.clmlp.cpu.CpuBackend ? "the CPU backend computes in these calls" : "on OpenCL, the host's time to check and enqueue")
+                + "; evaluation left out):\n" + b.opTimes().table(n);
+    }
+
     private static int positive(String option, int value) {
         if (value < 1) throw new IllegalArgumentException(option + " must be at least 1, got " + value);
         return value;
@@ -274,6 +282,7 @@ final class TrainCommand implements Callable<Integer> {
                 model.close();
                 return 130;
             }
+            String opTable = profile ? opTimesTable(b, listener.profiledFrom, h.last().epoch(), steps) : null; // before more work runs
             double[] last = {h.last().valLoss(), h.last().valAccuracy()};
             if (early != null && early.stoppedEpoch() > 0) {
                 System.out.printf(Locale.ROOT, "early stopping after epoch %d: val_loss last improved in epoch %d (%.4f); its weights are kept%n",
@@ -297,9 +306,9 @@ final class TrainCommand implements Callable<Integer> {
                 if (images) Charts.predictions(test, model.predictClasses(test.head(Math.min(32, test.rows()))), 32, dir.resolve("predictions.png"));
             }
             if (profile) {
+                System.out.print("\n" + opTable);
                 if (b instanceof dev.clmlp.opencl.OpenClBackend cl)
-                    System.out.print("OpenCL kernel times (event profiling):\n" + dev.clmlp.opencl.Profiler.table(cl.profile()));
-                else System.out.println("--profile: kernel times are recorded on OpenCL backends only; " + b.name() + " has none");
+                    System.out.print("\nOpenCL kernel times (event profiling, evaluation included):\n" + dev.clmlp.opencl.Profiler.table(cl.profile()));
             }
             System.out.println("wrote " + dir + ": report.html history.csv config.json run.json model.safetensors"
                     + (noPlots ? "" : " history.png weights.png biases.png" + (images ? " predictions.png" : "")));
@@ -317,6 +326,8 @@ final class TrainCommand implements Callable<Integer> {
         final Sequential model;
         final StopSignal stop;
         ProgressBar pb;
+        int profiledFrom; // --profile: the first epoch whose steps the times cover
+        boolean restarted;
         TrainingState stopped;
         Path lastCheckpoint;
 
@@ -330,6 +341,13 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         @Override public void epochStarted(int epoch, int steps) {
+            if (model.backend().opTimes() != null && (profiledFrom == 0 || epoch == profiledFrom + 1 && !restarted)) {
+                if (profiledFrom != 0) { // the second epoch of this run: start afresh, after the warm-up
+                    model.backend().recordOpTimes(true);
+                    restarted = true;
+                }
+                profiledFrom = epoch;
+            }
             if (bar) pb = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, opts.epochs())).setInitialMax(steps)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().clearDisplayOnFinish().build();
         }

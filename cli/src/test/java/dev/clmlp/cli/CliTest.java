@@ -76,6 +76,19 @@ class CliTest {
         assertEquals(List.of("Gemm", "Relu", "Gemm", "Sigmoid", "Gemm", "Softmax"), graph.getNodeList().stream().map(n -> n.getOpType()).toList());
     }
 
+    /** --profile: the time of every operation per step, from the second epoch, for the CPU backend as for OpenCL. */
+    @Test
+    void profilePrintsTheBudgetOfAStep() throws Exception {
+        Path data = Generated.mnistDir(tmp.resolve("pdata"), 300, 50);
+        for (String backend : new String[] {"cpu", "opencl:0"}) {
+            String log = run(0, "train", "--data", data.toString(), "--epochs", "3", "--layers", "16", "--batch", "50", "--backend", backend,
+                    "--profile", "--no-progress", "--no-plots", "--out", tmp.resolve("prof-" + backend.replace(':', '-')).toString());
+            assertTrue(log.contains("Time per operation per training step, epochs 2..3 (12 steps;"), log);
+            assertTrue(log.contains("denseWeightGrad                                 24 "), "two dense layers, 12 steps: " + log);
+            assertTrue(log.contains(backend.equals("cpu") ? "  of which GEMM" : "OpenCL kernel times"), log);
+        }
+    }
+
     /** --early-stopping keeps the best epoch's weights (what --save-best saved too), and the final line reports them. */
     @Test
     void earlyStoppingKeepsTheBestWeightsAndSaveBestSavesThem() throws Exception {
