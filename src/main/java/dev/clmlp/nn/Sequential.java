@@ -285,6 +285,24 @@ public final class Sequential implements AutoCloseable {
 
     private Dataset scaled(Dataset d) { return scaling == null || d == null ? d : scaling.apply(d); }
 
+    /**
+     * The arithmetic of training on one example: per Dense layer 2·in·out FLOPs forward, as many
+     * for the weight gradient and, except for the first layer, for the input gradient (the
+     * element-wise work is left out: it is a few per cent). bench divides it by the epoch time.
+     *
+     * @return FLOPs per example of a training step
+     */
+    public long trainingFlopsPerExample() {
+        long flops = 0;
+        boolean first = true;
+        for (Plan.Step st : plan("trainingFlopsPerExample").steps()) {
+            if (!st.dense()) continue;
+            flops += 2L * st.in() * st.out() * (first ? 2 : 3);
+            first = false;
+        }
+        return flops;
+    }
+
     /** @return the Keras-like summary table: layer, output shape, parameters, totals */
     public String summary() {
         requireInputSize("summary");

@@ -158,8 +158,14 @@ public final class OpenClBackend extends Backend {
             }
         }
         Object event = rt.launch(kernels.with(name, flat.toArray()), global, local);
+        launches++;
         if (profiler != null) profiler.add(label, event);
     }
+
+    private long launches;
+
+    /** @return the kernels launched since the backend opened (bench's launch model counts them per step) */
+    public long launches() { return launches; }
 
     /** @return the device time per kernel since the backend opened (empty unless opened with profiling) */
     public List<Profiler.Entry> profile() {

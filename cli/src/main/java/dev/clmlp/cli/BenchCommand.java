@@ -9,6 +9,7 @@ import dev.clmlp.nn.History;
 import dev.clmlp.nn.Preset;
 import dev.clmlp.nn.Sequential;
 import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.OpenClBackend;
 import dev.clmlp.opencl.OpenClUnavailableException;
 import dev.clmlp.report.Charts;
 import dev.clmlp.report.Report;
@@ -43,7 +44,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "where bench.csv and bench.png go (default: ${DEFAULT-VALUE})") Path out;
     @Mixin DataOptions data;
 
-    record Row(String backend, String device, double medianSeconds, double samplesPerSecond, double gemmGflops, double speedup) {}
+    /**
+     * One backend's figures: the epoch time, the first layer's GEMM rate, the achieved rate over the
+     * epoch and the GEMM peak of the device (a 512^3 product); on OpenCL the kernel launches per
+     * step, the cost of one launch, and the epoch time the launch model predicts from them.
+     */
+    record Row(String backend, String device, double medianSeconds, double samplesPerSecond, double gemmGflops, double speedup,
+               double achievedGflops, double peakGflops, double launchesPerStep, double launchMicros, double predictedSeconds) {
+        Row withSpeedup(double s) {
+            return new Row(backend, device, medianSeconds, samplesPerSecond, gemmGflops, s, achievedGflops, peakGflops, launchesPerStep,
+                    launchMicros, predictedSeconds);
+        }
+    }
+
+    /** Side of the square product whose rate is the device's GEMM peak in the roofline line. */
+    static final int PEAK_SIDE = 512;
 
     @Override public Integer call() throws Exception {
         if (epochs < 1) throw new UsageError("--epochs must be at least 1, got " + epochs);
@@ -59,22 +74,33 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("bench: " + settings);
         List<Row> rows = new ArrayList<>();
         double cpuSeconds = Double.NaN;
+        long flops;
+        try (Sequential m = p.model()) {
+            flops = m.trainingFlopsPerExample() * train.rows();
+        }
+        int steps = (train.rows() + p.batch() - 1) / p.batch();
         for (String name : names) {
             try (Backend b = Backends.open(name)) {
                 System.out.printf("  %s: %s ...%n", b.name(), b.description());
+                long launched = b instanceof OpenClBackend cl ? cl.launches() : 0;
                 double[] seconds = epochSeconds(b, p, train);
+                double perStep = b instanceof OpenClBackend cl ? (cl.launches() - launched) / (double) (steps * epochs) : Double.NaN;
                 double median = median(epochs > 1 ? Arrays.copyOfRange(seconds, 1, seconds.length) : seconds);
                 if (b instanceof CpuBackend) cpuSeconds = median;
                 int hidden = p.layers().get(0);
-                rows.add(new Row(b.name(), b.description(), median, train.rows() / median, gemmGflops(b, p.batch(), 784, hidden), Double.NaN));
+                double peak = gemmGflops(b, PEAK_SIDE, PEAK_SIDE, PEAK_SIDE), launch = b instanceof OpenClBackend ? launchMicros(b) : Double.NaN;
+                rows.add(new Row(b.name(), b.description(), median, train.rows() / median, gemmGflops(b, p.batch(), 784, hidden), Double.NaN,
+                        flops / median / 1e9, peak, perStep, launch, steps * perStep * launch / 1e6 + flops / (peak * 1e9)));
             }
         }
         final double base = cpuSeconds;
-        rows.replaceAll(r -> new Row(r.backend(), r.device(), r.medianSeconds(), r.samplesPerSecond(), r.gemmGflops(), base / r.medianSeconds()));
+        rows.replaceAll(r -> r.withSpeedup(base / r.medianSeconds()));
         String note = String.format("epoch s: median of epochs %s; GEMM: %dx784x%d, the first layer's forward product",
                 epochs > 1 ? "2.." + epochs : "1", p.batch(), p.layers().get(0));
         print(rows, note);
-        write(rows, settings, note);
+        String model = roofline(rows, flops, train.rows(), steps);
+        System.out.print(model);
+        write(rows, settings, note + "\n\n" + model);
         return 0;
     }
 
@@ -115,6 +141,43 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Microseconds per kernel launch when launches queue back to back: the median of rounds of 500 tiny kernels. */
+    static double launchMicros(Backend b) {
+        try (Tensor t = b.zeros(1, 1)) {
+            double[] rounds = new double[6];
+            for (int round = 0; round < rounds.length; round++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 500; i++) b.activation(dev.clmlp.tensor.Activation.RELU, t, t);
+                b.finish();
+                rounds[round] = (System.nanoTime() - t0) / 500e3;
+            }
+            return median(Arrays.copyOfRange(rounds, 1, rounds.length));
+        }
+    }
+
+    /**
+     * The roofline line (FLOPs per epoch, the rate each backend reaches, its share of the device's
+     * GEMM peak) and, for OpenCL, the launch model: epoch = steps x launches per step x launch cost
+     * + FLOPs / GEMM peak, next to the measurement, so that a GPU's first run shows whether it holds.
+     */
+    static String roofline(List<Row> rows, long flops, int examples, int steps) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "roofline: %.1f GFLOP per epoch (%,d FLOP per example: the training GEMMs); GEMM peak: a %d^3 product on the same device%n",
+                flops / 1e9, flops / examples, PEAK_SIDE));
+        for (Row r : rows)
+            sb.append(String.format(Locale.ROOT, "  %-10s %.3f s/epoch = %6.1f GFLOP/s, %3.0f%% of its GEMM peak (%.1f GFLOP/s)%n", r.backend(),
+                    r.medianSeconds(), r.achievedGflops(), 100 * r.achievedGflops() / r.peakGflops(), r.peakGflops()));
+        if (rows.stream().anyMatch(r -> !Double.isNaN(r.launchesPerStep()))) {
+            sb.append("launch model (README, Speed): epoch = steps x launches/step x launch cost + FLOPs / GEMM peak\n");
+            for (Row r : rows)
+                if (!Double.isNaN(r.launchesPerStep()))
+                    sb.append(String.format(Locale.ROOT, "  %-10s %d x %.1f x %.1f us + %.1f GFLOP / %.1f GFLOP/s = %.3f + %.3f = %.3f s predicted, %.3f s measured%n",
+                            r.backend(), steps, r.launchesPerStep(), r.launchMicros(), flops / 1e9, r.peakGflops(),
+                            steps * r.launchesPerStep() * r.launchMicros() / 1e6, flops / (r.peakGflops() * 1e9), r.predictedSeconds(), r.medianSeconds()));
+        }
+        return sb.toString();
+    }
+
     static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
@@ -133,10 +196,12 @@ final class BenchCommand implements Callable<Integer> {
     private static String shorten(String s, int n) { return s.length() <= n ? s : s.substring(0, n - 3) + "..."; }
 
     private void write(List<Row> rows, String settings, String note) {
-        StringBuilder csv = new StringBuilder("backend,device,median_epoch_seconds,samples_per_second,gemm_gflops,speedup_vs_cpu\n");
+        StringBuilder csv = new StringBuilder("backend,device,median_epoch_seconds,samples_per_second,gemm_gflops,speedup_vs_cpu,"
+                + "achieved_gflops,gemm_peak_gflops,launches_per_step,launch_us,predicted_epoch_seconds\n");
         for (Row r : rows)
-            csv.append(String.format(Locale.ROOT, "%s,\"%s\",%.4f,%.1f,%.2f,%.3f%n", r.backend(), r.device().replace("\"", "'"),
-                    r.medianSeconds(), r.samplesPerSecond(), r.gemmGflops(), r.speedup()));
+            csv.append(String.format(Locale.ROOT, "%s,\"%s\",%.4f,%.1f,%.2f,%.3f,%.2f,%.2f,%.2f,%.2f,%.4f%n", r.backend(), r.device().replace("\"", "'"),
+                    r.medianSeconds(), r.samplesPerSecond(), r.gemmGflops(), r.speedup(), r.achievedGflops(), r.peakGflops(),
+                    r.launchesPerStep(), r.launchMicros(), r.predictedSeconds()));
         AtomicFiles.write(out.resolve("bench.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
         var chart = Charts.bench(rows.stream().map(Row::backend).toList(), rows.stream().map(Row::medianSeconds).toList(),
                 "median epoch seconds, preset " + preset, out.resolve("bench.png"));

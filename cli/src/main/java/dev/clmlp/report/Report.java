@@ -163,7 +163,7 @@ public final class Report {
                                java.awt.image.BufferedImage chart) {
         Html h = new Html("clmlp bench", settings);
         h.h2("Machine").p(machine);
-        h.h2("Epoch time per backend").table(header, rows).p(note);
+        h.h2("Epoch time per backend").table(header, rows).pre(note);
         h.img(chart, "median epoch seconds per backend");
         return h.page();
     }
