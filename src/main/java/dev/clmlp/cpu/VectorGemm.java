@@ -20,7 +20,7 @@ final class VectorGemm {
     /** Tuning constants: rows of the register block, depth of a packed panel. */
     static final int MR = 6, KC = 256;
     /** Products below this many multiply-adds run on the calling thread: forking costs more. */
-    static final long SERIAL_BELOW = 1 << 20;
+    static final long SERIAL_BELOW = 1 << 17;
 
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * W]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * W]);
