@@ -7,9 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
  * SGEMM with the incubating Vector API (jdk.incubator.vector), used only when the JVM has the
  * module ({@link CpuBackend#VECTOR_API}); the same structure as gemm_packed in gemm.cl.
  * C is cut into strips of W = 2 vectors of columns and blocks of rows, one task each. For every
- * KC values of p a task packs its strip's KC x W panel of op(B) (any layout, zero-padded past n)
- * into a contiguous array, then sweeps its rows MR at a time with MR x 2 vector accumulators in
- * registers. Partial sums of earlier panels wait in C. Each element is summed in the same order
+ * KC values of p a task packs its strip's KC x W panel of op(B) (transposed, or zero-padded past
+ * n) into a contiguous array, or reads it in place when B is row-major and the strip is whole (the
+ * copy cost a tenth of a training step), then sweeps its rows MR at a time with MR x 2 vector
+ * accumulators in registers. Partial sums of earlier panels wait in C. Each element is summed in the same order
  * whatever the thread count.
  */
 final class VectorGemm {
@@ -52,11 +53,14 @@ final class VectorGemm {
         CpuGemm.run(serial ? null : pool, strips * ((m + rows - 1) / rows), t -> {
             int j0 = t % strips * W, i0 = t / strips * rows, i1 = Math.min(m, i0 + rows), cols = Math.min(W, n - j0);
             float[] panel = PANEL.get();
+            boolean direct = bCs == 1 && cols == W; // B's rows already hold the strip contiguously: read them in place
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
-                pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);
+                if (!direct) pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);
+                float[] bp = direct ? b : panel;
+                int bo = direct ? bOff + p0 * bRs + j0 : 0, bStride = direct ? bRs : W;
                 for (int i = i0; i < i1; i += MR)
-                    kernel(alpha, p0 == 0 ? beta : 1f, a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, panel,
+                    kernel(alpha, p0 == 0 ? beta : 1f, a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, bp, bo, bStride,
                             c, cOff + i * n + j0, n, cols);
             }
             if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, j0, cols);
@@ -78,13 +82,13 @@ final class VectorGemm {
      * `rows` (<= MR) rows; beta == 0 does not read C. Rows past `rows` repeat the last one.
      */
     private static void kernel(float alpha, float beta, float[] a, int ao, int aRs, int aCs, int rows, int kc, float[] panel,
-                               float[] c, int co, int ldc, int cols) {
+                               int po, int pStride, float[] c, int co, int ldc, int cols) {
         int a0 = ao, a1 = ao + Math.min(1, rows - 1) * aRs, a2 = ao + Math.min(2, rows - 1) * aRs;
         int a3 = ao + Math.min(3, rows - 1) * aRs, a4 = ao + Math.min(4, rows - 1) * aRs, a5 = ao + Math.min(5, rows - 1) * aRs;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, panel, p * W), b1 = FloatVector.fromArray(S, panel, p * W + L);
+            FloatVector b0 = FloatVector.fromArray(S, panel, po + p * pStride), b1 = FloatVector.fromArray(S, panel, po + p * pStride + L);
             int q = p * aCs;
             FloatVector x = FloatVector.broadcast(S, a[a0 + q]);
             c00 = x.fma(b0, c00);
