@@ -113,13 +113,25 @@ class CliTest {
         String out = run(0, "bench", "--epochs", "2", "--data", data.toString(), "--out", tmp.toString(), "--backends", "cpu,opencl:0");
         assertTrue(out.contains("speed-up") && out.contains("opencl:0"), out);
         List<String> csv = Files.readAllLines(tmp.resolve("bench.csv"));
-        assertEquals("backend,device,median_epoch_seconds,samples_per_second,gemm_gflops,speedup_vs_cpu", csv.get(0));
+        assertEquals("backend,device,median_epoch_seconds,samples_per_second,gemm_gflops,speedup_vs_cpu,"
+                + "achieved_gflops,gemm_peak_gflops,launches_per_step,launch_us,predicted_epoch_seconds", csv.get(0));
         assertEquals(3, csv.size(), "a row per backend: " + csv);
-        assertTrue(csv.get(1).startsWith("cpu,") && csv.get(1).endsWith(",1.000"), csv.get(1));
+        java.util.Map<String, Integer> col = new java.util.HashMap<>();
+        String[] names = csv.get(0).split(",");
+        for (int j = 0; j < names.length; j++) col.put(names[j], j);
         for (String row : csv.subList(1, 3)) {
-            String[] f = row.split(",");
-            assertTrue(Double.parseDouble(f[f.length - 4]) > 0 && Double.parseDouble(f[f.length - 2]) > 0, row);
+            String[] f = row.replaceAll("\"[^\"]*\"", "device").split(",");
+            double seconds = Double.parseDouble(f[col.get("median_epoch_seconds")]), achieved = Double.parseDouble(f[col.get("achieved_gflops")]);
+            assertTrue(seconds > 0 && Double.parseDouble(f[col.get("samples_per_second")]) > 0, row);
+            // 300 examples x 2 * (784*128*2 + 128*64*3 + 64*10*3) FLOPs, the preset's model, over the epoch time
+            assertEquals(300 * 454_400 / seconds / 1e9, achieved, achieved * 0.01, row);
+            assertTrue(Double.parseDouble(f[col.get("gemm_peak_gflops")]) > 0, row);
+            boolean cl = f[0].startsWith("opencl");
+            assertEquals(cl, Double.parseDouble(f[col.get("launches_per_step")]) >= 5, "launches counted on OpenCL only: " + row);
+            assertEquals(cl, Double.parseDouble(f[col.get("predicted_epoch_seconds")]) > 0, row);
         }
+        assertTrue(csv.get(1).startsWith("cpu,") && csv.get(1).contains(",1.000,"), csv.get(1));
+        assertTrue(out.contains("roofline: 0.1 GFLOP per epoch (454,400 FLOP per example") && out.contains("launch model"), out);
         assertTrue(Files.size(tmp.resolve("bench.png")) > 100);
     }
 
