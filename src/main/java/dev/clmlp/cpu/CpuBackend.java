@@ -46,6 +46,8 @@ public final class CpuBackend extends Backend {
 
     @Override protected Storage newStorage(DType dtype, long elements) { return new CpuStorage(dtype, elements); }
 
+    @Override protected Storage sharedStorage(Object hostArray) { return new CpuStorage(hostArray); }
+
     @Override protected void closeBackend() { pool.close(); }
 
     private static CpuStorage s(Tensor t) { return (CpuStorage) t.storage(); }

@@ -19,6 +19,13 @@ final class CpuStorage extends Storage {
         }
     }
 
+    /** Storage over an existing byte[] or float[], not copied (a dataset's features, read-only by contract). */
+    CpuStorage(Object array) {
+        super(array instanceof byte[] ? DType.UINT8 : DType.FLOAT32, array instanceof byte[] bs ? bs.length : ((float[]) array).length);
+        if (array instanceof byte[] bs) b = bs;
+        else f = (float[]) array;
+    }
+
     @Override protected void release() {
         f = null;
         i = null;

@@ -207,10 +207,11 @@ public final class Dataset {
 
     /**
      * @param b a backend
-     * @return the features on it, owned by the caller: UINT8 for pixels, FLOAT32 otherwise, rows x features
+     * @return the features on it, owned by the caller: UINT8 for pixels, FLOAT32 otherwise, rows x features;
+     *         read-only (on the CPU backend it is this dataset's own array, see {@link Backend#uploadReadOnly})
      */
     public Tensor uploadFeatures(Backend b) {
-        return pixels != null ? b.upload(pixels, rows, features) : b.upload(values, rows, features);
+        return b.uploadReadOnly(pixels != null ? pixels : values, rows, features);
     }
 
     /**

@@ -97,6 +97,37 @@ public abstract class Backend implements AutoCloseable {
     public final Tensor zeros(int rows, int cols) { return allocate(DType.FLOAT32, rows, cols); }
 
     /**
+     * A tensor of values the caller will not change while it lives, and that no operation is
+     * given to write: a dataset's features. The CPU backend uses the array itself (MNIST's
+     * training images are 47 MB, and a copy is that much more memory); other backends upload a
+     * copy as upload does.
+     *
+     * @param data rows * cols values, row-major: a byte[] (UINT8) or float[] (FLOAT32)
+     * @param rows the number of rows, at least 1
+     * @param cols the number of columns, at least 1
+     * @return the tensor, rows x cols, owned by the caller
+     */
+    public final Tensor uploadReadOnly(Object data, int rows, int cols) {
+        if (!(data instanceof byte[] || data instanceof float[]))
+            throw new IllegalArgumentException("uploadReadOnly: expected a byte[] or float[], got " + (data == null ? "null" : data.getClass().getSimpleName()));
+        int length = data instanceof byte[] bs ? bs.length : ((float[]) data).length;
+        checkLength("uploadReadOnly", length, rows, cols);
+        if (closed) throw new IllegalStateException("uploadReadOnly: backend " + name() + " is closed");
+        Storage s = sharedStorage(data);
+        if (s == null) return data instanceof byte[] bs ? upload(bs, rows, cols) : upload((float[]) data, rows, cols);
+        live.add(s);
+        return new Tensor(this, s, 0, rows, cols, true);
+    }
+
+    /**
+     * For {@link #uploadReadOnly}: storage that uses the host array itself, or null to copy it.
+     *
+     * @param hostArray a byte[] or float[]
+     * @return the storage, or null
+     */
+    protected Storage sharedStorage(Object hostArray) { return null; }
+
+    /**
      * A new FLOAT32 tensor holding a copy of data, owned by the caller.
      *
      * @param data rows * cols values, row-major
