@@ -39,6 +39,11 @@ public final class CpuBackend extends Backend {
 
     @Override public String name() { return "cpu"; }
 
+    /** @return whether this backend runs the Vector API kernels (else the plain loops) */
+    public boolean usesVectorApi() { return vectorApi; }
+
+    @Override public boolean prefersFusedSgd() { return true; }
+
     @Override public String description() {
         return "Java CPU backend (" + pool.size() + " threads, " + (vectorApi ? "Vector API" : "plain loops") + ", "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ")";

@@ -91,12 +91,20 @@ final class Network implements AutoCloseable {
      * between two dense layers costs no pass of its own: the upper layer's input gradient
      * applies its mask on the way down.
      */
-    void backward(Parameters p, Parameters g, int rows) {
+    void backward(Parameters p, Parameters g, int rows) { backward(p, g, rows, Float.NaN); }
+
+    /**
+     * {@link #backward}, or with a learning rate, plain SGD done on the way down: each dense
+     * layer's weights take w -= lr x^T dz once the gradient it sends down has used them, and
+     * g then holds only the bias gradients.
+     */
+    void backward(Parameters p, Parameters g, int rows, float fusedSgdRate) {
         for (int i = layers.size() - 1; i >= 0; i--) {
             Tensor dy = grad[i].rows(0, rows);
             Tensor x = i == 0 ? input.rows(0, rows) : out[i - 1].rows(0, rows);
             if (layers.get(i) instanceof Dense) {
-                b.denseWeightGrad(x, dy, g.weights(i), g.bias(i)); // dW = x^T dz, db = column sums of dz
+                int layer = i;
+                if (Float.isNaN(fusedSgdRate)) b.denseWeightGrad(x, dy, g.weights(i), g.bias(i)); // dW = x^T dz, db = column sums of dz
                 if (i >= 2 && layers.get(i - 1) instanceof Dropout drop && layers.get(i - 2) instanceof Dense below) {
                     Tensor dropMask = drop.rate() > 0 ? mask[i - 1].rows(0, rows) : null;
                     b.denseInputGrad(dy, p.weights(i), below.elementwise(), out[i - 2].rows(0, rows), dropMask,
@@ -105,6 +113,7 @@ final class Network implements AutoCloseable {
                 } else if (i > 0) {
                     b.denseInputGrad(dy, p.weights(i), slopeBelow(i), x, grad[i - 1].rows(0, rows)); // (dz W^T) * f'
                 }
+                if (!Float.isNaN(fusedSgdRate)) b.denseSgd(x, dy, p.weights(layer), p.bias(layer), g.bias(layer), fusedSgdRate);
             } else if (layers.get(i) instanceof Dropout drop && i > 0) {
                 Tensor dx = grad[i - 1].rows(0, rows);
                 Activation below = slopeBelow(i);

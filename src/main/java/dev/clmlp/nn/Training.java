@@ -17,8 +17,12 @@ import java.util.List;
  */
 final class Training {
     private final Sequential m;
+    private final boolean fusedSgd; // plain SGD applied inside the weight-gradient products (Backend.denseSgd)
 
-    Training(Sequential m) { this.m = m; }
+    Training(Sequential m) {
+        this.m = m;
+        fusedSgd = m.backend.prefersFusedSgd() && m.optimizer.isPlainSgd();
+    }
 
     /** {@link Sequential#fit(Dataset, Dataset, FitOptions, TrainingListener, TrainingState)}: the loop itself. */
     History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener, TrainingState from) {
@@ -137,7 +141,11 @@ final class Training {
         m.step++;
         net.forward(m.params, rows, true, m.seed, m.step);
         net.loss(labels, rows, lossSums, correct, s);
-        net.backward(m.params, m.grads, rows);
-        m.optimizer.update(m.params.flat, m.grads.flat);
+        if (fusedSgd) { // plain SGD inside the weight-gradient products: no pass over a gradient buffer
+            net.backward(m.params, m.grads, rows, m.optimizer.countFusedUpdate());
+        } else {
+            net.backward(m.params, m.grads, rows);
+            m.optimizer.update(m.params.flat, m.grads.flat);
+        }
     }
 }

@@ -60,6 +60,23 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
         apply(params, grads);
     }
 
+    /**
+     * For a training loop that applies plain SGD inside the gradient products
+     * ({@link dev.clmlp.tensor.Backend#denseSgd}) instead of calling {@link #update}: counts the
+     * update as update does.
+     *
+     * @return this update's learning rate (the schedule applied)
+     * @throws IllegalStateException unless this is SGD without momentum
+     */
+    public final float countFusedUpdate() {
+        if (!isPlainSgd()) throw new IllegalStateException(name() + ": only plain SGD (no momentum) can be applied inside the gradient products");
+        steps++;
+        return currentLearningRate();
+    }
+
+    /** @return whether this is SGD without momentum: an update that needs no state, only w -= lr g */
+    public boolean isPlainSgd() { return false; }
+
     /** @return the updates done since {@link #attach} (Adam's t) */
     public long steps() { return steps; }
 

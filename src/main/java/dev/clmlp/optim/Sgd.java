@@ -28,6 +28,8 @@ public final class Sgd extends Optimizer {
 
     @Override public float learningRate() { return lr; }
 
+    @Override public boolean isPlainSgd() { return momentum == 0f; }
+
     @Override protected void allocate(int size) { velocity = momentum > 0 ? backend.zeros(1, size) : null; }
 
     @Override protected void apply(Tensor params, Tensor grads) { backend.sgd(params, grads, velocity, currentLearningRate(), momentum); }

@@ -646,6 +646,43 @@ public abstract class Backend implements AutoCloseable {
     }
 
     /**
+     * A dense layer's plain SGD step without a gradient buffer for its weights: w -= lr x^T dz
+     * (the product accumulated into w), db = column sums of dz, bias -= lr db: the update of
+     * {@link #denseWeightGrad} followed by {@link #sgd}, to float rounding (on the CPU backend's
+     * Vector API path, bit for bit up to 256 rows), with a pass over a gradient buffer less.
+     *
+     * @param x    rows x in: the layer's input
+     * @param dz   rows x out: the gradient with respect to its pre-activation
+     * @param w    in x out, updated
+     * @param bias 1 x out, updated
+     * @param db   1 x out, written: the bias gradient
+     * @param lr   the learning rate
+     */
+    public final void denseSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr) {
+        String op = "denseSgd";
+        checkFloat(op, "x", x); checkFloat(op, "dz", dz); checkFloat(op, "w", w); checkFloat(op, "bias", bias); checkFloat(op, "db", db);
+        if (dz.rows() != x.rows())
+            throw new IllegalArgumentException(op + ": 'dz' must have " + x.rows() + " rows to match x " + x.rows() + "x" + x.cols()
+                    + ", but is " + dz.rows() + "x" + dz.cols());
+        checkShape(op, "w", w, x.cols(), dz.cols(), x);
+        checkShape(op, "bias", bias, 1, dz.cols(), dz);
+        checkShape(op, "db", db, 1, dz.cols(), dz);
+        if (!(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException(op + ": learning rate must be a positive finite number, got " + lr);
+        long t0 = clock();
+        doGemm(true, false, x.cols(), dz.cols(), x.rows(), -lr, x, dz, 1f, w);
+        doBiasGrad(dz, db);
+        doSgd(bias, db, null, lr, 0f);
+        timed(op, t0);
+    }
+
+    /**
+     * @return whether training should use {@link #denseSgd} for plain SGD: true where an
+     *         operation costs no more than its arithmetic (the CPU), false where every launch
+     *         counts (OpenCL: denseSgd is three launches per layer against one SGD launch for all)
+     */
+    public boolean prefersFusedSgd() { return false; }
+
+    /**
      * The training step's loss: softmaxCrossEntropy with INT32 labels, plus
      * lossSums[index] = sum of the rows' losses and correct[index] = rows whose most probable
      * class is the label (FLOAT32 and INT32 accumulators read once per epoch).

@@ -484,6 +484,42 @@ abstract class BackendContract {
         }
     }
 
+    /** denseSgd updates weights and bias as denseWeightGrad then sgd would (float64 reference), and writes db. */
+    @Property(tries = 20)
+    void denseSgdIsTheWeightGradientAndAnSgdStep(@ForAll @IntRange(min = 1, max = 300) int rows,
+                                                 @ForAll @IntRange(min = 1, max = 140) int in,
+                                                 @ForAll @IntRange(min = 1, max = 140) int out, @ForAll long seed) {
+        Random r = new Random(seed);
+        float lr = 0.001f + r.nextFloat() * 0.5f;
+        float[] x = Rand.floats(r, rows * in, 1), dz = Rand.floats(r, rows * out, 1), w0 = Rand.floats(r, in * out, 1), b0 = Rand.floats(r, out, 1);
+        double[][] ref = Ref.gemm(true, false, in, out, rows, 1f, x, dz, 0f, null);
+        try (Tensor tx = backend().upload(x, rows, in); Tensor tdz = backend().upload(dz, rows, out);
+             Placed w = place(r, w0, in, out); Placed bias = place(r, b0, 1, out); Placed db = place(r, null, 1, out)) {
+            backend().denseSgd(tx, tdz, w.view(), bias.view(), db.view(), lr);
+            String what = "denseSgd " + rows + "x" + in + "x" + out + " lr " + lr + " seed " + seed;
+            float[] wv = w.view().download(), bv = bias.view().download(), dbv = db.view().download();
+            for (int i = 0; i < in * out; i++)
+                assertClose(what + " w element " + i, w0[i] - lr * ref[0][i], wv[i], lr * ref[1][i] + 2e-7 * Math.abs(w0[i]) + 1e-7);
+            assertColumnSums(what + " db", dz, rows, out, dbv);
+            for (int j = 0; j < out; j++) assertClose(what + " bias element " + j, b0[j] - lr * (double) dbv[j], bv[j], 2e-7 * (Math.abs(b0[j]) + lr * Math.abs(dbv[j])) + 1e-7);
+            w.assertSurroundingUntouched(what + " w");
+            bias.assertSurroundingUntouched(what + " bias");
+            db.assertSurroundingUntouched(what + " db");
+        }
+        if (backend() instanceof dev.clmlp.cpu.CpuBackend cpu && cpu.usesVectorApi() && rows <= 256) { // one panel: the very bits of the two-step form
+            try (Tensor tx = backend().upload(x, rows, in); Tensor tdz = backend().upload(dz, rows, out); Tensor wa = backend().upload(w0, in, out);
+                 Tensor ba = backend().upload(b0, 1, out); Tensor dba = backend().zeros(1, out); Tensor wb = backend().upload(w0, in, out);
+                 Tensor bb = backend().upload(b0, 1, out); Tensor dw = backend().zeros(in, out); Tensor dbb = backend().zeros(1, out)) {
+                backend().denseSgd(tx, tdz, wa, ba, dba, lr);
+                backend().denseWeightGrad(tx, tdz, dw, dbb);
+                backend().sgd(wb, dw, null, lr, 0f);
+                backend().sgd(bb, dbb, null, lr, 0f);
+                assertArrayEquals(wb.download(), wa.download(), "w bit for bit");
+                assertArrayEquals(bb.download(), ba.download(), "bias bit for bit");
+            }
+        }
+    }
+
     @Property(tries = 20)
     void softmaxCrossEntropyStatsSumsLossAndHits(@ForAll @IntRange(min = 1, max = 600) int rows,
                                                  @ForAll @IntRange(min = 1, max = 30) int k, @ForAll long seed) {
