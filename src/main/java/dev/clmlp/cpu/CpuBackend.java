@@ -42,7 +42,7 @@ public final class CpuBackend extends Backend {
     /** @return whether this backend runs the Vector API kernels (else the plain loops) */
     public boolean usesVectorApi() { return vectorApi; }
 
-    @Override public boolean prefersFusedSgd() { return true; }
+    @Override public boolean prefersFusedUpdates() { return true; }
 
     @Override public String description() {
         return "Java CPU backend (" + pool.size() + " threads, " + (vectorApi ? "Vector API" : "plain loops") + ", "

@@ -1,5 +1,6 @@
 package dev.clmlp.nn;
 
+import dev.clmlp.optim.Optimizer;
 import dev.clmlp.tensor.Activation;
 import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.Tensor;
@@ -91,20 +92,20 @@ final class Network implements AutoCloseable {
      * between two dense layers costs no pass of its own: the upper layer's input gradient
      * applies its mask on the way down.
      */
-    void backward(Parameters p, Parameters g, int rows) { backward(p, g, rows, Float.NaN); }
+    void backward(Parameters p, Parameters g, int rows) { backward(p, g, rows, null); }
 
     /**
-     * {@link #backward}, or with a learning rate, plain SGD done on the way down: each dense
-     * layer's weights take w -= lr x^T dz once the gradient it sends down has used them, and
-     * g then holds only the bias gradients.
+     * {@link #backward}, or with an optimizer whose update has started, the update done on the
+     * way down: each dense layer is updated inside its weight-gradient product
+     * ({@link Optimizer#updateDense}) once the gradient it sends down has used its weights.
      */
-    void backward(Parameters p, Parameters g, int rows, float fusedSgdRate) {
+    void backward(Parameters p, Parameters g, int rows, Optimizer updating) {
         for (int i = layers.size() - 1; i >= 0; i--) {
             Tensor dy = grad[i].rows(0, rows);
             Tensor x = i == 0 ? input.rows(0, rows) : out[i - 1].rows(0, rows);
             if (layers.get(i) instanceof Dense) {
                 int layer = i;
-                if (Float.isNaN(fusedSgdRate)) b.denseWeightGrad(x, dy, g.weights(i), g.bias(i)); // dW = x^T dz, db = column sums of dz
+                if (updating == null) b.denseWeightGrad(x, dy, g.weights(i), g.bias(i)); // dW = x^T dz, db = column sums of dz
                 if (i >= 2 && layers.get(i - 1) instanceof Dropout drop && layers.get(i - 2) instanceof Dense below) {
                     Tensor dropMask = drop.rate() > 0 ? mask[i - 1].rows(0, rows) : null;
                     b.denseInputGrad(dy, p.weights(i), below.elementwise(), out[i - 2].rows(0, rows), dropMask,
@@ -113,7 +114,7 @@ final class Network implements AutoCloseable {
                 } else if (i > 0) {
                     b.denseInputGrad(dy, p.weights(i), slopeBelow(i), x, grad[i - 1].rows(0, rows)); // (dz W^T) * f'
                 }
-                if (!Float.isNaN(fusedSgdRate)) b.denseSgd(x, dy, p.weights(layer), p.bias(layer), g.bias(layer), fusedSgdRate);
+                if (updating != null) updating.updateDense(x, dy, p.weights(layer), p.bias(layer), g.weights(layer), g.bias(layer));
             } else if (layers.get(i) instanceof Dropout drop && i > 0) {
                 Tensor dx = grad[i - 1].rows(0, rows);
                 Activation below = slopeBelow(i);

@@ -17,11 +17,11 @@ import java.util.List;
  */
 final class Training {
     private final Sequential m;
-    private final boolean fusedSgd; // plain SGD applied inside the weight-gradient products (Backend.denseSgd)
+    private final boolean fusedUpdates; // each layer updated inside its weight-gradient product (Backend.denseSgd)
 
     Training(Sequential m) {
         this.m = m;
-        fusedSgd = m.backend.prefersFusedSgd() && m.optimizer.isPlainSgd();
+        fusedUpdates = m.backend.prefersFusedUpdates() && m.optimizer.updatesInsideProducts();
     }
 
     /** {@link Sequential#fit(Dataset, Dataset, FitOptions, TrainingListener, TrainingState)}: the loop itself. */
@@ -141,8 +141,9 @@ final class Training {
         m.step++;
         net.forward(m.params, rows, true, m.seed, m.step);
         net.loss(labels, rows, lossSums, correct, s);
-        if (fusedSgd) { // plain SGD inside the weight-gradient products: no pass over a gradient buffer
-            net.backward(m.params, m.grads, rows, m.optimizer.countFusedUpdate());
+        if (fusedUpdates) { // the optimizer inside the weight-gradient products: no separate pass over the gradients
+            m.optimizer.startUpdate();
+            net.backward(m.params, m.grads, rows, m.optimizer);
         } else {
             net.backward(m.params, m.grads, rows);
             m.optimizer.update(m.params.flat, m.grads.flat);

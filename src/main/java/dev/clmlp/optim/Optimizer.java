@@ -61,21 +61,37 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
     }
 
     /**
-     * For a training loop that applies plain SGD inside the gradient products
-     * ({@link dev.clmlp.tensor.Backend#denseSgd}) instead of calling {@link #update}: counts the
-     * update as update does.
-     *
-     * @return this update's learning rate (the schedule applied)
-     * @throws IllegalStateException unless this is SGD without momentum
+     * @return whether this optimizer can update a dense layer inside its weight-gradient product
+     *         ({@link #updateDense}): plain SGD does; SGD with momentum and Adam do not (Adam
+     *         inside the product measured no faster: its moments are the traffic, not the gradient)
      */
-    public final float countFusedUpdate() {
-        if (!isPlainSgd()) throw new IllegalStateException(name() + ": only plain SGD (no momentum) can be applied inside the gradient products");
+    public boolean updatesInsideProducts() { return false; }
+
+    /**
+     * For a training loop that updates each dense layer inside its weight-gradient product
+     * instead of calling {@link #update}: counts the update as update does. Call once per step,
+     * before the layers' {@link #updateDense} calls.
+     */
+    public final void startUpdate() {
+        if (!updatesInsideProducts()) throw new IllegalStateException(name() + " does not update inside the gradient products");
+        if (backend == null) throw new IllegalStateException(name() + ": update before attach");
         steps++;
-        return currentLearningRate();
     }
 
-    /** @return whether this is SGD without momentum: an update that needs no state, only w -= lr g */
-    public boolean isPlainSgd() { return false; }
+    /**
+     * One dense layer's part of the update {@link #startUpdate} began, from its input x and the
+     * gradient dz of its pre-activation, through the backend's fused operation.
+     *
+     * @param x    rows x in: the layer's input
+     * @param dz   rows x out
+     * @param w    in x out: a view of the parameters given to {@link #attach}'s layout, updated
+     * @param bias 1 x out: likewise
+     * @param dw   in x out: the gradient buffer of w (written by optimizers that need it)
+     * @param db   1 x out: the gradient buffer of bias, written
+     */
+    public void updateDense(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor dw, Tensor db) {
+        throw new IllegalStateException(name() + " does not update inside the gradient products");
+    }
 
     /** @return the updates done since {@link #attach} (Adam's t) */
     public long steps() { return steps; }

@@ -28,7 +28,11 @@ public final class Sgd extends Optimizer {
 
     @Override public float learningRate() { return lr; }
 
-    @Override public boolean isPlainSgd() { return momentum == 0f; }
+    @Override public boolean updatesInsideProducts() { return momentum == 0f; }
+
+    @Override public void updateDense(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor dw, Tensor db) {
+        backend.denseSgd(x, dz, w, bias, db, currentLearningRate());
+    }
 
     @Override protected void allocate(int size) { velocity = momentum > 0 ? backend.zeros(1, size) : null; }
 

@@ -445,11 +445,16 @@ public abstract class Backend implements AutoCloseable {
         checkSameShape(op, "grad", grad, param);
         checkSameShape(op, "m", m, param);
         checkSameShape(op, "v", v, param);
-        if (t < 1) throw new IllegalArgumentException(op + ": step t must be >= 1, got " + t);
-        float lrT = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        float lrT = adamStepSize(op, lr, beta1, beta2, eps, t);
         long t0 = clock();
         doAdam(param, grad, m, v, lrT, beta1, beta2, eps);
         timed("adam", t0);
+    }
+
+    /** Adam's step size at update t with the bias correction folded in (Keras): lr sqrt(1 - beta2^t) / (1 - beta1^t). */
+    private static float adamStepSize(String op, float lr, float beta1, float beta2, float eps, long t) {
+        if (t < 1) throw new IllegalArgumentException(op + ": step t must be >= 1, got " + t);
+        return (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
     }
 
     /**
@@ -676,11 +681,12 @@ public abstract class Backend implements AutoCloseable {
     }
 
     /**
-     * @return whether training should use {@link #denseSgd} for plain SGD: true where an
-     *         operation costs no more than its arithmetic (the CPU), false where every launch
-     *         counts (OpenCL: denseSgd is three launches per layer against one SGD launch for all)
+     * @return whether training should update each dense layer inside its weight-gradient product
+     *         ({@link #denseSgd}): true where an operation costs no more than its
+     *         arithmetic (the CPU), false where every launch counts (on OpenCL they are more launches
+     *         per layer than one optimizer launch for all parameters)
      */
-    public boolean prefersFusedSgd() { return false; }
+    public boolean prefersFusedUpdates() { return false; }
 
     /**
      * The training step's loss: softmaxCrossEntropy with INT32 labels, plus
