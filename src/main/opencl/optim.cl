@@ -24,6 +24,8 @@ __kernel void sgd_momentum(const int size, const int chunk, const float lr, cons
     }
 }
 
+inline float flushed(const float x) { return fabs(x) < ADAM_FLUSH ? 0.0f : x; }
+
 // Keras Adam; lrT = lr * sqrt(1 - beta2^t) / (1 - beta1^t) is computed on the host.
 __kernel void adam(const int size, const int chunk, const float lrT, const float beta1, const float beta2,
                    const float eps, __global float* p, const int pOff, __global const float* g, const int gOff,
@@ -31,9 +33,10 @@ __kernel void adam(const int size, const int chunk, const float lrT, const float
 {
     const int lo = get_global_id(0) * chunk, hi = min(size, lo + chunk);
     for (int e = lo; e < hi; e++) {
-        const float ge = g[gOff + e];
-        const float me = m[mOff + e] + (ge - m[mOff + e]) * (1.0f - beta1);
-        const float ve = v[vOff + e] + (ge * ge - v[vOff + e]) * (1.0f - beta2);
+        // below ADAM_FLUSH (Backend.ADAM_FLUSH) a gradient or moment counts as 0: no denormal arithmetic
+        const float ge = flushed(g[gOff + e]), m0 = flushed(m[mOff + e]), v0 = flushed(v[vOff + e]);
+        const float me = m0 + (ge - m0) * (1.0f - beta1);
+        const float ve = v0 + ((fabs(ge) < ADAM_FLUSH_ROOT ? 0.0f : ge * ge) - v0) * (1.0f - beta2);
         m[mOff + e] = me;
         v[vOff + e] = ve;
         p[pOff + e] -= lrT * me / (sqrt(ve) + eps);

@@ -315,16 +315,18 @@ public final class CpuBackend extends Backend {
                 VectorOps.adam(p, po, g, go, ms, mo, vs, vo, lrT, beta1, beta2, eps, from, to);
                 return;
             }
-            for (int e = from; e < to; e++) {
-                float ge = g[go + e];
-                float me = ms[mo + e] + (ge - ms[mo + e]) * (1f - beta1);
-                float ve = vs[vo + e] + (ge * ge - vs[vo + e]) * (1f - beta2);
+            for (int e = from; e < to; e++) { // values below ADAM_FLUSH count as 0 (see there)
+                float ge = flushed(g[go + e]), m0 = flushed(ms[mo + e]), v0 = flushed(vs[vo + e]);
+                float me = m0 + (ge - m0) * (1f - beta1);
+                float ve = v0 + ((Math.abs(ge) < ADAM_FLUSH_ROOT ? 0f : ge * ge) - v0) * (1f - beta2);
                 ms[mo + e] = me;
                 vs[vo + e] = ve;
                 p[po + e] -= lrT * me / ((float) Math.sqrt(ve) + eps);
             }
         });
     }
+
+    static float flushed(float x) { return Math.abs(x) < ADAM_FLUSH ? 0f : x; }
 
     @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
         int cols = src.cols(), srcRows = src.rows();

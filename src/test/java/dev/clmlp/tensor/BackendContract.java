@@ -323,6 +323,27 @@ abstract class BackendContract {
         }
     }
 
+    /** Adam counts gradients and moments below Backend.ADAM_FLUSH as 0 on every backend, so no denormal is ever computed. */
+    @Example
+    void adamFlushesTinyGradientsAndMoments() {
+        float tiny = Backend.ADAM_FLUSH / 4, small = Backend.ADAM_FLUSH_ROOT / 4; // small: normal, but its square is below the flush
+        float[] g = {0f, tiny, small, 0f, 0.5f}, m = {tiny, 0f, 0f, 1e-3f, tiny}, v = {tiny, tiny, 0f, 1e-3f, 0f};
+        try (Tensor tp = backend().upload(new float[5], 1, 5); Tensor tg = backend().upload(g, 1, 5);
+             Tensor tm = backend().upload(m, 1, 5); Tensor tv = backend().upload(v, 1, 5)) {
+            backend().adam(tp, tg, tm, tv, 0.001f, 0.9f, 0.999f, 1e-7f, 3);
+            float[] mo = tm.download(), vo = tv.download();
+            assertEquals(0f, mo[0], 0f, "a tiny moment with no gradient becomes exactly 0, not a denormal");
+            assertEquals(0f, mo[1], 0f, "a tiny gradient counts as 0");
+            assertEquals(0f, vo[0], 0f);
+            assertEquals(0f, vo[2], 0f, "a gradient whose square would be tiny adds nothing to v");
+            assertEquals(small * 0.1f, mo[2], small * 1e-6f, "but it still moves m");
+            assertEquals(1e-3f * 0.9f, mo[3], 1e-9f, "ordinary values are untouched");
+            assertEquals(0.05f, mo[4], 1e-7f);
+            for (float x : mo) assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL, "no denormal in m: " + java.util.Arrays.toString(mo));
+            for (float x : vo) assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL, "no denormal in v: " + java.util.Arrays.toString(vo));
+        }
+    }
+
     // ---- gather, argmax, counting, sums ----------------------------------------------------------
 
     @Property(tries = 20)
