@@ -121,19 +121,19 @@ public final class CpuBackend extends Backend {
             return;
         }
         doGemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y);
-        float[] ys = f(y), bs = f(bias);
-        int cols = y.cols(), yo = off(y), bo = off(bias);
-        for (int r = 0; r < y.rows(); r++) {
-            int o = yo + r * cols;
-            for (int c = 0; c < cols; c++) ys[o + c] = activate(fn, ys[o + c] + bs[bo + c]);
-        }
+        for (int r = 0; r < y.rows(); r++) biasActivate(fn, f(y), off(y) + r * y.cols(), f(bias), off(bias), y.cols());
     }
 
     /** y[o..o+n) = f(y + bias[bo..bo+n)), one loop per activation so that the JIT vectorises it. */
     private static void biasActivate(Activation fn, float[] y, int o, float[] bias, int bo, int n) {
         switch (fn) {
             case LINEAR -> { for (int j = 0; j < n; j++) y[o + j] += bias[bo + j]; }
-            case RELU -> { for (int j = 0; j < n; j++) y[o + j] = Math.max(y[o + j] + bias[bo + j], 0f); }
+            case RELU -> { // as activate: NaN gives 0, as on OpenCL (Math.max would keep it)
+                for (int j = 0; j < n; j++) {
+                    float v = y[o + j] + bias[bo + j];
+                    y[o + j] = v > 0f ? v : 0f;
+                }
+            }
             default -> { for (int j = 0; j < n; j++) y[o + j] = activate(fn, y[o + j] + bias[bo + j]); }
         }
     }
