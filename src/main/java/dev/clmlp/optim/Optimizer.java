@@ -55,9 +55,13 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
      * @param grads  1 x size
      */
     public final void update(Tensor params, Tensor grads) {
+        countUpdate();
+        apply(params, grads);
+    }
+
+    private void countUpdate() {
         if (backend == null) throw new IllegalStateException(name() + ": update before attach");
         steps++;
-        apply(params, grads);
     }
 
     /**
@@ -74,8 +78,7 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
      */
     public final void startUpdate() {
         if (!updatesInsideProducts()) throw new IllegalStateException(name() + " does not update inside the gradient products");
-        if (backend == null) throw new IllegalStateException(name() + ": update before attach");
-        steps++;
+        countUpdate();
     }
 
     /**

@@ -55,7 +55,7 @@ public abstract class Backend implements AutoCloseable {
      * @param nanos the host time it took
      */
     protected final void partTime(String part, long nanos) {
-        if (opTimes != null && !opTimes.paused()) opTimes.addPart(part, nanos);
+        if (recording()) opTimes.addPart(part, nanos);
     }
 
     /** @return the short identifier that {@code Backends.open} reads: "cpu", "opencl:0", "lwjgl:0" */
@@ -445,7 +445,8 @@ public abstract class Backend implements AutoCloseable {
         checkSameShape(op, "grad", grad, param);
         checkSameShape(op, "m", m, param);
         checkSameShape(op, "v", v, param);
-        float lrT = adamStepSize(op, lr, beta1, beta2, eps, t);
+        if (t < 1) throw new IllegalArgumentException(op + ": step t must be >= 1, got " + t);
+        float lrT = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
         long t0 = clock();
         doAdam(param, grad, m, v, lrT, beta1, beta2, eps);
         timed("adam", t0);
@@ -462,12 +463,6 @@ public abstract class Backend implements AutoCloseable {
 
     /** A gradient below this in magnitude gives Adam a zero square (its square would be below {@link #ADAM_FLUSH}). */
     public static final float ADAM_FLUSH_ROOT = (float) Math.sqrt(ADAM_FLUSH);
-
-    /** Adam's step size at update t with the bias correction folded in (Keras): lr sqrt(1 - beta2^t) / (1 - beta1^t). */
-    private static float adamStepSize(String op, float lr, float beta1, float beta2, float eps, long t) {
-        if (t < 1) throw new IllegalArgumentException(op + ": step t must be >= 1, got " + t);
-        return (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-    }
 
     /**
      * dst row r = src row indices[start + r], for r &lt; dst.rows. indices is an INT32 tensor
@@ -650,16 +645,20 @@ public abstract class Backend implements AutoCloseable {
      * @param db 1 x out, written
      */
     public final void denseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
-        String op = "denseWeightGrad";
-        checkFloat(op, "x", x); checkFloat(op, "dz", dz); checkFloat(op, "dw", dw); checkFloat(op, "db", db);
-        if (dz.rows() != x.rows())
-            throw new IllegalArgumentException(op + ": 'dz' must have " + x.rows() + " rows to match x " + x.rows() + "x" + x.cols()
-                    + ", but is " + dz.rows() + "x" + dz.cols());
-        checkShape(op, "dw", dw, x.cols(), dz.cols(), x);
-        checkShape(op, "db", db, 1, dz.cols(), dz);
+        checkWeightGrad("denseWeightGrad", x, dz, "dw", dw, db);
         long t0 = clock();
         doDenseWeightGrad(x, dz, dw, db);
         timed("denseWeightGrad", t0);
+    }
+
+    /** The arguments of a weight gradient x^T dz into an in x out matrix (dW, or w itself) and db. */
+    private void checkWeightGrad(String op, Tensor x, Tensor dz, String wName, Tensor w, Tensor db) {
+        checkFloat(op, "x", x); checkFloat(op, "dz", dz); checkFloat(op, wName, w); checkFloat(op, "db", db);
+        if (dz.rows() != x.rows())
+            throw new IllegalArgumentException(op + ": 'dz' must have " + x.rows() + " rows to match x " + x.rows() + "x" + x.cols()
+                    + ", but is " + dz.rows() + "x" + dz.cols());
+        checkShape(op, wName, w, x.cols(), dz.cols(), x);
+        checkShape(op, "db", db, 1, dz.cols(), dz);
     }
 
     /**
@@ -677,13 +676,9 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void denseSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr) {
         String op = "denseSgd";
-        checkFloat(op, "x", x); checkFloat(op, "dz", dz); checkFloat(op, "w", w); checkFloat(op, "bias", bias); checkFloat(op, "db", db);
-        if (dz.rows() != x.rows())
-            throw new IllegalArgumentException(op + ": 'dz' must have " + x.rows() + " rows to match x " + x.rows() + "x" + x.cols()
-                    + ", but is " + dz.rows() + "x" + dz.cols());
-        checkShape(op, "w", w, x.cols(), dz.cols(), x);
+        checkWeightGrad(op, x, dz, "w", w, db);
+        checkFloat(op, "bias", bias);
         checkShape(op, "bias", bias, 1, dz.cols(), dz);
-        checkShape(op, "db", db, 1, dz.cols(), dz);
         if (!(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException(op + ": learning rate must be a positive finite number, got " + lr);
         long t0 = clock();
         doGemm(true, false, x.cols(), dz.cols(), x.rows(), -lr, x, dz, 1f, w);
