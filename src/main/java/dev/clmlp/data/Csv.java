@@ -116,12 +116,11 @@ public final class Csv {
         }
 
         private int label(String cell, long line, int col, int classes) throws DataFileException {
-            double v = NUMBER.matcher(cell).matches() ? Double.parseDouble(cell) : Double.NaN;
-            if (!(v >= 0 && v == Math.rint(v) && v < Integer.MAX_VALUE))
-                throw bad(line, col, "expected an integer class label 0 or more, found \"" + brief(cell) + "\"");
-            if (classes > 0 && v >= classes)
-                throw bad(line, col, "class " + (long) v + " is outside the " + classes + " classes (0 to " + (classes - 1) + ")");
-            return (int) v;
+            try {
+                return Dataset.classOf(NUMBER.matcher(cell).matches() ? Double.parseDouble(cell) : Double.NaN, classes, "\"" + brief(cell) + "\"");
+            } catch (IllegalArgumentException e) {
+                throw bad(line, col, e.getMessage());
+            }
         }
 
         private DataFileException bad(long line, int col, String msg) {

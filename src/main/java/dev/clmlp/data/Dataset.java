@@ -84,6 +84,23 @@ public final class Dataset {
     }
 
     /**
+     * A label read from a file, for the readers of CSV and NumPy data.
+     *
+     * @param v       the value read (NaN when it was not a number)
+     * @param classes labels must stay below this, or 0 for no bound
+     * @param found   the value as the message shows it
+     * @return v as a class
+     * @throws IllegalArgumentException saying what is wrong, when v is not a whole number from 0, or not below classes
+     */
+    static int classOf(double v, int classes, String found) {
+        if (!(v >= 0 && v == Math.rint(v) && v < Integer.MAX_VALUE))
+            throw new IllegalArgumentException("expected an integer class label 0 or more, found " + found);
+        if (classes > 0 && v >= classes)
+            throw new IllegalArgumentException("class " + (long) v + " is outside the " + classes + " classes (0 to " + (classes - 1) + ")");
+        return (int) v;
+    }
+
+    /**
      * Integer labels from one-hot rows (rows x classes): each row must hold a single 1 and
      * otherwise zeros.
      *

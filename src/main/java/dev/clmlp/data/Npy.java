@@ -112,15 +112,20 @@ public record Npy(String where, String dtype, int[] shape, boolean fortran, Byte
     }
 
     /** @return the number of elements */
-    public int size() { return data.capacity() / Integer.parseInt(dtype.substring(2)); }
+    public int size() { return data.capacity() / itemSize(); }
+
+    /** @return the bytes of one element: the digits of the descr after its byte order and kind */
+    private int itemSize() { return Integer.parseInt(dtype.substring(2)); }
 
     /**
      * @param i an index in C (row-major) order
      * @return that element, as a double (exact for every supported type, int64 up to 2^53)
      */
-    public double element(int i) {
-        char kind = dtype.charAt(1);
-        int bytes = Integer.parseInt(dtype.substring(2)), at = (fortran ? fortranIndex(i) : i) * bytes;
+    public double element(int i) { return element(i, dtype.charAt(1), itemSize(), size()); }
+
+    /** {@link #element(int)} with the type and size taken once by a loop over all elements. */
+    private double element(int i, char kind, int bytes, int count) {
+        int at = (fortran ? fortranIndex(i, count) : i) * bytes;
         return switch (kind) {
             case 'f' -> bytes == 4 ? data.getFloat(at) : data.getDouble(at);
             case 'u' -> bytes == 1 ? data.get(at) & 0xFF : bytes == 2 ? data.getShort(at) & 0xFFFF
@@ -132,12 +137,14 @@ public record Npy(String where, String dtype, int[] shape, boolean fortran, Byte
 
     private static double unsigned(long x) { return x >= 0 ? x : (x >>> 1) * 2.0; }
 
-    /** The position in column-major storage of the element at row-major index c. */
-    private int fortranIndex(int c) {
-        int f = 0;
-        int[] idx = new int[shape.length];
-        for (int k = shape.length - 1; k >= 0; k--) { idx[k] = c % shape[k]; c /= shape[k]; }
-        for (int k = shape.length - 1; k >= 0; k--) f = f * shape[k] + idx[k];
+    /** The position in column-major storage of the element at row-major index c, of count elements. */
+    private int fortranIndex(int c, int count) {
+        int f = 0, stride = count; // stride of dimension k in column-major order: the product of the dimensions before it
+        for (int k = shape.length - 1; k >= 0; k--) {
+            stride /= shape[k];
+            f += c % shape[k] * stride;
+            c /= shape[k];
+        }
         return f;
     }
 
@@ -150,13 +157,15 @@ public record Npy(String where, String dtype, int[] shape, boolean fortran, Byte
      */
     public float[] features() throws DataFileException {
         if (shape.length == 0) throw new DataFileException(where, "expected an array of examples, found a scalar");
-        int width = width();
+        int width = width(), bytes = itemSize();
+        char kind = dtype.charAt(1);
         float[] x = new float[size()];
         for (int i = 0; i < x.length; i++) {
-            x[i] = (float) element(i);
+            double v = element(i, kind, bytes, x.length);
+            x[i] = (float) v;
             if (!Float.isFinite(x[i]))
                 throw new DataFileException(where, "example " + i / Math.max(1, width) + ", feature " + i % Math.max(1, width)
-                        + ": expected a finite number, found " + element(i));
+                        + ": expected a finite number, found " + v);
         }
         return x;
     }
@@ -177,13 +186,15 @@ public record Npy(String where, String dtype, int[] shape, boolean fortran, Byte
         if (shape.length != 1 && !(shape.length == 2 && shape[1] == 1))
             throw new DataFileException(where, "labels: expected shape (n,) or (n, 1), found " + Arrays.toString(shape));
         int[] y = new int[size()];
+        int bytes = itemSize();
+        char kind = dtype.charAt(1);
         for (int i = 0; i < y.length; i++) {
-            double v = element(i);
-            if (!(v >= 0 && v == Math.rint(v) && v < Integer.MAX_VALUE))
-                throw new DataFileException(where, "example " + i + ": expected an integer class label 0 or more, found " + v);
-            if (classes > 0 && v >= classes)
-                throw new DataFileException(where, "example " + i + ": class " + (long) v + " is outside the " + classes + " classes (0 to " + (classes - 1) + ")");
-            y[i] = (int) v;
+            double v = element(i, kind, bytes, y.length);
+            try {
+                y[i] = Dataset.classOf(v, classes, Double.toString(v));
+            } catch (IllegalArgumentException e) {
+                throw new DataFileException(where, "example " + i + ": " + e.getMessage());
+            }
         }
         return y;
     }

@@ -57,18 +57,19 @@ public record Scaling(String kind, float[] offset, float[] factor) {
         float[] offset = new float[d], factor = new float[d];
         java.util.Arrays.fill(factor, 1f);
         if (k.equals(NONE)) return new Scaling(k, offset, factor);
+        boolean minmax = k.equals(MINMAX);
         double[] a = new double[d], b = new double[d]; // minmax: min, max; standard: sum, sum of squares
-        if (k.equals(MINMAX)) { java.util.Arrays.fill(a, Double.POSITIVE_INFINITY); java.util.Arrays.fill(b, Double.NEGATIVE_INFINITY); }
+        if (minmax) { java.util.Arrays.fill(a, Double.POSITIVE_INFINITY); java.util.Arrays.fill(b, Double.NEGATIVE_INFINITY); }
         for (int r = 0; r < n; r++) {
             float[] x = data.example(r);
             for (int j = 0; j < d; j++) {
-                if (k.equals(MINMAX)) { a[j] = Math.min(a[j], x[j]); b[j] = Math.max(b[j], x[j]); }
+                if (minmax) { a[j] = Math.min(a[j], x[j]); b[j] = Math.max(b[j], x[j]); }
                 else { a[j] += x[j]; b[j] += (double) x[j] * x[j]; }
             }
         }
         for (int j = 0; j < d; j++) {
             double lo, spread;
-            if (k.equals(MINMAX)) { lo = a[j]; spread = b[j] - a[j]; }
+            if (minmax) { lo = a[j]; spread = b[j] - a[j]; }
             else { lo = a[j] / n; spread = Math.sqrt(Math.max(0, b[j] / n - lo * lo)); }
             offset[j] = (float) lo;
             factor[j] = spread > 1e-12 * Math.max(1, Math.abs(lo)) ? (float) (1 / spread) : 1f;

@@ -45,6 +45,17 @@ class NpyTest {
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, a.features());
     }
 
+    // np.save(np.asfortranarray(np.arange(24, dtype=np.float32).reshape(2, 3, 4)))
+    static final String FORTRAN_RANK3_F4 = "k05VTVBZAQB2AHsnZGVzY3InOiAnPGY0JywgJ2ZvcnRyYW5fb3JkZXInOiBUcnVlLCAnc2hhcGUnOiAoMiwgMywgNCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAAAAABAQQAAgEAAAIBBAAAAQQAAoEEAAIA/AABQQQAAoEAAAIhBAAAQQQAAqEEAAABAAABgQQAAwEAAAJBBAAAgQQAAsEEAAEBAAABwQQAA4EAAAJhBAAAwQQAAuEE=";
+
+    @Test
+    void readsARank3FortranArrayInRowMajorOrder() throws IOException {
+        Npy a = Npy.read(file("f3.npy", FORTRAN_RANK3_F4));
+        assertArrayEquals(new int[] {2, 3, 4}, a.shape());
+        float[] x = a.features();
+        for (int i = 0; i < 24; i++) assertEquals(i, x[i], "element " + i);
+    }
+
     @Test
     void flattensEachExampleOfAHigherRankArray() throws IOException {
         Npy a = Npy.read(file("u.npy", U1_RANK3));
