@@ -89,14 +89,14 @@ final class BenchCommand implements Callable<Integer> {
                 if (b instanceof CpuBackend) cpuSeconds = median;
                 int hidden = p.layers().get(0);
                 double peak = gemmGflops(b, PEAK_SIDE, PEAK_SIDE, PEAK_SIDE), launch = b instanceof OpenClBackend ? launchMicros(b) : Double.NaN;
-                rows.add(new Row(b.name(), b.description(), median, train.rows() / median, gemmGflops(b, p.batch(), 784, hidden), Double.NaN,
+                rows.add(new Row(b.name(), b.description(), median, train.rows() / median, gemmGflops(b, p.batch(), Preset.MNIST_INPUTS, hidden), Double.NaN,
                         flops / median / 1e9, peak, perStep, launch, steps * perStep * launch / 1e6 + flops / (peak * 1e9)));
             }
         }
         final double base = cpuSeconds;
         rows.replaceAll(r -> r.withSpeedup(base / r.medianSeconds()));
-        String note = String.format("epoch s: median of epochs %s; GEMM: %dx784x%d, the first layer's forward product",
-                epochs > 1 ? "2.." + epochs : "1", p.batch(), p.layers().get(0));
+        String note = String.format("epoch s: median of epochs %s; GEMM: %dx%dx%d, the first layer's forward product",
+                epochs > 1 ? "2.." + epochs : "1", p.batch(), Preset.MNIST_INPUTS, p.layers().get(0));
         print(rows, note);
         String model = roofline(rows, flops, train.rows(), steps);
         System.out.print(model);

@@ -133,12 +133,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A fresh run's model, optimizer and options, or a usage error naming the first bad option. */
+    /** What a run starts from; a fresh run's model is built once the data gives its sizes (model null until then). */
     private record Plan(Sequential model, Optimizer optimizer, RunOptions run, Checkpoint.Loaded from) {}
 
     private Plan fresh() throws UsageError {
         try {
             Preset p = Preset.named(preset);
-            Sequential model = model(p, Preset.MNIST_INPUTS, Preset.MNIST_CLASSES); // rebuilt for the data's sizes once it is read
+            model(p, Preset.MNIST_INPUTS, Preset.MNIST_CLASSES); // the layer options checked; built for the data's sizes once it is read
             if (scale != null) Scaling.checkKind(scale);
             Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(),
                     momentum != null ? momentum : 0f);
@@ -147,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
                     positive("--epochs", epochs != null ? epochs : p.epochs()), seed != null ? seed : 1,
                     limit == null ? null : positive("--limit", limit), data.toJson(), checkpointEvery,
                     earlyStopping == null ? 0 : positive("--early-stopping", earlyStopping), saveBest);
-            return new Plan(model, opt, run, null);
+            return new Plan(null, opt, run, null);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
@@ -232,12 +233,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int train(Plan plan, Path dir, StopSignal stop) throws IOException {
-        Sequential model = plan.model();
         RunOptions opts = plan.run();
         Dataset.Split split = data.load(opts.seed());
         Dataset train = opts.limit() != null ? split.train().head(Math.min(opts.limit(), split.train().rows())) : split.train(),
                 test = split.validation();
-        if (plan.from() == null) { // the first and last layer fit the data
+        Sequential model = plan.model();
+        if (model == null) { // a fresh run: the first and last layer fit the data
             model = model(Preset.named(preset), train.features(), Math.max(train.classes(), test.classes()));
             if (scale != null) model.scaleInputs(Scaling.fit(scale, train));
         }
@@ -282,7 +283,7 @@ final class TrainCommand implements Callable<Integer> {
                 model.close();
                 return 130;
             }
-            String opTable = profile ? opTimesTable(b, listener.profiledFrom, h.last().epoch(), steps) : null; // before more work runs
+            String opTable = profile ? opTimesTable(b, listener.profiledFrom(h.last().epoch()), h.last().epoch(), steps) : null; // before more work runs
             double[] last = {h.last().valLoss(), h.last().valAccuracy()};
             if (early != null && early.stoppedEpoch() > 0) {
                 System.out.printf(Locale.ROOT, "early stopping after epoch %d: val_loss last improved in epoch %d (%.4f); its weights are kept%n",
@@ -326,8 +327,7 @@ final class TrainCommand implements Callable<Integer> {
         final Sequential model;
         final StopSignal stop;
         ProgressBar pb;
-        int profiledFrom; // --profile: the first epoch whose steps the times cover
-        boolean restarted;
+        int firstEpoch; // the first epoch this run trains (later than 1 when resumed)
         TrainingState stopped;
         Path lastCheckpoint;
 
@@ -340,14 +340,13 @@ final class TrainCommand implements Callable<Integer> {
             this.stop = stop;
         }
 
+        /** @return the first epoch whose steps --profile's times cover: the second of this run, if it trained one */
+        int profiledFrom(int lastEpoch) { return lastEpoch > firstEpoch ? firstEpoch + 1 : firstEpoch; }
+
         @Override public void epochStarted(int epoch, int steps) {
-            if (model.backend().opTimes() != null && (profiledFrom == 0 || epoch == profiledFrom + 1 && !restarted)) {
-                if (profiledFrom != 0) { // the second epoch of this run: start afresh, after the warm-up
-                    model.backend().recordOpTimes(true);
-                    restarted = true;
-                }
-                profiledFrom = epoch;
-            }
+            if (firstEpoch == 0) firstEpoch = epoch;
+            else if (epoch == firstEpoch + 1 && model.backend().opTimes() != null)
+                model.backend().recordOpTimes(true); // --profile: start afresh after the first epoch, which warms up the JIT and caches
             if (bar) pb = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, opts.epochs())).setInitialMax(steps)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().clearDisplayOnFinish().build();
         }

@@ -25,7 +25,7 @@ final class TuneCommand implements Callable<Integer> {
         if (device < 0 || device >= devices.size())
             throw new UsageError("--device: no OpenCL device opencl:" + device + " (" + devices.size() + " present; see ./clmlp devices)");
         ClDevice d = devices.get(device);
-        List<Integer> widths = new ArrayList<>(List.of(784));
+        List<Integer> widths = new ArrayList<>(List.of(Preset.MNIST_INPUTS));
         widths.addAll(p.layers());
         widths.add(10);
         List<GemmTuner.Shape> shapes = GemmTuner.trainingStep(p.batch(), widths.stream().mapToInt(Integer::intValue).toArray());
