@@ -116,7 +116,10 @@ public final class CpuBackend extends Backend {
             float[] bs = f(bias);
             int bo = off(bias);
             gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, (c, co, ldc, i0, i1, j0, cols) -> {
-                for (int i = i0; i < i1; i++) biasActivate(fn, c, co + i * ldc + j0, bs, bo + j0, cols);
+                for (int i = i0; i < i1; i++) {
+                    if (fn == Activation.RELU) VectorOps.biasRelu(c, co + i * ldc + j0, bs, bo + j0, cols); // the plain loop is not vectorised
+                    else biasActivate(fn, c, co + i * ldc + j0, bs, bo + j0, cols);
+                }
             });
             return;
         }

@@ -54,6 +54,19 @@ final class VectorOps {
         }
     }
 
+    /** y[o + j] = relu(y[o + j] + bias[bo + j]) for j &lt; n, NaN giving 0 as in CpuBackend's loop (which the JIT does not vectorise). */
+    static void biasRelu(float[] y, int o, float[] bias, int bo, int n) {
+        int j = 0, wide = n / S.length() * S.length();
+        for (; j < wide; j += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, y, o + j).add(FloatVector.fromArray(S, bias, bo + j));
+            v.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(y, o + j);
+        }
+        for (; j < n; j++) {
+            float v = y[o + j] + bias[bo + j];
+            y[o + j] = v > 0f ? v : 0f;
+        }
+    }
+
     private static FloatVector flushed(FloatVector x) { return x.blend(0f, x.abs().lt(Backend.ADAM_FLUSH)); }
 
     /**
