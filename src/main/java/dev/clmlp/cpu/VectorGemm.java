@@ -47,7 +47,9 @@ final class VectorGemm {
         // op(A)[i,p] = a[aOff + i*aRs + p*aCs]; op(B)[p,j] = b[bOff + p*bRs + j*bCs]
         final int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
         boolean serial = pool == null || (long) m * n * k < SERIAL_BELOW;
-        int strips = (n + W - 1) / W, wanted = serial ? 1 : 4 * pool.size();
+        // tasks wanted: a few per thread to even out, but one per thread when B is transposed, since
+        // every task packs its strip's panel again (64x64x128 with B^T: 12 us for 4 tasks, 15 for 8)
+        int strips = (n + W - 1) / W, wanted = serial ? 1 : (bCs != 1 ? 1 : 4) * pool.size();
         int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + MR - 1) / MR));
         int rows = ((m + rowBlocks - 1) / rowBlocks + MR - 1) / MR * MR;
         CpuGemm.run(serial ? null : pool, strips * ((m + rows - 1) / rows), t -> {
@@ -108,6 +110,30 @@ final class VectorGemm {
             x = FloatVector.broadcast(S, a[a5 + q]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
+        }
+        if (rows == MR && cols == W && (beta == 0f || beta == 1f)) { // a whole block: straight from the registers to C
+            // written out, not a helper: vectors passed to a method that is not inlined are boxed
+            if (alpha != 1f) {
+                c00 = c00.mul(alpha); c01 = c01.mul(alpha); c10 = c10.mul(alpha); c11 = c11.mul(alpha);
+                c20 = c20.mul(alpha); c21 = c21.mul(alpha); c30 = c30.mul(alpha); c31 = c31.mul(alpha);
+                c40 = c40.mul(alpha); c41 = c41.mul(alpha); c50 = c50.mul(alpha); c51 = c51.mul(alpha);
+            }
+            int o1 = co + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
+            if (beta == 1f) { // C + alpha AB, rounded as store() does it
+                c00 = FloatVector.fromArray(S, c, co).add(c00); c01 = FloatVector.fromArray(S, c, co + L).add(c01);
+                c10 = FloatVector.fromArray(S, c, o1).add(c10); c11 = FloatVector.fromArray(S, c, o1 + L).add(c11);
+                c20 = FloatVector.fromArray(S, c, o2).add(c20); c21 = FloatVector.fromArray(S, c, o2 + L).add(c21);
+                c30 = FloatVector.fromArray(S, c, o3).add(c30); c31 = FloatVector.fromArray(S, c, o3 + L).add(c31);
+                c40 = FloatVector.fromArray(S, c, o4).add(c40); c41 = FloatVector.fromArray(S, c, o4 + L).add(c41);
+                c50 = FloatVector.fromArray(S, c, o5).add(c50); c51 = FloatVector.fromArray(S, c, o5 + L).add(c51);
+            }
+            c00.intoArray(c, co); c01.intoArray(c, co + L);
+            c10.intoArray(c, o1); c11.intoArray(c, o1 + L);
+            c20.intoArray(c, o2); c21.intoArray(c, o2 + L);
+            c30.intoArray(c, o3); c31.intoArray(c, o3 + L);
+            c40.intoArray(c, o4); c41.intoArray(c, o4 + L);
+            c50.intoArray(c, o5); c51.intoArray(c, o5 + L);
+            return;
         }
         float[] t = TILE.get(); // vectors passed to a method that is not inlined would be boxed
         c00.intoArray(t, 0);
