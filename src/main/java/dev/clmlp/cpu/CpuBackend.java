@@ -58,7 +58,7 @@ public final class CpuBackend extends Backend {
     private static CpuStorage s(Tensor t) { return (CpuStorage) t.storage(); }
     private static float[] f(Tensor t) { return s(t).f; }
     private static int[] ints(Tensor t) { return s(t).i; }
-    private static int off(Tensor t) { return (int) t.offset(); }
+    private static int off(Tensor t) { return s(t).base + (int) t.offset(); }
     private static int n(Tensor t) { return (int) t.size(); }
 
     @Override protected void doWrite(Tensor t, Object host) {
