@@ -274,10 +274,12 @@ public final class CpuBackend extends Backend {
 
     @Override protected void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step) {
         float[] xs = f(x), ys = f(y), ms = f(mask);
+        int xo = off(x), yo = off(y), mo = off(mask);
+        Philox.uniforms(seed, step, 0, n(x), ms, mo); // the draws, then the mask in their place
         for (int e = 0; e < n(x); e++) {
-            float keep = Philox.uniform(seed, step, e) >= rate ? scale : 0f;
-            ms[off(mask) + e] = keep;
-            ys[off(y) + e] = xs[off(x) + e] * keep;
+            float keep = ms[mo + e] >= rate ? scale : 0f;
+            ms[mo + e] = keep;
+            ys[yo + e] = xs[xo + e] * keep;
         }
     }
 

@@ -50,8 +50,31 @@ public final class Philox {
      */
     public static float uniform(long seed, long step, int index) {
         int[] w = block(index >>> 2, 0, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32));
-        return (w[index & 3] >>> 8) * 0x1.0p-24f;
+        return unit(w[index & 3]);
     }
+
+    /**
+     * out[outOff + i] = {@link #uniform}(seed, step, from + i) for i &lt; n, one block per four
+     * elements instead of one per element (the dropout of a step draws thousands).
+     *
+     * @param seed   the stream's key
+     * @param step   the stream's counter
+     * @param from   the first element
+     * @param n      how many
+     * @param out    written
+     * @param outOff where in out
+     */
+    public static void uniforms(long seed, long step, int from, int n, float[] out, int outOff) {
+        int[] w = null;
+        for (int i = 0; i < n; i++) {
+            int index = from + i;
+            if (w == null || (index & 3) == 0) w = block(index >>> 2, 0, (int) step, (int) (step >>> 32), (int) seed, (int) (seed >>> 32));
+            out[outOff + i] = unit(w[index & 3]);
+        }
+    }
+
+    /** The top 24 bits of a word as a float in [0, 1). */
+    private static float unit(int word) { return (word >>> 8) * 0x1.0p-24f; }
 
     /**
      * Uniform int for element {@code index} of stream (seed, step): 32 random bits, multiply-shift.

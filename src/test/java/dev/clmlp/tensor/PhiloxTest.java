@@ -26,4 +26,18 @@ class PhiloxTest {
         mean /= 100_000;
         assertTrue(Math.abs(mean - 0.5) < 0.005, "mean of uniforms " + mean);
     }
+
+    /** The batched draw is the per-element one, from any start (blocks of four cut anywhere) and into any offset. */
+    @Test
+    void uniformsDrawsWhatUniformDraws() {
+        java.util.Random r = new java.util.Random(5);
+        for (int t = 0; t < 200; t++) {
+            long seed = r.nextLong(), step = r.nextInt(1 << 20);
+            int from = r.nextInt(50), n = r.nextInt(40), off = r.nextInt(3);
+            float[] out = new float[off + n + 2], expected = new float[off + n + 2];
+            for (int i = 0; i < n; i++) expected[off + i] = Philox.uniform(seed, step, from + i);
+            Philox.uniforms(seed, step, from, n, out, off);
+            assertArrayEquals(expected, out, "from " + from + ", n " + n + ", offset " + off);
+        }
+    }
 }
