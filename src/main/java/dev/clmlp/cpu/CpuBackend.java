@@ -337,14 +337,23 @@ public final class CpuBackend extends Backend {
         int cols = src.cols(), srcRows = src.rows();
         CpuStorage s = s(src), d = s(dst);
         int[] idx = ints(indices);
-        for (int r = 0; r < dst.rows(); r++) {
-            int row = idx[off(indices) + start + r], dOff = off(dst) + r * cols;
+        int rows = dst.rows(), tasks = (long) rows * cols >= GATHER_SPLIT ? pool.size() : 1;
+        CpuGemm.run(tasks > 1 ? pool : null, tasks, t -> gatherRange(s, d, idx, off(indices) + start, off(src), off(dst), cols, srcRows,
+                rows * t / tasks, rows * (t + 1) / tasks));
+    }
+
+    /** Gathers of this many elements or more are split across the threads: each core then waits for its own rows' cache misses. */
+    static final long GATHER_SPLIT = 1 << 14;
+
+    private void gatherRange(CpuStorage s, CpuStorage d, int[] idx, int io, int srcOff, int dstOff, int cols, int srcRows, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int row = idx[io + r], dOff = dstOff + r * cols;
             if (row < 0 || row >= srcRows) { // as on OpenCL, where a kernel cannot throw
                 if (d.f != null) java.util.Arrays.fill(d.f, dOff, dOff + cols, Float.NaN);
                 else java.util.Arrays.fill(d.i, dOff, dOff + cols, -1);
                 continue;
             }
-            int so = off(src) + row * cols;
+            int so = srcOff + row * cols;
             if (s.b != null && vectorApi) VectorOps.pixels(s.b, so, d.f, dOff, cols);
             else if (s.b != null) for (int c = 0; c < cols; c++) d.f[dOff + c] = (s.b[so + c] & 0xFF) * (1f / 255f);
             else if (s.f != null) System.arraycopy(s.f, so, d.f, dOff, cols);

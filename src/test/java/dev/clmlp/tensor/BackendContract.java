@@ -379,6 +379,35 @@ abstract class BackendContract {
         }
     }
 
+    /** A batch big enough for the CPU backend to gather it on several threads (MNIST's is 64 x 784), a bad index among its rows. */
+    @Example
+    void gatherOfALargeBatch() {
+        Random r = new Random(11);
+        int srcRows = 300, cols = 784, rows = 70;
+        byte[] pixels = new byte[srcRows * cols];
+        r.nextBytes(pixels);
+        float[] src = Rand.floats(r, srcRows * cols, 1);
+        int[] idx = Rand.ints(r, rows, srcRows);
+        idx[41] = srcRows;
+        try (Tensor tp = backend().upload(pixels, srcRows, cols); Tensor ts = backend().upload(src, srcRows, cols);
+             Tensor tidx = backend().upload(idx, 1, rows); Tensor dp = backend().zeros(rows, cols); Tensor df = backend().zeros(rows, cols)) {
+            backend().gatherRows(tp, tidx, 0, dp);
+            backend().gatherRows(ts, tidx, 0, df);
+            float[] p = dp.download(), f = df.download();
+            for (int rr = 0; rr < rows; rr++)
+                for (int c = 0; c < cols; c++) {
+                    int d = rr * cols + c;
+                    if (rr == 41) {
+                        assertTrue(Float.isNaN(p[d]) && Float.isNaN(f[d]), "row of a bad index, column " + c);
+                        continue;
+                    }
+                    int s = idx[rr] * cols + c;
+                    assertEquals((pixels[s] & 0xFF) * (1f / 255f), p[d], 0f, "pixel gather " + rr + "," + c);
+                    assertEquals(src[s], f[d], 0f, "float gather " + rr + "," + c);
+                }
+        }
+    }
+
     @Example
     void gatherFlagsIndicesOutsideTheSource() {
         try (Tensor src = backend().upload(new float[] {1, 2, 3, 4}, 2, 2); Tensor idx = backend().upload(new int[] {1, 2, -1}, 3, 1);
