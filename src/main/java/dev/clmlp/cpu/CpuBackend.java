@@ -152,7 +152,8 @@ public final class CpuBackend extends Backend {
             for (int i = i0; i < i1; i++) {
                 int o = co + i * ldc + j0, e = i * ldc + j0;
                 if (ms != null) for (int j = 0; j < cols; j++) c[o + j] *= ms[mo + e + j];
-                activationGrad(fn, ys, yo + e, c, o, cols);
+                if (fn == Activation.RELU) VectorOps.reluGrad(c, o, ys, yo + e, cols); // the plain loop is not vectorised
+                else activationGrad(fn, ys, yo + e, c, o, cols);
             }
         });
     }

@@ -67,6 +67,16 @@ final class VectorOps {
         }
     }
 
+    /** g[go + j] = y[yo + j] &gt; 0 ? g[go + j] : 0 for j &lt; n: ReLU's gradient from its output, as CpuBackend's loop (which the JIT does not vectorise). */
+    static void reluGrad(float[] g, int go, float[] y, int yo, int n) {
+        int j = 0, wide = n / S.length() * S.length();
+        for (; j < wide; j += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, g, go + j);
+            v.blend(0f, FloatVector.fromArray(S, y, yo + j).compare(VectorOperators.GT, 0f).not()).intoArray(g, go + j);
+        }
+        for (; j < n; j++) g[go + j] = y[yo + j] > 0f ? g[go + j] : 0f;
+    }
+
     private static FloatVector flushed(FloatVector x) { return x.blend(0f, x.abs().lt(Backend.ADAM_FLUSH)); }
 
     /**
