@@ -94,6 +94,8 @@ public final class CpuBackend extends Backend {
 
     /** Elements per parallel chunk of the element-wise loops; smaller jobs run on the caller's thread. */
     private static final int GRAIN = 1 << 16;
+    /** Gathers of this many elements or more are split across the threads: each core then waits for its own rows' cache misses. */
+    private static final int GATHER_SPLIT = 1 << 14;
 
     /** A loop body over the index range [from, to). */
     private interface Range {
@@ -342,9 +344,6 @@ public final class CpuBackend extends Backend {
         CpuGemm.run(tasks > 1 ? pool : null, tasks, t -> gatherRange(s, d, idx, off(indices) + start, off(src), off(dst), cols, srcRows,
                 rows * t / tasks, rows * (t + 1) / tasks));
     }
-
-    /** Gathers of this many elements or more are split across the threads: each core then waits for its own rows' cache misses. */
-    static final long GATHER_SPLIT = 1 << 14;
 
     private void gatherRange(CpuStorage s, CpuStorage d, int[] idx, int io, int srcOff, int dstOff, int cols, int srcRows, int r0, int r1) {
         for (int r = r0; r < r1; r++) {
