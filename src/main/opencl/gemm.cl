@@ -142,16 +142,34 @@ floatV activateV(const floatV v, const int act)
          : v;
 }
 
-floatV epilogueV(const floatV v, const int epi, const int act, __global const float* aux, __global const float* mask,
-                 const int i, const int j, const int n)
+// epilogue() on VW columns of a row: y is the bias there (EPI_BIAS_ACT) or the layer below's
+// output, mk the mask (EPI_MASK_ACT_SLOPE)
+floatV epilogueV(const floatV v, const int epi, const int act, const floatV y, const floatV mk)
 {
-    if (epi == EPI_BIAS_ACT) return activateV(v + vloadV(0, aux + j), act);
-    const floatV y = vloadV(0, aux + i * n + j);
+    if (epi == EPI_BIAS_ACT) return activateV(v + y, act);
     const floatV slope = act == ACT_RELU ? select((floatV)(0.0f), (floatV)(1.0f), y > (floatV)(0.0f))
                        : act == ACT_SIGMOID ? y * (1.0f - y)
                        : act == ACT_TANH ? 1.0f - y * y
                        : (floatV)(1.0f);
-    return epi == EPI_MASK_ACT_SLOPE ? v * vloadV(0, mask + i * n + j) * slope : v * slope;
+    return epi == EPI_MASK_ACT_SLOPE ? v * mk * slope : v * slope;
+}
+
+// The first w <= VW floats at p as a vector (lanes past w are 0), and the reverse: a strip's last
+// columns when n is not a multiple of NCOL, so that its epilogue too runs VW lanes at a time.
+floatV loadV(__global const float* p, const int w)
+{
+    if (w == VW) return vloadV(0, p);
+    float l[VW];
+    for (int q = 0; q < VW; q++) l[q] = q < w ? p[q] : 0.0f;
+    return vloadV(0, l);
+}
+
+void storeV(const floatV v, __global float* p, const int w)
+{
+    if (w == VW) { vstoreV(v, 0, p); return; }
+    float l[VW];
+    vstoreV(v, 0, l);
+    for (int q = 0; q < w; q++) p[q] = l[q];
 }
 
 #ifdef FP_FAST_FMAF
@@ -175,10 +193,10 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
     for (int p0 = 0; p0 < k; p0 += KC) {
         const int kc = min(KC, k - p0);
         __global const float* b = B + bOff + p0 * bRs + j0 * bCs;
-        if (bCs == 1 && cols == NCOL) {
+        if (bCs == 1) { // row by row, the strip's last columns zero-padded (loadV)
             for (int p = 0; p < kc; p++)
                 #pragma unroll
-                for (int c = 0; c < NR; c++) panel[p * NR + c] = vloadV(c, b + p * bRs);
+                for (int c = 0; c < NR; c++) panel[p * NR + c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
         } else { // column by column: contiguous reads when B is transposed (bRs == 1)
             for (int jj = 0; jj < NCOL; jj++)
                 for (int p = 0; p < kc; p++) pf[p * NCOL + jj] = jj < cols ? b[p * bRs + jj * bCs] : 0.0f;
@@ -215,22 +233,12 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
                 __global float* cr = C + cOff + (i0 + r) * n + j0;
                 #pragma unroll
                 for (int c = 0; c < NR; c++) {
-                    if (cols == NCOL) {
-                        floatV v = alpha * acc[r][c];
-                        if (!first) v = vloadV(c, cr) + v;
-                        else if (beta != 0.0f) v = v + beta * vloadV(c, cr);
-                        vstoreV(v, c, cr);
-                    } else {
-                        float lanes[VW];
-                        vstoreV(acc[r][c], 0, lanes);
-                        for (int l = 0; l < VW && c * VW + l < cols; l++) {
-                            const int jj = c * VW + l;
-                            float v = alpha * lanes[l];
-                            if (!first) v = cr[jj] + v;
-                            else if (beta != 0.0f) v = v + beta * cr[jj];
-                            cr[jj] = v;
-                        }
-                    }
+                    const int w = min(VW, cols - c * VW);
+                    if (w <= 0) break;
+                    floatV v = alpha * acc[r][c];
+                    if (!first) v = loadV(cr + c * VW, w) + v;
+                    else if (beta != 0.0f) v = v + beta * loadV(cr + c * VW, w);
+                    storeV(v, cr + c * VW, w);
                 }
             }
         }
@@ -240,29 +248,33 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
     if (epi != EPI_NONE)
         for (int i = iBeg; i < iEnd; i++) {
             __global float* ci = C + cOff + i * n;
-            if (cols == NCOL) {
-                #pragma unroll
-                for (int c = 0; c < NR; c++) {
-                    const int j = j0 + c * VW;
-                    vstoreV(epilogueV(vloadV(0, ci + j), epi, act, aux + auxOff, mask + maskOff, i, j, n), 0, ci + j);
+            #pragma unroll
+            for (int c = 0; c < NR; c++) {
+                const int j = j0 + c * VW, w = min(VW, cols - c * VW);
+                if (w <= 0) break;
+                const floatV y = loadV(aux + auxOff + (epi == EPI_BIAS_ACT ? j : i * n + j), w);
+                const floatV mk = epi == EPI_MASK_ACT_SLOPE ? loadV(mask + maskOff + i * n + j, w) : (floatV)(1.0f);
+                storeV(epilogueV(loadV(ci + j, w), epi, act, y, mk), ci + j, w);
+            }
+        }
+    // a dropout after the dense layer: mask and dropped as the dropout kernel writes them, the
+    // random words eight Philox blocks at a time, over each row's columns of the strip (or over
+    // all of the item's rows at once when the strip is the whole width)
+    if (drop) {
+        const int flat = cols == n;
+        for (int i = iBeg; i < (flat ? iBeg + 1 : iEnd); i++) {
+            const uint e0 = i * n + j0, e1 = flat ? iEnd * n : e0 + cols;
+            for (uint block = e0 / 4; 4 * block < e1; block += 8) {
+                float u[32];
+                philox_uniforms32(seedLo, seedHi, stepLo, stepHi, block, u);
+                for (uint e = max(e0, 4 * block); e < min(e1, 4 * block + 32); e++) {
+                    const float keep = dropout_factor(u[e - 4 * block], rate, scale);
+                    mask[maskOff + e] = keep;
+                    dropped[droppedOff + e] = C[cOff + e] * keep;
                 }
-            } else {
-                for (int j = j0; j < j0 + cols; j++) ci[j] = epilogue(ci[j], epi, act, aux + auxOff, mask + maskOff, i, j, n);
             }
         }
-    // a dropout after the dense layer: mask and dropped as the dropout kernel writes them, one
-    // Philox block per four elements
-    if (drop)
-        for (int i = iBeg; i < iEnd; i++) {
-            float4 u;
-            for (int j = j0; j < j0 + cols; j++) {
-                const uint e = i * n + j;
-                if (j == j0 || e % 4 == 0) u = philox_uniform4(seedLo, seedHi, stepLo, stepHi, e / 4);
-                const float keep = dropout_factor(philox_word(u, e % 4), rate, scale);
-                mask[maskOff + e] = keep;
-                dropped[droppedOff + e] = C[cOff + e] * keep;
-            }
-        }
+    }
     if (sums) {
         #pragma unroll
         for (int c = 0; c < NR; c++) {

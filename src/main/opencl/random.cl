@@ -19,6 +19,25 @@ float4 philox_uniform4(uint seed_lo, uint seed_hi, uint step_lo, uint step_hi, u
     return convert_float4(w >> 8) * 0x1.0p-24f;
 }
 
+// The same for the 8 blocks block .. block+7 at once, one per vector lane (SIMD on CPU devices):
+// u[4*q + w] = word w of block block+q, so u[e - 4*block] is element e's uniform.
+void philox_uniforms32(uint seed_lo, uint seed_hi, uint step_lo, uint step_hi, uint block, float* u) {
+    uint8 x = (uint8)(block) + (uint8)(0, 1, 2, 3, 4, 5, 6, 7), y = (uint8)(0u), z = (uint8)(step_lo), w = (uint8)(step_hi);
+    uint2 k = (uint2)(seed_lo, seed_hi);
+    for (int round = 0; round < 10; round++) {
+        const uint8 hi0 = mul_hi((uint8)(0xD2511F53u), x), lo0 = (uint8)(0xD2511F53u) * x;
+        const uint8 hi1 = mul_hi((uint8)(0xCD9E8D57u), z), lo1 = (uint8)(0xCD9E8D57u) * z;
+        x = hi1 ^ y ^ (uint8)(k.x); y = lo1; z = hi0 ^ w ^ (uint8)(k.y); w = lo0;
+        k += (uint2)(0x9E3779B9u, 0xBB67AE85u);
+    }
+    const float8 f0 = convert_float8(x >> 8) * 0x1.0p-24f, f1 = convert_float8(y >> 8) * 0x1.0p-24f;
+    const float8 f2 = convert_float8(z >> 8) * 0x1.0p-24f, f3 = convert_float8(w >> 8) * 0x1.0p-24f;
+    vstore16((float16)(f0.s0, f1.s0, f2.s0, f3.s0, f0.s1, f1.s1, f2.s1, f3.s1,
+                       f0.s2, f1.s2, f2.s2, f3.s2, f0.s3, f1.s3, f2.s3, f3.s3), 0, u);
+    vstore16((float16)(f0.s4, f1.s4, f2.s4, f3.s4, f0.s5, f1.s5, f2.s5, f3.s5,
+                       f0.s6, f1.s6, f2.s6, f3.s6, f0.s7, f1.s7, f2.s7, f3.s7), 0, u + 16);
+}
+
 float philox_word(const float4 u, const uint lane) {
     return lane == 0 ? u.x : lane == 1 ? u.y : lane == 2 ? u.z : u.w;
 }

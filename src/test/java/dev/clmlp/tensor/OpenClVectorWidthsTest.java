@@ -26,6 +26,11 @@ class OpenClVectorWidthsTest {
             contract.checkGemm(3, 33, 129, 300, true, true, 1f, 0.5f);
             contract.denseWeightGradMatchesTheReference(300, 70, 41, 7L);
             contract.denseWeightGradMatchesTheReference(5, 3, 130, 8L);
+            // epilogues and fused dropout on a strip's last, partial vectors (27 = 16 + 11 = 3 * 8 + 3)
+            contract.denseAndDenseInputGradMatchTheReference(Activation.SIGMOID, 37, 45, 27, true, 5L);
+            contract.denseAndDenseInputGradMatchTheReference(Activation.RELU, 3, 7, 70, false, 6L);
+            contract.denseDropoutIsDenseThenDropout(Activation.SIGMOID, 33, 20, 27, 9L, 12345);
+            contract.denseDropoutIsDenseThenDropout(Activation.TANH, 70, 90, 75, 10L, 7);
         }
     }
 }
