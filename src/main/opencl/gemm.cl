@@ -118,7 +118,7 @@ void gemm(GEMM_PARAMS)
 #define VW 16
 #endif
 #ifndef MR
-#define MR 6
+#define MR 4
 #endif
 #ifndef NR
 #define NR 2
@@ -206,7 +206,7 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
                 #pragma unroll
                 for (int c = 0; c < NR; c++) sum[c] += panel[p * NR + c];
 
-        const int first = p0 == 0, last = p0 + kc >= k;
+        const int first = p0 == 0;
         for (int i0 = iBeg; i0 < iEnd; i0 += MR) {
             __global const float* a[MR];
             #pragma unroll

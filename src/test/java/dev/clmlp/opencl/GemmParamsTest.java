@@ -12,10 +12,10 @@ class GemmParamsTest {
 
     @Test
     void cpuDevicesGetVectorsOfTheirOwnWidthFirst() {
-        assertEquals("vector:16,6,2,128", GemmParams.candidates(fake("CPU", 16, 4096, 32768)).get(0).spec());
-        assertEquals("vector:8,6,2,128", GemmParams.candidates(fake("CPU", 8, 4096, 32768)).get(0).spec());
-        assertEquals("vector:4,6,2,128", GemmParams.candidates(fake("CPU", 4, 4096, 32768)).get(0).spec());
-        assertEquals("vector:4,6,2,128", GemmParams.candidates(fake("CPU", 1, 4096, 32768)).get(0).spec());
+        assertEquals("vector:16,4,2,128", GemmParams.candidates(fake("CPU", 16, 4096, 32768)).get(0).spec());
+        assertEquals("vector:8,4,2,128", GemmParams.candidates(fake("CPU", 8, 4096, 32768)).get(0).spec());
+        assertEquals("vector:4,4,2,128", GemmParams.candidates(fake("CPU", 4, 4096, 32768)).get(0).spec());
+        assertEquals("vector:4,4,2,128", GemmParams.candidates(fake("CPU", 1, 4096, 32768)).get(0).spec());
     }
 
     @Test
