@@ -31,24 +31,33 @@ public final class Backends {
      *                  OpenCL backend also each kernel's device time (OpenClBackend.profile())
      * @return the backend, owned by the caller
      */
-    public static Backend open(String spec, boolean profiling) {
-        Backend b = opened(spec, profiling);
+    public static Backend open(String spec, boolean profiling) { return open(spec, profiling, null); }
+
+    /**
+     * @param spec      "auto", "cpu", "opencl", "opencl:N", "lwjgl" or "lwjgl:N"
+     * @param profiling as in {@link #open(String, boolean)}
+     * @param workload  the model to be trained, GemmTuner.workload(batch, widths): an OpenCL backend
+     *                  takes the GEMM parameters ./clmlp tune found for it, if any; or null
+     * @return the backend, owned by the caller
+     */
+    public static Backend open(String spec, boolean profiling, String workload) {
+        Backend b = opened(spec, profiling, workload);
         b.recordOpTimes(profiling);
         return b;
     }
 
-    private static Backend opened(String spec, boolean profiling) {
+    private static Backend opened(String spec, boolean profiling, String workload) {
         checkSpec(spec);
         String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
         if (s.equals("cpu")) return new CpuBackend();
-        if (s.equals("auto")) return autoDevice().<Backend>map(d -> new OpenClBackend(d, profiling)).orElseGet(CpuBackend::new);
+        if (s.equals("auto")) return autoDevice().<Backend>map(d -> new OpenClBackend(d, profiling, null, workload)).orElseGet(CpuBackend::new);
         String[] parts = s.split(":");
         ClBinding binding = ClBinding.named(parts[0]);
-        if (parts.length == 2) return OpenClBackend.open(binding, Integer.parseInt(parts[1]), profiling);
+        if (parts.length == 2) return OpenClBackend.open(binding, Integer.parseInt(parts[1]), profiling, workload);
         List<ClDevice> devices = binding.devices();
         if (devices.isEmpty()) throw new OpenClUnavailableException("No OpenCL device found", null);
         ClDevice first = devices.stream().filter(d -> !d.isSimulator()).findFirst().orElse(devices.get(0));
-        return new OpenClBackend(autoDevice(devices).orElse(first), profiling);
+        return new OpenClBackend(autoDevice(devices).orElse(first), profiling, null, workload);
     }
 
     /**

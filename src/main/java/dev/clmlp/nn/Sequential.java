@@ -303,6 +303,18 @@ public final class Sequential implements AutoCloseable {
         return flops;
     }
 
+    /**
+     * @return the widths the dense layers chain, input first: {784, 128, 24, 10} for the keras
+     *         preset (what ./clmlp tune names a workload by, with the batch size)
+     */
+    public int[] denseWidths() {
+        List<Plan.Step> dense = plan("denseWidths").steps().stream().filter(Plan.Step::dense).toList();
+        int[] w = new int[dense.size() + 1];
+        w[0] = dense.isEmpty() ? inputSize : dense.get(0).in();
+        for (int i = 0; i < dense.size(); i++) w[i + 1] = dense.get(i).out();
+        return w;
+    }
+
     /** @return the Keras-like summary table: layer, output shape, parameters, totals */
     public String summary() {
         requireInputSize("summary");

@@ -37,12 +37,13 @@ final class ClGemm {
 
     /**
      * Selection: the program built with the first GEMM parameters that fit rt's device (its
-     * work-group and local-memory limits, and the registers a kernel of that tiling needs).
+     * work-group and local-memory limits, and the registers a kernel of that tiling needs):
+     * gemmFirst if given, then the candidates for the device and workload (nullable).
      */
-    static Built build(ClRuntime rt, GemmParams gemmFirst) {
+    static Built build(ClRuntime rt, GemmParams gemmFirst, String workload) {
         ClDevice device = rt.device();
         String source = ClProgram.source();
-        List<GemmParams> choices = new ArrayList<>(GemmParams.candidates(device));
+        List<GemmParams> choices = new ArrayList<>(GemmParams.candidates(device, workload));
         if (gemmFirst != null) choices.add(0, gemmFirst);
         for (GemmParams g : choices) {
             if (g.groupSize() > device.maxWorkGroupSize() || g.localMemBytes() > device.localMemBytes()) continue;

@@ -12,7 +12,7 @@ import java.util.List;
  *     x NR vectors of C in registers, op(B) packed in panels of KC rows.</li>
  * </ul>
  * {@link #candidates} lists them best first; the backend builds the first that the device's
- * work-group and local-memory limits allow.
+ * work-group, local-memory and register limits allow.
  */
 public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int wptN, int vw, int mr, int nr, int kc) {
 
@@ -103,15 +103,24 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
 
     /**
      * The choices for a device, best first, within its limits: $CLMLP_GEMM (or the system
-     * property clmlp.gemm) if set, then the winner of ./clmlp tune for this device if cached,
-     * then the defaults for its type.
+     * property clmlp.gemm) if set, then the winner of ./clmlp tune for this device and workload
+     * (or the latest tuned for the device, {@link GemmTuner#cached}), then {@link #defaults}.
+     *
+     * @param workload the model's {@link GemmTuner#workload}, or null when not known
      */
-    static List<GemmParams> candidates(ClDevice d) {
+    static List<GemmParams> candidates(ClDevice d, String workload) {
         List<GemmParams> all = new ArrayList<>();
         String override = System.getProperty("clmlp.gemm", System.getenv("CLMLP_GEMM"));
         if (override != null && !override.isBlank()) all.add(parse(override));
-        GemmParams tuned = GemmTuner.cached(d);
+        GemmParams tuned = GemmTuner.cached(d, workload);
         if (tuned != null) all.add(tuned);
+        all.addAll(defaults(d));
+        return all;
+    }
+
+    /** The untuned choices for a device's type, best first: the vector kernel on CPU devices, the tilings elsewhere. */
+    static List<GemmParams> defaults(ClDevice d) {
+        List<GemmParams> all = new ArrayList<>();
         List<GemmParams> tiled = List.of(tiled(64, 64, 16, 4, 4), tiled(32, 32, 16, 4, 4), tiled(16, 16, 8, 2, 2), tiled(8, 8, 4, 2, 2));
         // vectors of the device's own width; 4 rows of C at a time, which divide the batch sizes
         // people use (32, 64, 128) where 6 pads them: on PoCL (AMD EPYC, AVX-512) 4 x 2 vectors

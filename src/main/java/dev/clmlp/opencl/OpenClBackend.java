@@ -38,12 +38,21 @@ public final class OpenClBackend extends Backend {
      * @param profiling whether every kernel's device time is recorded; see {@link #profile()}
      * @return the backend, owned by the caller
      */
-    public static OpenClBackend open(ClBinding binding, int index, boolean profiling) {
+    public static OpenClBackend open(ClBinding binding, int index, boolean profiling) { return open(binding, index, profiling, null); }
+
+    /**
+     * @param binding   JOCL or LWJGL
+     * @param index     the device's number among the binding's devices
+     * @param profiling whether every kernel's device time is recorded; see {@link #profile()}
+     * @param workload  the model to be trained, {@link GemmTuner#workload}(batch, widths), or null
+     * @return the backend, owned by the caller
+     */
+    public static OpenClBackend open(ClBinding binding, int index, boolean profiling, String workload) {
         List<ClDevice> devices = binding.devices();
         if (index < 0 || index >= devices.size())
             throw new IllegalArgumentException("no OpenCL device " + binding.prefix() + ":" + index + " (" + devices.size()
                     + " device(s) present; see ./clmlp devices)");
-        return new OpenClBackend(devices.get(index), profiling);
+        return new OpenClBackend(devices.get(index), profiling, null, workload);
     }
 
     /**
@@ -64,12 +73,23 @@ public final class OpenClBackend extends Backend {
      * @param profiling whether every kernel's device time is recorded
      * @param gemmFirst GEMM parameters to try first, or null
      */
-    public OpenClBackend(ClDevice device, boolean profiling, GemmParams gemmFirst) {
+    public OpenClBackend(ClDevice device, boolean profiling, GemmParams gemmFirst) { this(device, profiling, gemmFirst, null); }
+
+    /**
+     * With the GEMM parameters that ./clmlp tune found for this workload, if it tuned one
+     * ({@link GemmParams#candidates}).
+     *
+     * @param device    the device, through its binding
+     * @param profiling whether every kernel's device time is recorded
+     * @param gemmFirst GEMM parameters to try first, or null
+     * @param workload  the model to be trained, {@link GemmTuner#workload}(batch, widths), or null
+     */
+    public OpenClBackend(ClDevice device, boolean profiling, GemmParams gemmFirst, String workload) {
         this.device = device;
         this.rt = device.binding().open(device, profiling);
         this.profiler = profiling ? new Profiler(rt) : null;
         try {
-            ClGemm.Built built = ClGemm.build(rt, gemmFirst);
+            ClGemm.Built built = ClGemm.build(rt, gemmFirst, workload);
             program = built.program();
             kernels = new Kernels(rt, program, KERNELS);
             gemm = new ClGemm(built.params(), device, this::launchAs, profiling);

@@ -39,6 +39,14 @@ class SequentialTest {
     }
 
     @Test
+    void denseWidthsChainTheDenseLayersPastDropout() {
+        try (Sequential keras = kerasNotebook(); Sequential scratch = Preset.SCRATCH.model()) {
+            assertArrayEquals(new int[] {784, 128, 24, 10}, keras.denseWidths());
+            assertArrayEquals(new int[] {784, 128, 64, 10}, scratch.denseWidths());
+        }
+    }
+
+    @Test
     void configJsonRoundTripsToAnIdenticalModel() {
         try (Sequential m = kerasNotebook()) {
             m.compile(TestBackends.cpu(), new Adam(0.002f), 77);

@@ -12,19 +12,19 @@ class GemmParamsTest {
 
     @Test
     void cpuDevicesGetVectorsOfTheirOwnWidthFirst() {
-        assertEquals("vector:16,4,2,128", GemmParams.candidates(fake("CPU", 16, 4096, 32768)).get(0).spec());
-        assertEquals("vector:8,4,2,128", GemmParams.candidates(fake("CPU", 8, 4096, 32768)).get(0).spec());
-        assertEquals("vector:4,4,2,128", GemmParams.candidates(fake("CPU", 4, 4096, 32768)).get(0).spec());
-        assertEquals("vector:4,4,2,128", GemmParams.candidates(fake("CPU", 1, 4096, 32768)).get(0).spec());
+        assertEquals("vector:16,4,2,128", GemmParams.defaults(fake("CPU", 16, 4096, 32768)).get(0).spec());
+        assertEquals("vector:8,4,2,128", GemmParams.defaults(fake("CPU", 8, 4096, 32768)).get(0).spec());
+        assertEquals("vector:4,4,2,128", GemmParams.defaults(fake("CPU", 4, 4096, 32768)).get(0).spec());
+        assertEquals("vector:4,4,2,128", GemmParams.defaults(fake("CPU", 1, 4096, 32768)).get(0).spec());
     }
 
     @Test
     void gpusGetTheLargestTilingTheirLimitsAllow() {
-        assertEquals("tiled:64,64,16,4,4", GemmParams.candidates(fake("GPU", 1, 1024, 49152)).get(0).spec());
+        assertEquals("tiled:64,64,16,4,4", GemmParams.defaults(fake("GPU", 1, 1024, 49152)).get(0).spec());
         // 64 work-items at most: the 64x64 tiling with 4x4 per item needs 256, the 32x32 one 64
-        assertEquals("tiled:32,32,16,4,4", GemmParams.candidates(fake("GPU", 1, 64, 49152)).get(0).spec());
+        assertEquals("tiled:32,32,16,4,4", GemmParams.defaults(fake("GPU", 1, 64, 49152)).get(0).spec());
         // 4 KB of local memory: the 64x64x16 tile needs 8 KB, the 32x32x16 one 4 KB
-        assertEquals("tiled:32,32,16,4,4", GemmParams.candidates(fake("GPU", 1, 1024, 4096)).get(0).spec());
+        assertEquals("tiled:32,32,16,4,4", GemmParams.defaults(fake("GPU", 1, 1024, 4096)).get(0).spec());
     }
 
     @Test

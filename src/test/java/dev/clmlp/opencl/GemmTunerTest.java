@@ -8,13 +8,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The pieces of ./clmlp tune: the shapes of a step, the timing, and the cached winner being used. */
+/** The pieces of ./clmlp tune: the shapes of a step, the search, and the cached winner per workload being used. */
 class GemmTunerTest {
     @TempDir Path cache;
     String old;
@@ -24,6 +25,13 @@ class GemmTunerTest {
         if (old == null) System.clearProperty("clmlp.cache.dir"); else System.setProperty("clmlp.cache.dir", old);
     }
 
+    private ClDevice withTempCache() {
+        TestBackends.opencl();
+        old = System.getProperty("clmlp.cache.dir");
+        System.setProperty("clmlp.cache.dir", cache.toString());
+        return ClDevice.list().get(0);
+    }
+
     @Test
     void aTrainingStepHasEveryForwardAndBackwardProduct() {
         List<GemmTuner.Shape> s = GemmTuner.trainingStep(64, new int[] {784, 128, 64, 10});
@@ -31,26 +39,46 @@ class GemmTunerTest {
                 new GemmTuner.Shape(64, 128, 64, false, false), new GemmTuner.Shape(128, 64, 64, true, false),
                 new GemmTuner.Shape(64, 64, 128, false, true), new GemmTuner.Shape(64, 64, 10, false, false),
                 new GemmTuner.Shape(64, 64, 10, true, false), new GemmTuner.Shape(64, 10, 64, false, true)), s);
+        assertEquals("b64:784-128-64-10", GemmTuner.workload(64, new int[] {784, 128, 64, 10}));
     }
 
     @Test
-    void theCachedWinnerIsUsedAndABadEntryIgnored() throws IOException {
-        TestBackends.opencl();
-        ClDevice d = ClDevice.list().get(0);
-        old = System.getProperty("clmlp.cache.dir");
-        System.setProperty("clmlp.cache.dir", cache.toString());
-        GemmParams tuned = d.type().contains("CPU") ? GemmParams.vector(8, 4, 2, 64) : GemmParams.tiled(32, 32, 8, 2, 2);
+    void eachWorkloadGetsItsOwnWinnerAndOthersTheLatest() throws IOException {
+        ClDevice d = withTempCache();
+        boolean cpu = d.type().contains("CPU");
+        GemmParams forA = cpu ? GemmParams.vector(8, 4, 2, 64) : GemmParams.tiled(32, 32, 8, 2, 2);
+        GemmParams forB = cpu ? GemmParams.vector(4, 4, 2, 64) : GemmParams.tiled(16, 16, 8, 2, 2);
         Path f = GemmTuner.cacheFile(d);
         Files.createDirectories(f.getParent());
-        Files.writeString(f, "# test\n" + tuned.spec() + "\n");
-        try (OpenClBackend b = new OpenClBackend(d)) {
-            assertEquals(tuned, b.gemmParams());
+        Files.writeString(f, "# test\nb8:20-7-3 " + forA.spec() + " 12.5\nb16:20-7-3 " + forB.spec() + " 9.0\n");
+        try (OpenClBackend b = new OpenClBackend(d, false, null, "b8:20-7-3")) {
+            assertEquals(forA, b.gemmParams());
             double us = GemmTuner.stepMicros(b, GemmTuner.trainingStep(8, new int[] {20, 7, 3}));
             assertTrue(us > 0 && us < 1e6, "step time " + us);
         }
-        Files.writeString(f, "vector:banana\n");
-        try (OpenClBackend b = new OpenClBackend(d)) {
-            assertNotEquals("vector:banana", b.gemmParams().spec());
+        try (OpenClBackend b = new OpenClBackend(d, false, null, "b32:50-5")) {
+            assertEquals(forB, b.gemmParams(), "an untuned workload takes the device's latest tuning");
         }
+        Files.writeString(f, "b8:20-7-3 vector:banana 1.0\n");
+        try (OpenClBackend b = new OpenClBackend(d, false, null, "b8:20-7-3")) {
+            assertEquals(GemmParams.defaults(d).get(0), b.gemmParams(), "a bad entry is ignored");
+        }
+    }
+
+    @Test
+    void theSearchGoesStageByStageAndCachesItsWinnerForTheWorkload() {
+        ClDevice d = withTempCache();
+        List<String> log = new ArrayList<>();
+        List<GemmTuner.Shape> shapes = GemmTuner.trainingStep(8, new int[] {20, 7, 3});
+        List<GemmTuner.Result> results = GemmTuner.tune(d, "b8:20-7-3", shapes, log::add);
+        GemmTuner.Result best = results.get(0);
+        assertTrue(best.micros() > 0, "the winner was timed: " + results);
+        int stages = GemmTuner.stages(d).size();
+        assertEquals(stages, log.stream().filter(l -> l.contains("stage winner")).count(), String.join("\n", log));
+        assertTrue(results.size() < 3 * 8, "fewer candidates than the full grid: " + results.size());
+        try (OpenClBackend b = new OpenClBackend(d, false, null, "b8:20-7-3")) {
+            assertEquals(best.params(), b.gemmParams());
+        }
+        assertNotEquals(null, GemmTuner.cached(d, "b8:20-7-3"));
     }
 }

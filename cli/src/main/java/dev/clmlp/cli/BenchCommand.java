@@ -9,6 +9,7 @@ import dev.clmlp.nn.History;
 import dev.clmlp.nn.Preset;
 import dev.clmlp.nn.Sequential;
 import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.GemmTuner;
 import dev.clmlp.opencl.OpenClBackend;
 import dev.clmlp.opencl.OpenClUnavailableException;
 import dev.clmlp.report.Charts;
@@ -75,12 +76,14 @@ final class BenchCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         double cpuSeconds = Double.NaN;
         long flops;
+        String workload;
         try (Sequential m = p.model()) {
             flops = m.trainingFlopsPerExample() * train.rows();
+            workload = GemmTuner.workload(p.batch(), m.denseWidths());
         }
         int steps = (train.rows() + p.batch() - 1) / p.batch();
         for (String name : names) {
-            try (Backend b = Backends.open(name)) {
+            try (Backend b = Backends.open(name, false, workload)) {
                 System.out.printf("  %s: %s ...%n", b.name(), b.description());
                 long launched = b instanceof OpenClBackend cl ? cl.launches() : 0;
                 double[] seconds = epochSeconds(b, p, train);

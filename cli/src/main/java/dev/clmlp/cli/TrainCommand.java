@@ -17,6 +17,7 @@ import dev.clmlp.nn.Preset;
 import dev.clmlp.nn.Sequential;
 import dev.clmlp.nn.TrainingListener;
 import dev.clmlp.nn.TrainingState;
+import dev.clmlp.opencl.GemmTuner;
 import dev.clmlp.optim.Optimizer;
 import dev.clmlp.optim.Schedule;
 import dev.clmlp.report.Charts;
@@ -245,7 +246,7 @@ final class TrainCommand implements Callable<Integer> {
         int steps = (train.rows() + opts.batch() - 1) / opts.batch();
         if (lrSchedule != null) plan.optimizer().withSchedule(Schedule.parse(lrSchedule, steps, (long) steps * opts.epochs()));
         boolean bar = progress != null ? progress : System.console() != null;
-        try (Backend b = Backends.open(backend, profile)) {
+        try (Backend b = Backends.open(backend, profile, GemmTuner.workload(opts.batch(), model.denseWidths()))) {
             System.out.println("backend " + b.name() + ": " + b.description()
                     + (backend.equalsIgnoreCase("auto") ? " [auto: " + Backends.autoReason() + "]" : ""));
             System.out.println("data: " + train + ", validation: " + test);

@@ -1,13 +1,13 @@
 package dev.clmlp.cli;
 
 import dev.clmlp.nn.Preset;
+import dev.clmlp.nn.Sequential;
 
 import dev.clmlp.opencl.ClDevice;
 import dev.clmlp.opencl.GemmTuner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -25,15 +25,19 @@ final class TuneCommand implements Callable<Integer> {
         if (device < 0 || device >= devices.size())
             throw new UsageError("--device: no OpenCL device opencl:" + device + " (" + devices.size() + " present; see ./clmlp devices)");
         ClDevice d = devices.get(device);
-        List<Integer> widths = new ArrayList<>(List.of(Preset.MNIST_INPUTS));
-        widths.addAll(p.layers());
-        widths.add(10);
-        List<GemmTuner.Shape> shapes = GemmTuner.trainingStep(p.batch(), widths.stream().mapToInt(Integer::intValue).toArray());
-        System.out.println("tuning GEMM on " + d.backendName() + " " + d.name() + " for " + shapes);
-        List<GemmTuner.Result> results = GemmTuner.tune(d, shapes, System.out::println);
+        int[] widths;
+        try (Sequential m = p.model()) {
+            widths = m.denseWidths();
+        }
+        List<GemmTuner.Shape> shapes = GemmTuner.trainingStep(p.batch(), widths);
+        String workload = GemmTuner.workload(p.batch(), widths);
+        System.out.println("tuning GEMM on " + d.backendName() + " " + d.name() + " for " + workload + ": " + shapes);
+        long t0 = System.nanoTime();
+        List<GemmTuner.Result> results = GemmTuner.tune(d, workload, shapes, System.out::println);
         GemmTuner.Result best = results.get(0);
         if (Double.isNaN(best.micros())) throw new IllegalStateException("no candidate fits device " + d.name());
-        System.out.printf(Locale.ROOT, "best: %s, %.1f us of GEMM per training step; cached for later runs%n", best.params(), best.micros());
+        System.out.printf(Locale.ROOT, "best: %s, %.1f us of GEMM per training step (searched in %.0f s); cached for %s on this device%n",
+                best.params(), best.micros(), (System.nanoTime() - t0) / 1e9, workload);
         return 0;
     }
 }
