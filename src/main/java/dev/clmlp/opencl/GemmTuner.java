@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -69,7 +70,7 @@ public final class GemmTuner {
      * so far (null before the first). CPU devices: vector width (the device's own and half),
      * then rows x vectors of C in registers, then panel depth; others: the tilings at once.
      */
-    static List<java.util.function.Function<GemmParams, List<GemmParams>>> stages(ClDevice d) {
+    static List<Function<GemmParams, List<GemmParams>>> stages(ClDevice d) {
         if (!d.type().contains("CPU"))
             return List.of(w -> Arrays.stream(new int[][] {{64, 64, 16, 4, 4}, {64, 64, 8, 4, 4}, {128, 64, 16, 8, 4}, {64, 128, 16, 4, 8},
                     {32, 32, 16, 4, 4}, {32, 32, 8, 2, 2}, {64, 64, 16, 8, 8}, {16, 16, 8, 2, 2}})
