@@ -73,21 +73,29 @@ __kernel void gather_rows(const int rows, const int cols, const int srcRows,
     dst[dOff + e] = (row >= 0 && row < srcRows) ? src[sOff + row * cols + c] : bad;
 }
 
-// Same from uint8 pixels to float in [0, 1]: one work-item per row, 16 pixels per vector op.
+// Same from uint8 pixels to float in [0, 1], 16 pixels per vector op: one work-item per
+// GATHER_ROWS rows (a -D option from OpenClBackend), their loads side by side, so that the rows'
+// cache misses overlap instead of following one another.
 __kernel void gather_rows_u8(const int rows, const int cols, const int srcRows,
                              __global const uchar* src, const int sOff, __global const int* idx, const int iOff,
                              __global float* dst, const int dOff)
 {
-    const int r = get_global_id(0);
-    if (r >= rows) return;
-    const int row = idx[iOff + r];
-    __global float* d = dst + dOff + r * cols;
-    if (row < 0 || row >= srcRows) {
-        for (int c = 0; c < cols; c++) d[c] = NAN;
-        return;
+    const int r0 = get_global_id(0) * GATHER_ROWS;
+    if (r0 >= rows) return;
+    const int n = min(GATHER_ROWS, rows - r0);
+    __global const uchar* s[GATHER_ROWS];
+    __global float* d[GATHER_ROWS];
+    int ok[GATHER_ROWS];
+    for (int q = 0; q < GATHER_ROWS; q++) {
+        const int row = q < n ? idx[iOff + r0 + q] : -1;
+        ok[q] = q < n && row >= 0 && row < srcRows;
+        s[q] = src + sOff + (ok[q] ? row : 0) * cols;
+        d[q] = dst + dOff + (r0 + min(q, n - 1)) * cols;
     }
-    __global const uchar* s = src + sOff + row * cols;
     const int wide = cols / 16 * 16;
-    for (int c = 0; c < wide; c += 16) vstore16(convert_float16(vload16(0, s + c)) * (1.0f / 255.0f), 0, d + c);
-    for (int c = wide; c < cols; c++) d[c] = (float)s[c] * (1.0f / 255.0f);
+    for (int c = 0; c < wide; c += 16)
+        for (int q = 0; q < GATHER_ROWS; q++)
+            if (ok[q]) vstore16(convert_float16(vload16(0, s[q] + c)) * (1.0f / 255.0f), 0, d[q] + c);
+    for (int q = 0; q < n; q++) // the columns past the last 16, and NaN rows for indices outside src
+        for (int c = ok[q] ? wide : 0; c < cols; c++) d[q][c] = ok[q] ? (float)s[q][c] * (1.0f / 255.0f) : NAN;
 }

@@ -315,10 +315,16 @@ public final class OpenClBackend extends Backend {
         else launch(name, new long[] {items}, new long[] {1}, sizeChunkArgs);
     }
 
+    /**
+     * Rows of pixels per work-item of gather_rows_u8 (its -DGATHER_ROWS): four rows' loads side by
+     * side overlap their cache misses (PoCL, 32 rows: 11.1 against 13.8 us; eight: no better).
+     */
+    static final int GATHER_ROWS = 4;
+
     @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
         Tensor window = indices.view(start, dst.rows(), 1);
         if (src.dtype() == DType.UINT8) {
-            launch1d("gather_rows_u8", dst.rows(), dst.rows(), dst.cols(), src.rows(), src, window, dst);
+            launch1d("gather_rows_u8", (dst.rows() + GATHER_ROWS - 1) / GATHER_ROWS, dst.rows(), dst.cols(), src.rows(), src, window, dst);
         } else {
             int bad = dst.dtype() == DType.FLOAT32 ? Float.floatToRawIntBits(Float.NaN) : -1;
             launch1d("gather_rows", dst.size(), dst.rows(), dst.cols(), src.rows(), src, window, dst, bad);
