@@ -346,7 +346,14 @@ public final class CpuBackend extends Backend {
     }
 
     private void gatherRange(CpuStorage s, CpuStorage d, int[] idx, int io, int srcOff, int dstOff, int cols, int srcRows, int r0, int r1) {
-        for (int r = r0; r < r1; r++) {
+        int r = r0;
+        if (s.b != null && vectorApi) // pixels four rows at a time, where all four are in range
+            for (; r + 4 <= r1; r += 4) {
+                int a = idx[io + r], b = idx[io + r + 1], c = idx[io + r + 2], e = idx[io + r + 3];
+                if ((a | b | c | e) < 0 || Math.max(Math.max(a, b), Math.max(c, e)) >= srcRows) break;
+                VectorOps.pixels4(s.b, srcOff + a * cols, srcOff + b * cols, srcOff + c * cols, srcOff + e * cols, d.f, dstOff + r * cols, cols);
+            }
+        for (; r < r1; r++) {
             int row = idx[io + r], dOff = dstOff + r * cols;
             if (row < 0 || row >= srcRows) { // as on OpenCL, where a kernel cannot throw
                 if (d.f != null) java.util.Arrays.fill(d.f, dOff, dOff + cols, Float.NaN);

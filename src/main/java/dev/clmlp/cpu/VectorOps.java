@@ -89,10 +89,36 @@ final class VectorOps {
     /** d[dOff + c] = (s[so + c] & 0xFF) / 255 for c < n, as CpuBackend's loop. */
     static void pixels(byte[] s, int so, float[] d, int dOff, int n) {
         int c = 0, wide = PIXELS == null ? 0 : n / S.length() * S.length();
+        for (; c < wide; c += S.length()) pixelVector(s, so + c, d, dOff + c);
+        pixelTail(s, so, d, dOff, c, n);
+    }
+
+    /**
+     * {@link #pixels} for four source rows into four consecutive rows of d, a vector of each in
+     * turn: the four rows' cache misses overlap instead of following one another (a batch's rows
+     * lie scattered over 47 MB of pixels; 32 rows on one thread: 6.5 against 9.7 us).
+     */
+    static void pixels4(byte[] s, int s0, int s1, int s2, int s3, float[] d, int dOff, int n) {
+        int c = 0, wide = PIXELS == null ? 0 : n / S.length() * S.length();
         for (; c < wide; c += S.length()) {
-            FloatVector f = (FloatVector) ByteVector.fromArray(PIXELS, s, so + c).convertShape(VectorOperators.B2F, S, 0);
-            f.add(256f, f.lt(0f)).mul(1f / 255f).intoArray(d, dOff + c); // the bytes are signed: -1 is pixel 255
+            pixelVector(s, s0 + c, d, dOff + c);
+            pixelVector(s, s1 + c, d, dOff + n + c);
+            pixelVector(s, s2 + c, d, dOff + 2 * n + c);
+            pixelVector(s, s3 + c, d, dOff + 3 * n + c);
         }
+        pixelTail(s, s0, d, dOff, c, n);
+        pixelTail(s, s1, d, dOff + n, c, n);
+        pixelTail(s, s2, d, dOff + 2 * n, c, n);
+        pixelTail(s, s3, d, dOff + 3 * n, c, n);
+    }
+
+    /** The columns [c, n) of a row of pixels, one at a time, as CpuBackend's loop. */
+    private static void pixelTail(byte[] s, int so, float[] d, int dOff, int c, int n) {
         for (; c < n; c++) d[dOff + c] = (s[so + c] & 0xFF) * (1f / 255f);
+    }
+
+    private static void pixelVector(byte[] s, int so, float[] d, int dOff) {
+        FloatVector f = (FloatVector) ByteVector.fromArray(PIXELS, s, so).convertShape(VectorOperators.B2F, S, 0);
+        f.add(256f, f.lt(0f)).mul(1f / 255f).intoArray(d, dOff); // the bytes are signed: -1 is pixel 255
     }
 }
