@@ -3,14 +3,20 @@
 // (index/4, 0, step_lo, step_hi) under key (seed_lo, seed_hi).
 // needs: nothing
 
-uint4 philox4x32_10(uint4 c, uint2 k) {
-    for (int round = 0; round < 10; round++) {
-        uint hi0 = mul_hi(0xD2511F53u, c.x), lo0 = 0xD2511F53u * c.x;
-        uint hi1 = mul_hi(0xCD9E8D57u, c.z), lo1 = 0xCD9E8D57u * c.z;
-        c = (uint4)(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
-        k += (uint2)(0x9E3779B9u, 0xBB67AE85u);
+// Philox4x32's ten rounds, in place, on the words x, y, z, w of type T (uint, or a vector of
+// uint with one block per lane) under the key k: written once for the scalar and the SIMD form.
+#define PHILOX4X32_10(T, x, y, z, w, k) \
+    for (int round_ = 0; round_ < 10; round_++) { \
+        const T hi0 = mul_hi((T)(0xD2511F53u), x), lo0 = (T)(0xD2511F53u) * x; \
+        const T hi1 = mul_hi((T)(0xCD9E8D57u), z), lo1 = (T)(0xCD9E8D57u) * z; \
+        x = hi1 ^ y ^ (T)(k.x); y = lo1; z = hi0 ^ w ^ (T)(k.y); w = lo0; \
+        k += (uint2)(0x9E3779B9u, 0xBB67AE85u); \
     }
-    return c;
+
+uint4 philox4x32_10(uint4 c, uint2 k) {
+    uint x = c.x, y = c.y, z = c.z, w = c.w;
+    PHILOX4X32_10(uint, x, y, z, w, k)
+    return (uint4)(x, y, z, w);
 }
 
 // The four uniforms in [0, 1) of block `block` of stream (seed, step): elements 4*block .. 4*block+3.
@@ -24,12 +30,7 @@ float4 philox_uniform4(uint seed_lo, uint seed_hi, uint step_lo, uint step_hi, u
 void philox_uniforms32(uint seed_lo, uint seed_hi, uint step_lo, uint step_hi, uint block, float* u) {
     uint8 x = (uint8)(block) + (uint8)(0, 1, 2, 3, 4, 5, 6, 7), y = (uint8)(0u), z = (uint8)(step_lo), w = (uint8)(step_hi);
     uint2 k = (uint2)(seed_lo, seed_hi);
-    for (int round = 0; round < 10; round++) {
-        const uint8 hi0 = mul_hi((uint8)(0xD2511F53u), x), lo0 = (uint8)(0xD2511F53u) * x;
-        const uint8 hi1 = mul_hi((uint8)(0xCD9E8D57u), z), lo1 = (uint8)(0xCD9E8D57u) * z;
-        x = hi1 ^ y ^ (uint8)(k.x); y = lo1; z = hi0 ^ w ^ (uint8)(k.y); w = lo0;
-        k += (uint2)(0x9E3779B9u, 0xBB67AE85u);
-    }
+    PHILOX4X32_10(uint8, x, y, z, w, k)
     const float8 f0 = convert_float8(x >> 8) * 0x1.0p-24f, f1 = convert_float8(y >> 8) * 0x1.0p-24f;
     const float8 f2 = convert_float8(z >> 8) * 0x1.0p-24f, f3 = convert_float8(w >> 8) * 0x1.0p-24f;
     vstore16((float16)(f0.s0, f1.s0, f2.s0, f3.s0, f0.s1, f1.s1, f2.s1, f3.s1,
