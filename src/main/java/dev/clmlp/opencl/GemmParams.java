@@ -102,9 +102,10 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
     }
 
     /**
-     * The choices for a device, best first, within its limits: $CLMLP_GEMM (or the system
-     * property clmlp.gemm) if set, then the winner of ./clmlp tune for this device and workload
-     * (or the latest tuned for the device, {@link GemmTuner#cached}), then {@link #defaults}.
+     * The choices for a device, best first: $CLMLP_GEMM (or the system property clmlp.gemm) if
+     * set, then the winner of ./clmlp tune for this device and workload (or the latest tuned for
+     * the device, {@link GemmTuner#cached}), then {@link #defaults}. The first two are not checked
+     * against the device's limits here; ClGemm.build skips any choice that does not fit.
      *
      * @param workload the model's {@link GemmTuner#workload}, or null when not known
      */
