@@ -17,6 +17,8 @@ public final class CpuBackend extends Backend {
 
     private final Workers pool;
     private final boolean vectorApi;
+    /** Whether products with a mostly-zero A skip its zeros (SparseGemm); -Dclmlp.sparse=false turns it off, to compare. */
+    private final boolean sparseInputs = !"false".equals(System.getProperty("clmlp.sparse"));
 
     /** All cores; the Vector API GEMM when the JVM has jdk.incubator.vector (./clmlp adds it). */
     public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
@@ -82,10 +84,20 @@ public final class CpuBackend extends Backend {
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                       VectorGemm.Epilogue epilogue) {
         long t0 = recording() ? System.nanoTime() : 0;
-        if (vectorApi) VectorGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c), epilogue);
+        boolean sparse = vectorApi && sparseInputs && !transB && (beta == 0f || beta == 1f) && (!transA || epilogue == null)
+                && sparseA(transA, m, n, k, a);
+        if (sparse && transA) SparseGemm.transposedTimes(pool, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
+        else if (sparse) SparseGemm.times(pool, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c), epilogue);
+        else if (vectorApi) VectorGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c), epilogue);
         else CpuGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
-        if (t0 != 0) partTime("GEMM" + (transA ? " A^T" : "") + (transB ? " B^T" : "") + (epilogue != null ? " + fused epilogue" : ""),
+        if (t0 != 0) partTime("GEMM" + (sparse ? " of a sparse A" : "") + (transA ? " A^T" : "") + (transB ? " B^T" : "")
+                + (epilogue != null ? " + fused epilogue" : ""),
                 System.nanoTime() - t0);
+    }
+
+    /** Whether op(A) is mostly zeros, so that SparseGemm multiplies only its nonzeros (the same results). */
+    private static boolean sparseA(boolean transA, int m, int n, int k, Tensor a) {
+        return transA ? SparseGemm.suitsTransposed(n, f(a), off(a), k, m) : SparseGemm.suits(n, f(a), off(a), m, k);
     }
 
     @Override protected void recordingChanged(boolean on) { // --profile: how long the caller waits for the other threads

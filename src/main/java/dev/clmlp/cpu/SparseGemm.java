@@ -1,0 +1,212 @@
+package dev.clmlp.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The products of {@link VectorGemm} whose A is mostly zeros, skipping the zeros: a layer's
+ * input, C = A B, and its weight gradient, C = A^T B. MNIST's pixels are 81% zeros, and the
+ * first layer does 88% of a scratch step's multiply-adds.
+ * <p>
+ * A task computes {@link #MR} rows x {@link #NV} vectors of C in registers, like VectorGemm, but
+ * only over the values of p where one of its rows of op(A) is not zero: for a batch of MNIST
+ * images, 4 rows of the input have nonzeros at about half of the 784 pixels, and 4 pixels are zero
+ * in all 64 images of a batch a third of the time.
+ * <p>
+ * Each element of C is summed exactly as in {@link VectorGemm}: one fused multiply-add per term
+ * in the order of p, from zero within each panel of {@link VectorGemm#KC} values of p, then
+ * scaled by alpha and added to C. A term with a zero factor adds a zero there, so skipping it
+ * changes nothing, and the two agree bit for bit when B is finite (0 x infinity would give NaN).
+ */
+final class SparseGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int[] POWERS_OF_TWO = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
+    /** Tuning constants: rows x vectors of C in registers (with 4 x 4, C2 of JDK 17 boxed the vectors: 10x slower), values of A per nonzero test. */
+    static final int MR = 3, NV = 4, MASK = 16;
+    /** Columns of C a task computes: n must be a multiple. */
+    static final int WIDTH = NV * L;
+    /**
+     * The largest share of nonzeros in A that takes this path. With the zeros spread at random (no
+     * rows sharing them, unlike images), skipping them breaks even with VectorGemm at about 30% for
+     * C = A B and 25% for A^T B (64 x 784 x 128, two threads, AMD EPYC); MNIST's pixels are 19%.
+     */
+    static final double MAX_DENSITY = 0.25;
+
+    private SparseGemm() {}
+
+    /**
+     * Whether C = op(A) B (op(A) = A or A^T, B not transposed) with these sizes is computed here:
+     * n a multiple of {@link #WIDTH}, and A, rows x cols at aOff, at most {@link #MAX_DENSITY} nonzeros.
+     */
+    static boolean suits(int n, float[] a, int aOff, int rows, int cols) {
+        return n % WIDTH == 0 && nonzeros(a, aOff, rows * cols) <= MAX_DENSITY * rows * cols;
+    }
+
+    /** Whether {@link #transposedTimes} takes C = A^T B with A rows x m at aOff: at most 64 rows, one panel. */
+    static boolean suitsTransposed(int n, float[] a, int aOff, int rows, int m) {
+        return rows <= Long.SIZE && rows <= VectorGemm.KC && suits(n, a, aOff, rows, m);
+    }
+
+    /** The number of nonzero values (NaN included) in a[off .. off + count). */
+    static int nonzeros(float[] a, int off, int count) {
+        int e = 0, nz = 0;
+        for (int wide = count / L * L; e < wide; e += L)
+            nz += FloatVector.fromArray(S, a, off + e).compare(VectorOperators.NE, 0f).trueCount();
+        for (; e < count; e++) if (a[off + e] != 0f) nz++;
+        return nz;
+    }
+
+    /**
+     * Bit q set where one of a[o_r + q], r &lt; MR, is not zero (NaN counts, -0 does not), for q &lt;
+     * count (at most MASK). A blend and a sum: VectorMask.toLong() is not compiled to SIMD on JDK 17.
+     */
+    private static int nonzeroBits(float[] a, int o0, int o1, int o2, int o3, int count) {
+        int bits = 0;
+        if (count == MASK && MASK % L == 0) {
+            for (int h = 0; h < MASK; h += L) {
+                VectorMask<Integer> nz = nonzero(a, o0 + h).or(nonzero(a, o1 + h)).or(nonzero(a, o2 + h)).or(nonzero(a, o3 + h));
+                bits |= IntVector.zero(I).blend(IntVector.fromArray(I, POWERS_OF_TWO, h), nz).reduceLanes(VectorOperators.ADD);
+            }
+            return bits;
+        }
+        for (int q = 0; q < count; q++)
+            if (a[o0 + q] != 0f || a[o1 + q] != 0f || a[o2 + q] != 0f || a[o3 + q] != 0f) bits |= 1 << q;
+        return bits;
+    }
+
+    private static VectorMask<Integer> nonzero(float[] a, int o) {
+        return FloatVector.fromArray(S, a, o).reinterpretAsInts().and(0x7fffffff).compare(VectorOperators.NE, 0);
+    }
+
+    /** The pool, or null (the calling thread) for products too small to share, as in VectorGemm. */
+    private static Workers team(Workers pool, int m, int n, int k) {
+        return (long) m * n * k < VectorGemm.SERIAL_BELOW ? null : pool;
+    }
+
+    /** Tasks for `units` units of work: a few per thread, to even them out. */
+    private static int tasks(Workers team, int units) {
+        return Math.max(1, Math.min(units, team == null ? 1 : 4 * team.size()));
+    }
+
+    /** Per-thread buffer for the positions of p (or of i) that a block of rows needs. */
+    private static final ThreadLocal<int[]> INDICES = ThreadLocal.withInitial(() -> new int[1024]);
+
+    private static int[] indices(int size) {
+        int[] idx = INDICES.get();
+        if (idx.length < size) INDICES.set(idx = new int[size]);
+        return idx;
+    }
+
+    /**
+     * C[m x n] = alpha * A[m x k] B[k x n] + beta * C, beta 0 or 1 (0: C is not read), all row-major
+     * at their offsets with leading dimensions k, n, n; then the epilogue on each finished block of rows.
+     */
+    static void times(Workers pool, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
+                      float beta, float[] c, int cOff, VectorGemm.Epilogue epilogue) {
+        Workers team = team(pool, m, n, k);
+        int blocks = (m + MR - 1) / MR, per = (blocks + tasks(team, blocks) - 1) / tasks(team, blocks);
+        CpuGemm.run(team, (blocks + per - 1) / per, t -> {
+            int i0 = t * per * MR, i1 = Math.min(m, i0 + per * MR);
+            int[] idx = indices(k);
+            for (int i = i0; i < i1; i += MR) {
+                int rows = Math.min(MR, i1 - i); // rows past the last repeat it, and are not stored
+                int a0 = aOff + i * k, a1 = a0 + Math.min(1, rows - 1) * k, a2 = a0 + (rows - 1) * k, a3 = a2;
+                int count = 0;
+                for (int q0 = 0; q0 < k; q0 += MASK)
+                    for (int bits = nonzeroBits(a, a0 + q0, a1 + q0, a2 + q0, a3 + q0, Math.min(MASK, k - q0)); bits != 0; bits &= bits - 1)
+                        idx[count++] = q0 + Integer.numberOfTrailingZeros(bits);
+                for (int j0 = 0; j0 < n; j0 += WIDTH)
+                    for (int p0 = 0, from = 0; p0 < k; p0 += VectorGemm.KC) { // VectorGemm's panels of p: sums from zero in each
+                        int to = from, p1 = Math.min(k, p0 + VectorGemm.KC);
+                        while (to < count && idx[to] < p1) to++;
+                        kernel(alpha, p0 == 0 ? beta : 1f, a, a0, a1, a2, a3, 1, idx, from, to, b, bOff + j0, n,
+                                rows, c, cOff + i * n + j0, n);
+                        from = to;
+                    }
+            }
+            if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, 0, n);
+        });
+    }
+
+    /**
+     * C[m x n] = alpha * A^T B + beta * C, beta 0 or 1, with A rows x m and B rows x n (a weight
+     * gradient: A the layer's input, B the gradient of its output), all row-major. Needs rows &lt;= 64
+     * and rows &lt;= {@link VectorGemm#KC} (one panel); callers check {@link #suitsTransposed}.
+     */
+    static void transposedTimes(Workers pool, int m, int n, int rows, float alpha, float[] a, int aOff, float[] b, int bOff,
+                                float beta, float[] c, int cOff) {
+        Workers team = team(pool, m, n, rows);
+        int blocks = (m + MASK - 1) / MASK, per = (blocks + tasks(team, blocks) - 1) / tasks(team, blocks);
+        CpuGemm.run(team, (blocks + per - 1) / per, t -> {
+            int p0 = t * per * MASK, p1 = Math.min(m, p0 + per * MASK), groups = (p1 - p0 + MR - 1) / MR;
+            long[] used = new long[groups]; // bit i of used[g]: a[i, p] != 0 for one of the MR values of p of group g
+            for (int i = 0; i < rows; i++)
+                for (int q0 = p0; q0 < p1; q0 += MASK) {
+                    int o = aOff + i * m + q0;
+                    for (int bits = nonzeroBits(a, o, o, o, o, Math.min(MASK, p1 - q0)); bits != 0; bits &= bits - 1)
+                        used[(q0 - p0 + Integer.numberOfTrailingZeros(bits)) / MR] |= 1L << i;
+                }
+            int[] idx = indices(rows);
+            for (int g = 0; g < groups; g++) {
+                int p = p0 + g * MR, count = 0, ps = Math.min(MR, p1 - p);
+                for (long bits = used[g]; bits != 0; bits &= bits - 1) idx[count++] = Long.numberOfTrailingZeros(bits);
+                int a0 = aOff + p, a1 = a0 + Math.min(1, ps - 1), a2 = a0 + ps - 1, a3 = a2;
+                for (int j0 = 0; j0 < n; j0 += WIDTH)
+                    kernel(alpha, beta, a, a0, a1, a2, a3, m, idx, 0, count, b, bOff + j0, n, ps, c, cOff + p * n + j0, n);
+            }
+        });
+    }
+
+    /**
+     * For the first `rows` (at most MR) rows r: c[co + r*ldc .. + WIDTH) = alpha * sum over q in
+     * idx[from .. to) of a[a_r + q*as] * b[bo + q*ldb ..] + beta * c (beta 0: not read), one fused
+     * multiply-add per term in order, then rounded as VectorGemm does.
+     */
+    private static void kernel(float alpha, float beta, float[] a, int a0, int a1, int a2, int a3, int as, int[] idx, int from, int to,
+                               float[] b, int bo, int ldb, int rows, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        for (int e = from; e < to; e++) {
+            int q = idx[e], o = bo + q * ldb, qa = q * as;
+            FloatVector b0 = FloatVector.fromArray(S, b, o), b1 = FloatVector.fromArray(S, b, o + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, o + 2 * L), b3 = FloatVector.fromArray(S, b, o + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + qa]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[a1 + qa]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[a2 + qa]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+        }
+        // written out, not a helper: vectors passed to a method that is not inlined are boxed
+        if (alpha != 1f) {
+            c00 = c00.mul(alpha); c01 = c01.mul(alpha); c02 = c02.mul(alpha); c03 = c03.mul(alpha);
+            c10 = c10.mul(alpha); c11 = c11.mul(alpha); c12 = c12.mul(alpha); c13 = c13.mul(alpha);
+            c20 = c20.mul(alpha); c21 = c21.mul(alpha); c22 = c22.mul(alpha); c23 = c23.mul(alpha);
+        }
+        int o = co;
+        if (beta != 0f) { // C + alpha AB, as VectorGemm rounds it
+            c00 = FloatVector.fromArray(S, c, o).add(c00); c01 = FloatVector.fromArray(S, c, o + L).add(c01);
+            c02 = FloatVector.fromArray(S, c, o + 2 * L).add(c02); c03 = FloatVector.fromArray(S, c, o + 3 * L).add(c03);
+        }
+        c00.intoArray(c, o); c01.intoArray(c, o + L); c02.intoArray(c, o + 2 * L); c03.intoArray(c, o + 3 * L);
+        if (rows < 2) return;
+        o += ldc;
+        if (beta != 0f) {
+            c10 = FloatVector.fromArray(S, c, o).add(c10); c11 = FloatVector.fromArray(S, c, o + L).add(c11);
+            c12 = FloatVector.fromArray(S, c, o + 2 * L).add(c12); c13 = FloatVector.fromArray(S, c, o + 3 * L).add(c13);
+        }
+        c10.intoArray(c, o); c11.intoArray(c, o + L); c12.intoArray(c, o + 2 * L); c13.intoArray(c, o + 3 * L);
+        if (rows < 3) return;
+        o += ldc;
+        if (beta != 0f) {
+            c20 = FloatVector.fromArray(S, c, o).add(c20); c21 = FloatVector.fromArray(S, c, o + L).add(c21);
+            c22 = FloatVector.fromArray(S, c, o + 2 * L).add(c22); c23 = FloatVector.fromArray(S, c, o + 3 * L).add(c23);
+        }
+        c20.intoArray(c, o); c21.intoArray(c, o + L); c22.intoArray(c, o + 2 * L); c23.intoArray(c, o + 3 * L);
+    }
+}
