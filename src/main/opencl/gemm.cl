@@ -284,3 +284,94 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
         }
     }
 }
+
+// gemm_packed for an op(A) that is mostly zeros, such as a batch of pixels (OpenClBackend picks
+// it for the first layer of MNIST-like data), with B row-major (bCs == 1): a work-item takes
+// `rows` rows of C (at most SPARSE_BLOCKS blocks of MR) and all of its columns. For each panel of
+// KC values of p it first lists, for each block of MR rows, the values of p where one of the rows
+// of op(A) is not zero, then sums over only those, reading B's rows in place (no panel to pack:
+// each item would pack all of B). A zero term adds a zero, so the sums are gemm_packed's.
+// No dropout: OpenClBackend does not ask for it here.
+__kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __global float* colSum, const int csOff)
+{
+    __local int live[SPARSE_BLOCKS * KC];
+    int count[SPARSE_BLOCKS];
+    const int iBeg = get_group_id(1) * rows, iEnd = min(iBeg + rows, m);
+    if (iBeg >= m) return;
+    const int blocks = min(SPARSE_BLOCKS, (iEnd - iBeg + MR - 1) / MR);
+
+    for (int p0 = 0; p0 < k; p0 += KC) {
+        const int kc = min(KC, k - p0), first = p0 == 0;
+        for (int blk = 0; blk < blocks; blk++) { // the values of p each block of rows needs
+            __global const float* a[MR];
+            #pragma unroll
+            for (int r = 0; r < MR; r++) a[r] = A + aOff + min(iBeg + blk * MR + r, iEnd - 1) * aRs + p0 * aCs;
+            int c = 0;
+            for (int p = 0; p < kc; p++) {
+                int nonzero = 0;
+                #pragma unroll
+                for (int r = 0; r < MR; r++) nonzero |= a[r][p * aCs] != 0.0f;
+                live[blk * KC + c] = p;
+                c += nonzero;
+            }
+            count[blk] = c;
+        }
+        for (int j0 = 0; j0 < n; j0 += NCOL) {
+            const int cols = min(NCOL, n - j0);
+            __global const float* b = B + bOff + p0 * bRs + j0;
+            for (int blk = 0; blk < blocks; blk++) {
+                const int i0 = iBeg + blk * MR;
+                __global const float* a[MR];
+                #pragma unroll
+                for (int r = 0; r < MR; r++) a[r] = A + aOff + min(i0 + r, iEnd - 1) * aRs + p0 * aCs;
+                floatV acc[MR][NR];
+                #pragma unroll
+                for (int r = 0; r < MR; r++)
+                    #pragma unroll
+                    for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f);
+                for (int e = 0; e < count[blk]; e++) {
+                    const int p = live[blk * KC + e];
+                    floatV bv[NR];
+                    #pragma unroll
+                    for (int c = 0; c < NR; c++) bv[c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
+                    #pragma unroll
+                    for (int r = 0; r < MR; r++) {
+                        const floatV av = (floatV)(a[r][p * aCs]);
+                        #pragma unroll
+                        for (int c = 0; c < NR; c++) acc[r][c] = MADD(av, bv[c], acc[r][c]);
+                    }
+                }
+                #pragma unroll
+                for (int r = 0; r < MR; r++) {
+                    if (i0 + r >= iEnd) break;
+                    __global float* cr = C + cOff + (i0 + r) * n + j0;
+                    #pragma unroll
+                    for (int c = 0; c < NR; c++) {
+                        const int w = min(VW, cols - c * VW);
+                        if (w <= 0) break;
+                        floatV v = alpha * acc[r][c];
+                        if (!first) v = loadV(cr + c * VW, w) + v;
+                        else if (beta != 0.0f) v = v + beta * loadV(cr + c * VW, w);
+                        storeV(v, cr + c * VW, w);
+                    }
+                }
+            }
+        }
+    }
+    if (epi != EPI_NONE)
+        for (int i = iBeg; i < iEnd; i++) {
+            __global float* ci = C + cOff + i * n;
+            for (int j = 0; j < n; j += VW) {
+                const int w = min(VW, n - j);
+                const floatV y = loadV(aux + auxOff + (epi == EPI_BIAS_ACT ? j : i * n + j), w);
+                const floatV mk = epi == EPI_MASK_ACT_SLOPE ? loadV(mask + maskOff + i * n + j, w) : (floatV)(1.0f);
+                storeV(epilogueV(loadV(ci + j, w), epi, act, y, mk), ci + j, w);
+            }
+        }
+    if (colSums && iBeg == 0) // column sums of B, in order of p as gemm_packed adds them
+        for (int j = 0; j < n; j++) {
+            float s = 0.0f;
+            for (int p = 0; p < k; p++) s += B[bOff + p * bRs + j];
+            colSum[csOff + j] = s;
+        }
+}

@@ -91,8 +91,21 @@ final class ClGemm {
      */
     boolean run(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                 Epilogue epi, Tensor colSums) {
+        return run(transA, transB, m, n, k, alpha, a, b, beta, c, epi, colSums, false);
+    }
+
+    /** As above; sparseA: op(A) is probably mostly zeros, and gemm_sparse_a skips them where the device takes gemm_packed (B not transposed). */
+    boolean run(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                Epilogue epi, Tensor colSums, boolean sparseA) {
         int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
         Object[] args = OpenClBackend.concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c}, epi.args(c));
+        if (sparseA && !transB && !params.isTiled() && epi.dropped() == null) {
+            int rows = sparseRowsPerItem(m);
+            Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
+            launcher.launch(label("gemm_sparse_a", transA, transB, m, n, k, colSums, epi), "gemm_sparse_a",
+                    new long[] {1, (m + rows - 1) / rows}, new long[] {1, 1}, OpenClBackend.concat(args, sums));
+            return true;
+        }
         if (params.isTiled()) {
             int rtsM = params.tsM() / params.wptM(), rtsN = params.tsN() / params.wptN();
             long[] global = {(long) ((n + params.tsN() - 1) / params.tsN()) * rtsN, (long) ((m + params.tsM() - 1) / params.tsM()) * rtsM};
@@ -123,6 +136,16 @@ final class ClGemm {
      * (Work-groups are of one item: PoCL then runs the kernel as written, with no work-item loop.)
      */
     private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
+
+    /** Blocks of MR rows a gemm_sparse_a work-item takes at most (its list of live values of p for each is in local memory). */
+    static final int SPARSE_BLOCKS = 16;
+
+    /** Rows of C per gemm_sparse_a work-item (all of its columns): about four items per compute unit, at most SPARSE_BLOCKS blocks. */
+    private int sparseRowsPerItem(int m) {
+        int blocks = (m + params.mr() - 1) / params.mr();
+        int items = Math.max((blocks + SPARSE_BLOCKS - 1) / SPARSE_BLOCKS, Math.min(blocks, 4 * Math.max(1, device.computeUnits())));
+        return (blocks + items - 1) / items * params.mr();
+    }
 
     private int packedRowsPerItem(int m, int n, int k, int strips) {
         int wanted = 4 * Math.max(1, device.computeUnits());

@@ -16,7 +16,8 @@ import java.util.List;
 public final class OpenClBackend extends Backend {
     private static final String[] KERNELS = {"gemm", "add_bias", "bias_grad", "activation", "activation_grad",
         "multiply", "dropout", "gather_rows", "gather_rows_u8", "softmax", "softmax_xent_labels",
-        "softmax_xent_dense", "softmax_xent_stats", "argmax_rows", "count_correct", "sum_all", "sgd", "sgd_momentum", "adam", "gemm_packed"};
+        "softmax_xent_dense", "softmax_xent_stats", "argmax_rows", "count_correct", "sum_all", "sgd", "sgd_momentum", "adam", "gemm_packed",
+        "gemm_sparse_a"};
 
     private final ClDevice device;
     private final ClRuntime rt;
@@ -122,6 +123,8 @@ public final class OpenClBackend extends Backend {
 
     private final class ClStorage extends Storage {
         final Object mem;
+        /** A hint for the GEMM (gemm_sparse_a): uint8 values uploaded with at most SPARSE_DENSITY nonzeros, and rows gathered from them. */
+        boolean mostlyZeros;
 
         ClStorage(Object mem, DType dtype, long elements) {
             super(dtype, elements);
@@ -140,7 +143,25 @@ public final class OpenClBackend extends Backend {
 
     private static Object mem(Tensor t) { return ((ClStorage) t.storage()).mem; }
 
-    @Override protected void doWrite(Tensor t, Object array) { rt.write(mem(t), t.offset() * t.dtype().bytes(), array); }
+    @Override protected void doWrite(Tensor t, Object array) {
+        rt.write(mem(t), t.offset() * t.dtype().bytes(), array);
+        if (array instanceof byte[] bytes && t.offset() == 0 && t.size() == t.storage().elements()) // a whole pixel array: count its zeros
+            ((ClStorage) t.storage()).mostlyZeros = nonzeros(bytes) <= SPARSE_DENSITY * bytes.length;
+    }
+
+    /**
+     * The largest share of nonzeros in a layer's input for which the GEMM skips its zeros
+     * (gemm_sparse_a); MNIST's pixels are 19% nonzeros. The same bound as the Java backend's.
+     */
+    static final double SPARSE_DENSITY = 0.25;
+
+    private static long nonzeros(byte[] bytes) {
+        long n = 0;
+        for (byte b : bytes) if (b != 0) n++;
+        return n;
+    }
+
+    private static boolean mostlyZeros(Tensor t) { return ((ClStorage) t.storage()).mostlyZeros; }
 
     @Override protected void doRead(Tensor t, Object array) { rt.read(mem(t), t.offset() * t.dtype().bytes(), array); }
 
@@ -213,7 +234,7 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, ClGemm.Epilogue.biasAct(bias, f), null);
+        gemm.run(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, ClGemm.Epilogue.biasAct(bias, f), null, mostlyZeros(x));
     }
 
     @Override protected void doDenseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
@@ -223,7 +244,8 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
-        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, ClGemm.Epilogue.NONE, db);
+        if (!gemm.run(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, ClGemm.Epilogue.NONE, db, mostlyZeros(x)))
+            doBiasGrad(dz, db);
     }
 
     @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
@@ -325,6 +347,7 @@ public final class OpenClBackend extends Backend {
         Tensor window = indices.view(start, dst.rows(), 1);
         if (src.dtype() == DType.UINT8) {
             launch1d("gather_rows_u8", (dst.rows() + GATHER_ROWS - 1) / GATHER_ROWS, dst.rows(), dst.cols(), src.rows(), src, window, dst);
+            ((ClStorage) dst.storage()).mostlyZeros = mostlyZeros(src);
         } else {
             int bad = dst.dtype() == DType.FLOAT32 ? Float.floatToRawIntBits(Float.NaN) : -1;
             launch1d("gather_rows", dst.size(), dst.rows(), dst.cols(), src.rows(), src, window, dst, bad);

@@ -535,6 +535,46 @@ abstract class BackendContract {
         }
     }
 
+    /**
+     * A batch gathered from mostly-zero pixels (where a backend may skip the zeros: the Java
+     * backend's SparseGemm, OpenCL's gemm_sparse_a) gives the same floats in dense and
+     * denseWeightGrad as the same values uploaded as floats, and matches the reference.
+     */
+    @Property(tries = 20)
+    void aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(@ForAll @IntRange(min = 1, max = 80) int rows,
+                                                          @ForAll @IntRange(min = 1, max = 300) int in,
+                                                          @ForAll @IntRange(min = 1, max = 140) int out,
+                                                          @ForAll @IntRange(min = 0, max = 25) int percent, @ForAll long seed) {
+        Random r = new Random(seed);
+        byte[] pixels = new byte[rows * in];
+        for (int e = 0; e < pixels.length; e++) if (r.nextInt(100) < percent) pixels[e] = (byte) (1 + r.nextInt(255));
+        int[] idx = new int[rows];
+        for (int i = 0; i < rows; i++) idx[i] = rows - 1 - i;
+        float[] w = Rand.floats(r, in * out, 0.2f), bias = Rand.floats(r, out, 0.2f), dz = Rand.floats(r, rows * out, 1);
+        Backend b = backend();
+        try (Tensor tp = b.upload(pixels, rows, in); Tensor ti = b.upload(idx, 1, rows); Tensor xg = b.zeros(rows, in);
+             Tensor tw = b.upload(w, in, out); Tensor tb = b.upload(bias, 1, out); Tensor tdz = b.upload(dz, rows, out);
+             Tensor y1 = b.zeros(rows, out); Tensor y2 = b.zeros(rows, out); Tensor dw1 = b.zeros(in, out); Tensor dw2 = b.zeros(in, out);
+             Tensor db1 = b.zeros(1, out); Tensor db2 = b.zeros(1, out)) {
+            b.gatherRows(tp, ti, 0, xg);
+            float[] x = xg.download();
+            try (Tensor xf = b.upload(x, rows, in)) {
+                b.dense(xg, tw, tb, Activation.RELU, y1);
+                b.dense(xf, tw, tb, Activation.RELU, y2);
+                b.denseWeightGrad(xg, tdz, dw1, db1);
+                b.denseWeightGrad(xf, tdz, dw2, db2);
+            }
+            String what = rows + "x" + in + "x" + out + " at " + percent + "% nonzeros, seed " + seed;
+            assertArrayEquals(y2.download(), y1.download(), "dense " + what);
+            assertArrayEquals(dw2.download(), dw1.download(), "denseWeightGrad dW " + what);
+            assertArrayEquals(db2.download(), db1.download(), "denseWeightGrad db " + what);
+            double[][] ref = Ref.gemm(true, false, in, out, rows, 1f, x, dz, 0f, null);
+            float[] dw = dw1.download();
+            for (int e = 0; e < in * out; e++) assertClose("denseWeightGrad " + what + " dW element " + e, ref[0][e], dw[e], ref[1][e]);
+            assertColumnSums("denseWeightGrad " + what + " db", dz, rows, out, db1.download());
+        }
+    }
+
     /** denseSgd updates weights and bias as denseWeightGrad then sgd would (float64 reference), and writes db. */
     @Property(tries = 20)
     void denseSgdIsTheWeightGradientAndAnSgdStep(@ForAll @IntRange(min = 1, max = 300) int rows,
