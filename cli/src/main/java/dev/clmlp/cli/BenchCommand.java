@@ -159,13 +159,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The roofline line (FLOPs per epoch, the rate each backend reaches, its share of the device's
+     * The roofline line (FLOPs per epoch as if every product were dense, though a mostly-zero input's
+     * zeros are skipped; the rate each backend reaches, its share of the device's
      * GEMM peak) and, for OpenCL, the launch model: epoch = steps x launches per step x launch cost
      * + FLOPs / GEMM peak, next to the measurement, so that a GPU's first run shows whether it holds.
      */
     static String roofline(List<Row> rows, long flops, int examples, int steps) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "roofline: %.1f GFLOP per epoch (%,d FLOP per example: the training GEMMs); GEMM peak: a %d^3 product on the same device%n",
+                "roofline: %.1f GFLOP per epoch (%,d FLOP per example: the training GEMMs, dense-equivalent); GEMM peak: a %d^3 product on the same device%n",
                 flops / 1e9, flops / examples, PEAK_SIDE));
         for (Row r : rows)
             sb.append(String.format(Locale.ROOT, "  %-10s %.3f s/epoch = %6.1f GFLOP/s, %3.0f%% of its GEMM peak (%.1f GFLOP/s)%n", r.backend(),
