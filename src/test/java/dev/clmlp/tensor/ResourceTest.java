@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Allocating and closing many tensors leaks neither buffers nor memory. */
 class ResourceTest {
@@ -18,19 +18,32 @@ class ResourceTest {
         throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 
+    /** Heap and non-heap memory the JVM has committed. */
+    static long jvmCommittedKiB() {
+        java.lang.management.MemoryMXBean m = java.lang.management.ManagementFactory.getMemoryMXBean();
+        return (m.getHeapMemoryUsage().getCommitted() + m.getNonHeapMemoryUsage().getCommitted()) / 1024;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "opencl"})
     void hundredThousandSmallTensorsDoNotLeak(String name) throws IOException {
         Backend b = name.equals("cpu") ? TestBackends.cpu() : TestBackends.opencl();
         int before = b.liveBuffers();
         churn(b, 10_000, before); // warm up allocator and JIT before measuring memory
-        System.gc();
-        long rss0 = rssKiB();
-        churn(b, 100_000, before);
-        System.gc();
-        long grownKiB = rssKiB() - rss0;
-        assertEquals(before, b.liveBuffers(), "live buffers after closing every tensor");
-        assertTrue(grownKiB < 64 * 1024, "resident memory grew by " + grownKiB + " KiB over 100,000 tensors");
+        // A leak grows memory in every round; the JVM's own growth (G1 widening its young generation,
+        // the JIT's arenas when other tests ran before) shows once, so a second round may confirm it
+        String rounds = "";
+        for (int round = 1; round <= 2; round++) {
+            System.gc();
+            long rss0 = rssKiB(), jvm0 = jvmCommittedKiB();
+            churn(b, 100_000, before);
+            System.gc();
+            long rssGrown = rssKiB() - rss0, jvmGrown = Math.max(0, jvmCommittedKiB() - jvm0), grownKiB = rssGrown - jvmGrown;
+            assertEquals(before, b.liveBuffers(), "live buffers after closing every tensor");
+            if (grownKiB < 64 * 1024) return;
+            rounds += " round " + round + ": " + grownKiB + " KiB (resident " + rssGrown + ", JVM heap and code " + jvmGrown + ");";
+        }
+        fail("resident memory outside the JVM's heap and code grew in both rounds of 100,000 tensors:" + rounds);
     }
 
     private static void churn(Backend b, int count, int before) {
