@@ -30,12 +30,8 @@ final class SparseGemm {
     static final int MR = 3, NV = 4, MASK = 16;
     /** Columns of C a task computes: n must be a multiple. */
     static final int WIDTH = NV * L;
-    /**
-     * The largest share of nonzeros in A that takes this path. With the zeros spread at random (no
-     * rows sharing them, unlike images), skipping them breaks even with VectorGemm at about 30% for
-     * C = A B and 25% for A^T B (64 x 784 x 128, two threads, AMD EPYC); MNIST's pixels are 19%.
-     */
-    static final double MAX_DENSITY = 0.25;
+    /** The largest share of nonzeros in A that takes this path (where it breaks even: see there). */
+    static final double MAX_DENSITY = dev.clmlp.tensor.Backend.SPARSE_INPUT_DENSITY;
 
     private SparseGemm() {}
 

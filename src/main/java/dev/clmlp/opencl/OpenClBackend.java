@@ -123,7 +123,10 @@ public final class OpenClBackend extends Backend {
 
     private final class ClStorage extends Storage {
         final Object mem;
-        /** A hint for the GEMM (gemm_sparse_a): uint8 values uploaded with at most SPARSE_DENSITY nonzeros, and rows gathered from them. */
+        /**
+         * A hint for the GEMM (gemm_sparse_a; it only changes the speed): uint8 values uploaded
+         * with at most SPARSE_INPUT_DENSITY nonzeros, and rows gathered from them.
+         */
         boolean mostlyZeros;
 
         ClStorage(Object mem, DType dtype, long elements) {
@@ -145,15 +148,9 @@ public final class OpenClBackend extends Backend {
 
     @Override protected void doWrite(Tensor t, Object array) {
         rt.write(mem(t), t.offset() * t.dtype().bytes(), array);
-        if (array instanceof byte[] bytes && t.offset() == 0 && t.size() == t.storage().elements()) // a whole pixel array: count its zeros
-            ((ClStorage) t.storage()).mostlyZeros = nonzeros(bytes) <= SPARSE_DENSITY * bytes.length;
+        boolean whole = t.offset() == 0 && t.size() == t.storage().elements(); // a whole pixel array: count its zeros
+        ((ClStorage) t.storage()).mostlyZeros = array instanceof byte[] bytes && whole && nonzeros(bytes) <= SPARSE_INPUT_DENSITY * bytes.length;
     }
-
-    /**
-     * The largest share of nonzeros in a layer's input for which the GEMM skips its zeros
-     * (gemm_sparse_a); MNIST's pixels are 19% nonzeros. The same bound as the Java backend's.
-     */
-    static final double SPARSE_DENSITY = 0.25;
 
     private static long nonzeros(byte[] bytes) {
         long n = 0;
@@ -345,9 +342,9 @@ public final class OpenClBackend extends Backend {
 
     @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
         Tensor window = indices.view(start, dst.rows(), 1);
+        ((ClStorage) dst.storage()).mostlyZeros = mostlyZeros(src);
         if (src.dtype() == DType.UINT8) {
             launch1d("gather_rows_u8", (dst.rows() + GATHER_ROWS - 1) / GATHER_ROWS, dst.rows(), dst.cols(), src.rows(), src, window, dst);
-            ((ClStorage) dst.storage()).mostlyZeros = mostlyZeros(src);
         } else {
             int bad = dst.dtype() == DType.FLOAT32 ? Float.floatToRawIntBits(Float.NaN) : -1;
             launch1d("gather_rows", dst.size(), dst.rows(), dst.cols(), src.rows(), src, window, dst, bad);

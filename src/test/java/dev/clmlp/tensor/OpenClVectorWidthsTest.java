@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * gemm_packed with the other vector widths and register blocks a CPU device may get (AVX2: 8,
- * SSE and NEON: 4), on awkward shapes in every layout, with k past one panel and partial strips.
+ * SSE and NEON: 4), on awkward shapes in every layout, with k past one panel and partial strips,
+ * and gemm_sparse_a with them.
  */
 class OpenClVectorWidthsTest {
     @ParameterizedTest
@@ -31,6 +32,9 @@ class OpenClVectorWidthsTest {
             contract.denseAndDenseInputGradMatchTheReference(Activation.RELU, 3, 7, 70, false, 6L);
             contract.denseDropoutIsDenseThenDropout(Activation.SIGMOID, 33, 20, 27, 9L, 12345);
             contract.denseDropoutIsDenseThenDropout(Activation.TANH, 70, 90, 75, 10L, 7);
+            // gemm_sparse_a (a batch of mostly-zero pixels): k past one panel, partial strips
+            contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(70, 300, 75, 20, 11L);
+            contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(5, 33, 130, 10, 12L);
         }
     }
 }
