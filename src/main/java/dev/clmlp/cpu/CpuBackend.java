@@ -17,8 +17,6 @@ public final class CpuBackend extends Backend {
 
     private final Workers pool;
     private final boolean vectorApi;
-    /** Whether products with a mostly-zero A skip its zeros (SparseGemm); -Dclmlp.sparse=false turns it off, to compare. */
-    private final boolean sparseInputs = !"false".equals(System.getProperty("clmlp.sparse"));
 
     /** All cores; the Vector API GEMM when the JVM has jdk.incubator.vector (./clmlp adds it). */
     public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
@@ -84,7 +82,7 @@ public final class CpuBackend extends Backend {
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                       VectorGemm.Epilogue epilogue) {
         long t0 = recording() ? System.nanoTime() : 0;
-        boolean sparse = vectorApi && sparseInputs && !transB && (beta == 0f || beta == 1f) && (!transA || epilogue == null)
+        boolean sparse = vectorApi && skipsInputZeros && !transB && (beta == 0f || beta == 1f) && (!transA || epilogue == null)
                 && sparseA(transA, m, n, k, a);
         if (sparse && transA) SparseGemm.transposedTimes(pool, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
         else if (sparse) SparseGemm.times(pool, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c), epilogue);

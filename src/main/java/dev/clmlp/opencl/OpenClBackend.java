@@ -158,7 +158,7 @@ public final class OpenClBackend extends Backend {
         return n;
     }
 
-    private static boolean mostlyZeros(Tensor t) { return ((ClStorage) t.storage()).mostlyZeros; }
+    private boolean mostlyZeros(Tensor t) { return skipsInputZeros && ((ClStorage) t.storage()).mostlyZeros; }
 
     @Override protected void doRead(Tensor t, Object array) { rt.read(mem(t), t.offset() * t.dtype().bytes(), array); }
 

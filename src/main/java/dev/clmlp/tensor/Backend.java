@@ -462,6 +462,13 @@ public abstract class Backend implements AutoCloseable {
     public static final double SPARSE_INPUT_DENSITY = 0.25;
 
     /**
+     * Whether this backend skips the zeros of a mostly-zero input ({@link #SPARSE_INPUT_DENSITY}):
+     * yes unless the JVM ran with -Dclmlp.sparse=false when it was opened, to compare with the
+     * dense products.
+     */
+    protected final boolean skipsInputZeros = !"false".equals(System.getProperty("clmlp.sparse"));
+
+    /**
      * Adam treats a gradient or moment of magnitude below this as 0, and a gradient below its
      * square root as giving a zero square, on every backend: otherwise moments that decay by beta
      * each step pass through the denormal range, where x86 arithmetic is up to 5x slower (a

@@ -10,12 +10,19 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** OpenCL on a CPU device takes gemm_sparse_a for a batch gathered from mostly-zero pixels, and only then. */
+/** OpenCL on a CPU device takes gemm_sparse_a for a batch gathered from mostly-zero pixels, and only then (and not with -Dclmlp.sparse=false). */
 class OpenClSparseInputTest {
     /** The GEMM kernels dense and denseWeightGrad launched for a batch gathered from these pixels, or for floats written over it. */
-    private static List<String> gemmKernels(byte[] pixels, boolean overwriteWithFloats) {
+    private static List<String> gemmKernels(byte[] pixels, boolean overwriteWithFloats, boolean switchedOff) {
         TestBackends.opencl();
-        try (OpenClBackend b = new OpenClBackend(ClDevice.list().get(0), true, dev.clmlp.opencl.GemmParams.parse("vector:16,4,2,128"));
+        if (switchedOff) System.setProperty("clmlp.sparse", "false");
+        OpenClBackend opened;
+        try {
+            opened = new OpenClBackend(ClDevice.list().get(0), true, dev.clmlp.opencl.GemmParams.parse("vector:16,4,2,128"));
+        } finally {
+            System.clearProperty("clmlp.sparse");
+        }
+        try (OpenClBackend b = opened;
              Tensor src = b.upload(pixels, 40, 100); Tensor idx = b.upload(new int[] {3, 1, 4, 1, 5, 9, 2, 6}, 1, 8);
              Tensor x = b.zeros(8, 100); Tensor w = b.zeros(100, 20); Tensor bias = b.zeros(1, 20); Tensor y = b.zeros(8, 20);
              Tensor dw = b.zeros(100, 20); Tensor db = b.zeros(1, 20)) {
@@ -36,12 +43,17 @@ class OpenClSparseInputTest {
 
     @Test
     void mostlyZeroPixelsTakeTheSparseKernel() {
-        assertEquals(List.of("gemm_sparse_a", "gemm_sparse_a"), gemmKernels(pixels(19), false));
+        assertEquals(List.of("gemm_sparse_a", "gemm_sparse_a"), gemmKernels(pixels(19), false, false));
     }
 
     @Test
     void densePixelsOrFloatsWrittenOverTheBatchTakeGemmPacked() {
-        assertEquals(List.of("gemm_packed", "gemm_packed"), gemmKernels(pixels(50), false));
-        assertEquals(List.of("gemm_packed", "gemm_packed"), gemmKernels(pixels(19), true));
+        assertEquals(List.of("gemm_packed", "gemm_packed"), gemmKernels(pixels(50), false, false));
+        assertEquals(List.of("gemm_packed", "gemm_packed"), gemmKernels(pixels(19), true, false));
+    }
+
+    @Test
+    void theSwitchTurnsItOff() {
+        assertEquals(List.of("gemm_packed", "gemm_packed"), gemmKernels(pixels(19), false, true), "-Dclmlp.sparse=false");
     }
 }
