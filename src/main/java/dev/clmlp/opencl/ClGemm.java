@@ -86,15 +86,10 @@ final class ClGemm {
     /**
      * Geometry: C = epilogue(alpha * op(A) * op(B) + beta * C), and colSums = column sums of
      * op(B) unless null. On GPUs the tiled kernel; on CPU devices gemm_packed, which takes the
-     * column sums from its packed panels. Returns whether colSums was written (false with the
-     * tiled kernel, whose caller sums the columns in a launch of its own).
+     * column sums from its packed panels, or gemm_sparse_a where sparseA says op(A) is probably
+     * mostly zeros (B not transposed, no dropout). Returns whether colSums was written (false
+     * with the tiled kernel, whose caller sums the columns in a launch of its own).
      */
-    boolean run(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
-                Epilogue epi, Tensor colSums) {
-        return run(transA, transB, m, n, k, alpha, a, b, beta, c, epi, colSums, false);
-    }
-
-    /** As above; sparseA: op(A) is probably mostly zeros, and gemm_sparse_a skips them where the device takes gemm_packed (B not transposed). */
     boolean run(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                 Epilogue epi, Tensor colSums, boolean sparseA) {
         int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;

@@ -227,32 +227,34 @@ public final class OpenClBackend extends Backend {
 
     @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, ClGemm.Epilogue.NONE, null);
+        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, ClGemm.Epilogue.NONE, null, false);
     }
 
     @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        gemm.run(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, ClGemm.Epilogue.biasAct(bias, f), null, mostlyZeros(x));
+        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, ClGemm.Epilogue.biasAct(bias, f), null, mostlyZeros(x));
     }
 
     @Override protected void doDenseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
                                             Tensor mask, Tensor yDropped, float rate, float scale, long seed, long step) {
         gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y,
-                new ClGemm.Epilogue(ClGemm.EpilogueCode.BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null);
+                new ClGemm.Epilogue(ClGemm.EpilogueCode.BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null, false);
     }
 
     @Override protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
-        if (!gemm.run(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, ClGemm.Epilogue.NONE, db, mostlyZeros(x)))
-            doBiasGrad(dz, db);
+        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, ClGemm.Epilogue.NONE, db, mostlyZeros(x));
     }
 
     @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
-        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, ClGemm.Epilogue.slope(yPrev, f, mask), null);
+        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, ClGemm.Epilogue.slope(yPrev, f, mask), null, false);
     }
 
-    /** A product through the GEMM kernel; the tiled kernel leaves colSums to a bias_grad launch of its own. */
+    /**
+     * A product through the GEMM kernel; the tiled kernel leaves colSums to a bias_grad launch of
+     * its own. sparseA: op(A) is probably mostly zeros (ClGemm may then skip them).
+     */
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
-                      ClGemm.Epilogue epi, Tensor colSums) {
-        if (!gemm.run(transA, transB, m, n, k, alpha, a, b, beta, c, epi, colSums) && colSums != null) doBiasGrad(b, colSums);
+                      ClGemm.Epilogue epi, Tensor colSums, boolean sparseA) {
+        if (!gemm.run(transA, transB, m, n, k, alpha, a, b, beta, c, epi, colSums, sparseA) && colSums != null) doBiasGrad(b, colSums);
     }
 
     static Object[] concat(Object[] a, Object[] b) {
