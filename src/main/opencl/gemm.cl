@@ -178,6 +178,16 @@ void storeV(const floatV v, __global float* p, const int w)
 #define MADD(a, b, c) mad(a, b, c)
 #endif
 
+// The register block's terms for one value of p: acc[r][c] += op(A)[row r, p] * bv[c]. A macro
+// for the same reason as STORE_BLOCK below.
+#define ADD_TERMS(acc, a, p, bv) \
+    _Pragma("unroll") \
+    for (int r = 0; r < MR; r++) { \
+        const floatV av = (floatV)(a[r][(p) * aCs]); \
+        _Pragma("unroll") \
+        for (int c = 0; c < NR; c++) acc[r][c] = MADD(av, bv[c], acc[r][c]); \
+    }
+
 // A register block of gemm_packed and gemm_sparse_a into C, rows i0.. (not past iEnd) and
 // columns j0 .. j0 + cols: alpha * acc, plus C where an earlier panel left its partial sums
 // (first == 0), else plus beta * C where beta is not zero. A macro, not a function: PoCL kept the
@@ -240,12 +250,7 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
                 floatV bv[NR];
                 #pragma unroll
                 for (int c = 0; c < NR; c++) bv[c] = panel[p * NR + c];
-                #pragma unroll
-                for (int r = 0; r < MR; r++) {
-                    const floatV av = (floatV)(a[r][p * aCs]);
-                    #pragma unroll
-                    for (int c = 0; c < NR; c++) acc[r][c] = MADD(av, bv[c], acc[r][c]);
-                }
+                ADD_TERMS(acc, a, p, bv);
             }
             STORE_BLOCK(acc, i0, iEnd, j0, cols);
         }
@@ -341,12 +346,7 @@ __kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __gl
                     floatV bv[NR];
                     #pragma unroll
                     for (int c = 0; c < NR; c++) bv[c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
-                    #pragma unroll
-                    for (int r = 0; r < MR; r++) {
-                        const floatV av = (floatV)(a[r][p * aCs]);
-                        #pragma unroll
-                        for (int c = 0; c < NR; c++) acc[r][c] = MADD(av, bv[c], acc[r][c]);
-                    }
+                    ADD_TERMS(acc, a, p, bv);
                 }
                 STORE_BLOCK(acc, i0, iEnd, j0, cols);
             }
