@@ -3,6 +3,7 @@ package dev.clmlp;
 import dev.clmlp.cpu.CpuBackend;
 import dev.clmlp.opencl.ClBinding;
 import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.ClDiscovery;
 import dev.clmlp.opencl.OpenClBackend;
 import dev.clmlp.opencl.OpenClUnavailableException;
 import dev.clmlp.tensor.Backend;
@@ -10,6 +11,7 @@ import dev.clmlp.tensor.Backend;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Opens a backend by name: "auto", "cpu", "opencl" or "opencl:N" (OpenCL through JOCL), and
@@ -56,7 +58,7 @@ public final class Backends {
         if (parts.length == 2) return OpenClBackend.open(binding, Integer.parseInt(parts[1]), profiling, workload);
         List<ClDevice> devices = binding.devices();
         if (devices.isEmpty()) throw new OpenClUnavailableException("No OpenCL device found", null);
-        ClDevice first = devices.stream().filter(d -> !d.isSimulator()).findFirst().orElse(devices.get(0));
+        ClDevice first = devices.stream().filter(d -> d.kind() != ClDevice.Kind.SIMULATOR).findFirst().orElse(devices.get(0));
         return new OpenClBackend(autoDevice(devices).orElse(first), profiling, null, workload);
     }
 
@@ -82,23 +84,29 @@ public final class Backends {
     }
 
     static Optional<ClDevice> autoDevice(List<ClDevice> devices) {
-        return devices.stream().filter(d -> d.isGpu() && !d.isSimulator()).findFirst();
+        return devices.stream().filter(d -> d.isGpu() && d.kind() == ClDevice.Kind.GPU).findFirst();
     }
 
-    /** @return why --backend auto picks what it picks, in a few words: "the first OpenCL GPU", or why no OpenCL device was taken */
+    /**
+     * @return why --backend auto picks what it picks, in a few words: "the first OpenCL GPU", or
+     *         why no OpenCL device was taken, naming the devices and platforms it skipped
+     */
     public static String autoReason() {
         try {
-            return autoReason(ClDevice.list());
+            return autoReason(ClDevice.discover());
         } catch (OpenClUnavailableException e) {
             return "no OpenCL platform (" + e.getMessage().split("\\. ")[0] + ")";
         }
     }
 
-    static String autoReason(List<ClDevice> devices) {
-        if (autoDevice(devices).isPresent()) return "the first OpenCL GPU";
-        if (devices.isEmpty()) return "no OpenCL device";
+    static String autoReason(ClDiscovery found) {
+        List<ClDevice> devices = found.devices();
+        String failed = found.problems().isEmpty() ? ""
+                : "; platforms that failed to list their devices: " + found.problems().stream().map(Object::toString).collect(Collectors.joining(", "));
+        if (autoDevice(devices).isPresent()) return "the first OpenCL GPU" + failed;
+        if (devices.isEmpty()) return "no OpenCL device" + failed;
         return "no OpenCL GPU; the Java backend is used instead of " + devices.stream()
                 .map(d -> d.backendName() + " (" + d.type() + (d.isSimulator() ? ", a simulator" : "") + ")")
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", ")) + failed;
     }
 }

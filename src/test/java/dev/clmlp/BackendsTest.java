@@ -1,6 +1,7 @@
 package dev.clmlp;
 
 import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.ClDiscovery;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,9 +31,32 @@ class BackendsTest {
 
     @Test
     void autoSaysWhyItPicksWhatItPicks() {
-        assertEquals("the first OpenCL GPU", Backends.autoReason(List.of(POCL, GPU)));
+        assertEquals("the first OpenCL GPU", Backends.autoReason(found(List.of(POCL, GPU))));
         assertEquals("no OpenCL GPU; the Java backend is used instead of opencl:0 (GPU+CPU+ACCELERATOR, a simulator), opencl:1 (CPU)",
-                Backends.autoReason(List.of(OCLGRIND, POCL)));
-        assertEquals("no OpenCL device", Backends.autoReason(List.of()));
+                Backends.autoReason(found(List.of(OCLGRIND, POCL))));
+        assertEquals("no OpenCL device", Backends.autoReason(found(List.of())));
     }
+
+    /** A platform that fails to list its devices is named, with its error, whatever auto picks. */
+    @Test
+    void autoNamesThePlatformsThatFailed() {
+        ClDiscovery.Problem rusticl = new ClDiscovery.Problem("rusticl", "clGetDeviceIDs: " + ClDiscovery.errorName(-31));
+        assertEquals("no OpenCL GPU; the Java backend is used instead of opencl:1 (CPU); platforms that failed to list their devices: "
+                + "rusticl (clGetDeviceIDs: CL_INVALID_DEVICE_TYPE (-31))", Backends.autoReason(new ClDiscovery(List.of(POCL), List.of(rusticl))));
+        assertEquals("the first OpenCL GPU; platforms that failed to list their devices: rusticl (clGetDeviceIDs: CL_INVALID_DEVICE_TYPE (-31))",
+                Backends.autoReason(new ClDiscovery(List.of(GPU), List.of(rusticl))));
+        assertEquals("OpenCL error -9999", ClDiscovery.errorName(-9999));
+    }
+
+    /** The device kind is one fact, from the type and platform, that auto and the kernels' launches read. */
+    @Test
+    void eachDeviceHasOneKind() {
+        assertEquals(ClDevice.Kind.SIMULATOR, OCLGRIND.kind());
+        assertEquals(ClDevice.Kind.CPU, POCL.kind());
+        assertEquals(ClDevice.Kind.GPU, GPU.kind());
+        assertEquals(ClDevice.Kind.CPU, device(3, "rusticl", "llvmpipe (LLVM 15.0.6, 256 bits)", "CPU").kind());
+        assertEquals(ClDevice.Kind.GPU, device(4, "Apple", "Apple M2", "GPU").kind());
+    }
+
+    private static ClDiscovery found(List<ClDevice> devices) { return new ClDiscovery(devices, List.of()); }
 }

@@ -13,10 +13,18 @@ public interface ClBinding {
     String prefix();
 
     /**
-     * @return every device of every platform, numbered across platforms in the ICD loader's order
+     * Asks every platform for all of its devices (every type).
+     *
+     * @return the devices, numbered across platforms in the ICD loader's order, and the platforms that failed
      * @throws OpenClUnavailableException when there is no OpenCL library or platform, saying how to install one
      */
-    List<ClDevice> devices();
+    ClDiscovery discover();
+
+    /**
+     * @return every device of every platform that answered, numbered across platforms in the ICD loader's order
+     * @throws OpenClUnavailableException when there is no OpenCL library or platform, saying how to install one
+     */
+    default List<ClDevice> devices() { return discover().devices(); }
 
     /**
      * A new context and in-order queue on the device; the caller closes it.

@@ -27,6 +27,29 @@ public record ClDevice(ClBinding binding, int index, Object handle, String platf
                        int computeUnits, long globalMemBytes, long localMemBytes, long maxWorkGroupSize,
                        int floatVectorWidth) {
 
+    /**
+     * What kind of machine runs the kernels, which decides how they are launched. A GPU runs a
+     * work-group's items side by side, so it gets the local-memory tiled GEMM, tree reductions
+     * over many items and one element per item. A CPU device (PoCL, rusticl's llvmpipe) runs a
+     * work-group's items one after another: it gets the vector GEMM, single-item groups and
+     * contiguous runs per item. A simulator (Oclgrind) runs like a CPU device and is never
+     * picked by {@code --backend auto}.
+     */
+    public enum Kind {
+        /** A GPU or another device whose work-items run in parallel (an accelerator). */
+        GPU,
+        /** OpenCL on the host's CPU. */
+        CPU,
+        /** A device simulator that checks every access (Oclgrind). */
+        SIMULATOR
+    }
+
+    /** @return the device's kind, from its type and platform (one place decides it) */
+    public Kind kind() {
+        if (isSimulator()) return Kind.SIMULATOR;
+        return type.contains("CPU") ? Kind.CPU : Kind.GPU;
+    }
+
     /** @return whether the device says it is a GPU */
     public boolean isGpu() { return type.contains("GPU"); }
 
@@ -46,6 +69,9 @@ public record ClDevice(ClBinding binding, int index, Object handle, String platf
 
     /** @return every device of every platform through JOCL, numbered across platforms in enumeration order */
     public static List<ClDevice> list() { return ClBinding.jocl().devices(); }
+
+    /** @return every device through JOCL and the platforms that failed to list theirs */
+    public static ClDiscovery discover() { return ClBinding.jocl().discover(); }
 
     /**
      * @param bits CL_DEVICE_TYPE

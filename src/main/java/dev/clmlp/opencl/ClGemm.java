@@ -32,30 +32,64 @@ final class ClGemm {
 
     GemmParams params() { return params; }
 
-    /** The GEMM parameters chosen for a device and the program built with them. */
-    record Built(GemmParams params, Object program) {}
+    /**
+     * The GEMM parameters chosen for a device, the program built with them, and why: where the
+     * choice came from and what was skipped before it ("devices" and "bench" print it).
+     */
+    record Built(GemmParams params, Object program, String reason) {}
 
     /**
      * Selection: the program built with the first GEMM parameters that fit rt's device (its
-     * work-group and local-memory limits, and the registers a kernel of that tiling needs):
-     * gemmFirst if given, then the candidates for the device and workload (nullable).
+     * work-group and local-memory limits, and the work-items per group the kernel of that tiling
+     * allows, CL_KERNEL_WORK_GROUP_SIZE): gemmFirst if given, then the candidates for the device
+     * and workload (nullable). A tiling with more items per group than fit is followed by its
+     * variants with fewer (GemmParams.withSmallerGroups), so the GPU kernel degrades to smaller
+     * groups before any CPU-style kernel. On a device whose loops stop early (loopLimit finite)
+     * the vector kernels are skipped.
      */
-    static Built build(ClRuntime rt, GemmParams gemmFirst, String workload) {
+    static Built build(ClRuntime rt, GemmParams gemmFirst, String workload, long loopLimit) {
         ClDevice device = rt.device();
         String source = ClProgram.source();
-        List<GemmParams> choices = new ArrayList<>(GemmParams.candidates(device, workload));
-        if (gemmFirst != null) choices.add(0, gemmFirst);
-        for (GemmParams g : choices) {
-            if (g.groupSize() > device.maxWorkGroupSize() || g.localMemBytes() > device.localMemBytes()) continue;
-            Object p = ClProgram.build(rt, source, ClProgram.options(g));
-            Object k = rt.createKernel(p, g.isTiled() ? "gemm" : "gemm_packed");
-            long fits = rt.kernelWorkGroupSize(k);
-            rt.releaseKernel(k);
-            if (fits >= g.groupSize()) return new Built(g, p);
-            rt.releaseProgram(p); // too many registers for this tiling on this device: try a smaller one
+        boolean loopsLimited = loopLimit != ClLimits.UNLIMITED;
+        List<GemmParams.Choice> choices = new ArrayList<>(GemmParams.candidates(device, workload, loopsLimited));
+        if (gemmFirst != null) choices.add(0, new GemmParams.Choice(gemmFirst, "requested"));
+        List<String> skipped = new ArrayList<>();
+        java.util.Set<GemmParams> tried = new java.util.HashSet<>();
+        long itemsFit = device.maxWorkGroupSize(); // lowered by what a built kernel reports
+        for (GemmParams.Choice choice : choices) {
+            for (GemmParams g : choice.params().withSmallerGroups()) {
+                if (!tried.add(g)) continue;
+                String why = g == choice.params() ? choice.source() : choice.source() + ", with smaller work-groups";
+                if (loopsLimited && !g.isTiled()) {
+                    skipped.add(g.spec() + " (" + choice.source() + "): this device ends a work-item's loops after " + loopLimit + " iterations");
+                    continue;
+                }
+                if (g.localMemBytes() > device.localMemBytes()) {
+                    skipped.add(g.spec() + " (" + choice.source() + "): needs " + g.localMemBytes() + " bytes of local memory, the device has "
+                            + device.localMemBytes());
+                    continue;
+                }
+                if (g.groupSize() > itemsFit) {
+                    if (g == choice.params()) skipped.add(g.spec() + " (" + choice.source() + "): " + g.groupSize() + " work-items per group, "
+                            + "the device takes " + itemsFit);
+                    continue;
+                }
+                Object p = ClProgram.build(rt, source, ClProgram.options(g));
+                Object k = rt.createKernel(p, g.isTiled() ? "gemm" : "gemm_packed");
+                long fits = rt.kernelWorkGroupSize(k);
+                rt.releaseKernel(k);
+                if (fits >= g.groupSize()) {
+                    String reason = why + (skipped.isEmpty() ? "" : "; skipped " + String.join("; ", skipped));
+                    return new Built(g, p, reason);
+                }
+                rt.releaseProgram(p); // too many registers or items for this tiling on this device: try a smaller one
+                skipped.add(g.spec() + " (" + why + "): " + g.groupSize() + " work-items per group, the kernel takes "
+                        + fits + " (CL_KERNEL_WORK_GROUP_SIZE)");
+                itemsFit = Math.min(itemsFit, fits);
+            }
         }
         throw new IllegalStateException("no GEMM tiling fits device " + device.name() + " (max work-group "
-                + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes)");
+                + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes): " + String.join("; ", skipped));
     }
 
     /** Epilogues of the GEMM kernels (activations.cl), passed to the kernels as -DEPI_NAME=ordinal. */

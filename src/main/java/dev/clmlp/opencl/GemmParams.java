@@ -101,34 +101,80 @@ public record GemmParams(String kernel, int tsM, int tsN, int tsK, int wptM, int
         throw new IllegalArgumentException("GEMM parameters '" + s + "': expected tiled:TS_M,TS_N,TS_K,WPT_M,WPT_N or vector:VW,MR,NR,KC");
     }
 
+    /** The most outputs per work-item, in each direction, that {@link #withSmallerGroups} gives a tiling. */
+    static final int MAX_WPT = 8;
+
+    /**
+     * This tiling, then its variants with fewer work-items per group, in the order to try them on
+     * a device that takes fewer items per group than this tiling has: the same tile with more
+     * outputs per item (up to MAX_WPT x MAX_WPT), then the tile halved, and so on. The vector
+     * kernel has one item per group: just this.
+     *
+     * @return this and its smaller-group variants, largest tile and least work per item first
+     */
+    public List<GemmParams> withSmallerGroups() {
+        List<GemmParams> out = new ArrayList<>(List.of(this));
+        if (!isTiled()) return out;
+        for (int tm = tsM, tn = tsN; tm >= 2 && tn >= 2; tm /= 2, tn /= 2) {
+            int wm = Math.min(wptM, tm), wn = Math.min(wptN, tn);
+            while (true) {
+                if (tm % wm == 0 && tn % wn == 0 && !out.contains(tiled(tm, tn, tsK, wm, wn))) out.add(tiled(tm, tn, tsK, wm, wn));
+                boolean growN = wn * 2 <= Math.min(MAX_WPT, tn), growM = wm * 2 <= Math.min(MAX_WPT, tm);
+                if (growN && (wn <= wm || !growM)) wn *= 2;
+                else if (growM) wm *= 2;
+                else break;
+            }
+            if (tm % 2 != 0 || tn % 2 != 0) break;
+        }
+        return out;
+    }
+
+    /**
+     * A choice of GEMM parameters and where it came from.
+     *
+     * @param params the parameters
+     * @param source why they are a choice: "$CLMLP_GEMM", "tuned by ./clmlp tune", "the default for a GPU", ...
+     */
+    record Choice(GemmParams params, String source) {}
+
     /**
      * The choices for a device, best first: $CLMLP_GEMM (or the system property clmlp.gemm) if
      * set, then the winner of ./clmlp tune for this device and workload (or the latest tuned for
      * the device, {@link GemmTuner#cached}), then {@link #defaults}. The first two are not checked
      * against the device's limits here; ClGemm.build skips any choice that does not fit.
      *
-     * @param workload the model's {@link GemmTuner#workload}, or null when not known
+     * @param workload     the model's {@link GemmTuner#workload}, or null when not known
+     * @param loopsLimited whether the device stops a work-item's loops early (ClLimits.loopLimit)
      */
-    static List<GemmParams> candidates(ClDevice d, String workload) {
-        List<GemmParams> all = new ArrayList<>();
+    static List<Choice> candidates(ClDevice d, String workload, boolean loopsLimited) {
+        List<Choice> all = new ArrayList<>();
         String override = System.getProperty("clmlp.gemm", System.getenv("CLMLP_GEMM"));
-        if (override != null && !override.isBlank()) all.add(parse(override));
+        if (override != null && !override.isBlank()) all.add(new Choice(parse(override), "$CLMLP_GEMM"));
         GemmParams tuned = GemmTuner.cached(d, workload);
-        if (tuned != null) all.add(tuned);
-        all.addAll(defaults(d));
+        if (tuned != null) all.add(new Choice(tuned, "tuned for this device by ./clmlp tune"));
+        String kind = loopsLimited ? "a device whose loops are limited" : d.kind() == ClDevice.Kind.GPU ? "a GPU" : "a CPU device";
+        for (GemmParams g : defaults(d, loopsLimited)) all.add(new Choice(g, "the default for " + kind));
         return all;
     }
 
-    /** The untuned choices for a device's type, best first: the vector kernel on CPU devices, the tilings elsewhere. */
-    static List<GemmParams> defaults(ClDevice d) {
+    /** The untuned choices for a device whose loops run to their end: {@link #defaults(ClDevice, boolean)}. */
+    static List<GemmParams> defaults(ClDevice d) { return defaults(d, false); }
+
+    /**
+     * The untuned choices for a device, best first: on CPU devices and simulators the vector
+     * kernel, then the tilings; on GPUs the tilings, then the vector kernel; on a device whose
+     * loops stop early (loopsLimited) the tilings alone, since a vector-kernel item loops over
+     * all of its rows and the whole depth of the product.
+     */
+    static List<GemmParams> defaults(ClDevice d, boolean loopsLimited) {
         List<GemmParams> all = new ArrayList<>();
         List<GemmParams> tiled = List.of(tiled(64, 64, 16, 4, 4), tiled(32, 32, 16, 4, 4), tiled(16, 16, 8, 2, 2), tiled(8, 8, 4, 2, 2));
         // vectors of the device's own width; 4 rows of C at a time, which divide the batch sizes
         // people use (32, 64, 128) where 6 pads them: on PoCL (AMD EPYC, AVX-512) 4 x 2 vectors
         // trained keras 5% and scratch 2% faster than 6 x 2 (README, Speed)
         int vw = d.floatVectorWidth() >= 16 ? 16 : d.floatVectorWidth() >= 8 ? 8 : 4;
-        List<GemmParams> vector = List.of(vector(vw, 4, 2, 128), vector(8, 4, 2, 128), vector(4, 4, 2, 64));
-        if (d.type().contains("CPU")) { all.addAll(vector); all.addAll(tiled); } else { all.addAll(tiled); all.addAll(vector); }
+        List<GemmParams> vector = loopsLimited ? List.of() : List.of(vector(vw, 4, 2, 128), vector(8, 4, 2, 128), vector(4, 4, 2, 64));
+        if (d.kind() != ClDevice.Kind.GPU && !loopsLimited) { all.addAll(vector); all.addAll(tiled); } else { all.addAll(tiled); all.addAll(vector); }
         all.removeIf(g -> g.groupSize() > d.maxWorkGroupSize() || g.localMemBytes() > d.localMemBytes());
         return all;
     }

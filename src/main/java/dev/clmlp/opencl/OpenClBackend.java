@@ -26,6 +26,8 @@ public final class OpenClBackend extends Backend {
     private final Kernels kernels;
     private final int reduceGroupSize;
     private final Profiler profiler;
+    private long loopLimit = ClLimits.UNLIMITED;
+    private String gemmReason;
 
     /**
      * @param index the device's number (opencl:index)
@@ -90,12 +92,14 @@ public final class OpenClBackend extends Backend {
         this.rt = device.binding().open(device, profiling);
         this.profiler = profiling ? new Profiler(rt) : null;
         try {
-            ClGemm.Built built = ClGemm.build(rt, gemmFirst, workload);
+            loopLimit = ClLimits.loopLimit(rt);
+            ClGemm.Built built = ClGemm.build(rt, gemmFirst, workload, loopLimit);
+            gemmReason = built.reason();
             program = built.program();
             kernels = new Kernels(rt, program, KERNELS);
             gemm = new ClGemm(built.params(), device, this::launchAs, profiling);
             // a CPU device runs a work-group's items one after another: a tree over them only adds passes
-            long reduce = gemm.params().isTiled() ? Math.min(256, device.maxWorkGroupSize()) : 1;
+            long reduce = itemsInParallel() ? Math.min(256, device.maxWorkGroupSize()) : 1;
             for (String name : new String[] {"sum_all", "count_correct", "softmax_xent_stats"})
                 reduce = Math.min(reduce, rt.kernelWorkGroupSize(kernels.any(name)));
             reduceGroupSize = Integer.highestOneBit((int) reduce);
@@ -108,8 +112,24 @@ public final class OpenClBackend extends Backend {
     /** @return the device */
     public ClDevice device() { return device; }
 
+    /**
+     * Whether kernels are launched for a device that runs a work-group's items side by side (a
+     * GPU, ClDevice.Kind): many items, one element each, reductions as trees. Also on a device
+     * whose loops stop early, where an item must not loop over a whole tensor.
+     */
+    private boolean itemsInParallel() { return device.kind() == ClDevice.Kind.GPU || loopLimit != ClLimits.UNLIMITED; }
+
     /** @return the GEMM kernel and constants chosen for the device */
     public GemmParams gemmParams() { return gemm.params(); }
+
+    /** @return why the device got its GEMM: where the choice came from and what was skipped, e.g. "the default for a GPU" */
+    public String gemmReason() { return gemmReason; }
+
+    /**
+     * @return the loop iterations a work-item runs before the driver ends its loops (measured
+     *         when the backend opened: Mesa's llvmpipe stops at 65535), or Long.MAX_VALUE for none
+     */
+    public long loopLimit() { return loopLimit; }
 
     @Override public String name() { return device.backendName(); }
 
@@ -317,22 +337,23 @@ public final class OpenClBackend extends Backend {
         launchChunked("adam", param.size(), lrT, beta1, beta2, eps, param, grad, m, v);
     }
 
-    /**
-     * An element-wise kernel with arguments (size, chunk, args...). With the GPU kernels (tiled
-     * GEMM), one element per work-item. With the CPU-device kernels, one contiguous run per
-     * compute unit (of at least MIN_ELEMENTS_PER_ITEM): PoCL updated scratch's 109k parameters in
-     * 13 us a step this way, in 46 us with one work-item per element.
-     */
+    /** The fewest elements a CPU device's work-item of an element-wise kernel takes (launchChunked). */
     private static final long MIN_ELEMENTS_PER_ITEM = 4096;
 
+    /**
+     * An element-wise kernel with arguments (size, chunk, args...). On a GPU, one element per
+     * work-item. On a CPU device, one contiguous run per compute unit (of at least
+     * MIN_ELEMENTS_PER_ITEM): PoCL updated scratch's 109k parameters in 13 us a step this way, in
+     * 46 us with one work-item per element.
+     */
     private void launchChunked(String name, long size, Object... args) {
-        long items = gemm.params().isTiled() ? size : Math.max(1, Math.min(device.computeUnits(), size / MIN_ELEMENTS_PER_ITEM));
+        long items = itemsInParallel() ? size : Math.max(1, Math.min(device.computeUnits(), size / MIN_ELEMENTS_PER_ITEM));
         long chunk = (size + items - 1) / items;
         Object[] sizeChunkArgs = new Object[args.length + 2];
         sizeChunkArgs[0] = (int) size;
         sizeChunkArgs[1] = (int) chunk;
         System.arraycopy(args, 0, sizeChunkArgs, 2, args.length);
-        if (gemm.params().isTiled()) launch1d(name, size, sizeChunkArgs);
+        if (itemsInParallel()) launch1d(name, size, sizeChunkArgs);
         else launch(name, new long[] {items}, new long[] {1}, sizeChunkArgs);
     }
 

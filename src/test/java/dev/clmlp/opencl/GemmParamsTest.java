@@ -36,4 +36,32 @@ class GemmParamsTest {
         e = assertThrows(IllegalArgumentException.class, () -> GemmParams.parse("vector:12,6,2,128"));
         assertTrue(e.getMessage().contains("VW=12") && e.getMessage().contains("VW 4, 8 or 16"), e.getMessage());
     }
+
+    /** A tiling's smaller-group variants: more work per item first, then smaller tiles, each valid, down to one item. */
+    @Test
+    void aTilingShrinksItsGroupsByMoreWorkPerItemThenSmallerTiles() {
+        java.util.List<GemmParams> v = GemmParams.tiled(16, 16, 8, 2, 2).withSmallerGroups();
+        assertEquals(GemmParams.tiled(16, 16, 8, 2, 2), v.get(0));
+        assertEquals(GemmParams.tiled(16, 16, 8, 2, 4), v.get(1)); // 32 items: the first that rusticl's llvmpipe takes
+        assertEquals(GemmParams.tiled(16, 16, 8, 4, 4), v.get(2));
+        assertTrue(v.stream().anyMatch(g -> g.groupSize() == 1), "down to one item per group: " + v);
+        for (int i = 1; i < v.size(); i++) {
+            GemmParams g = v.get(i), prev = v.get(i - 1);
+            assertTrue(g.tsM() <= prev.tsM() && (g.tsM() < prev.tsM() || g.groupSize() < prev.groupSize()), prev + " then " + g);
+            assertTrue(g.wptM() <= GemmParams.MAX_WPT && g.wptN() <= GemmParams.MAX_WPT, g.toString());
+        }
+        // the first with at most 32 items for the 64x64 default is a 32x32 tile with 4 x 8 per item
+        assertEquals(GemmParams.tiled(32, 32, 16, 4, 8),
+                GemmParams.tiled(64, 64, 16, 4, 4).withSmallerGroups().stream().filter(g -> g.groupSize() <= 32).findFirst().orElseThrow());
+        assertEquals(java.util.List.of(GemmParams.vector(8, 4, 2, 128)), GemmParams.vector(8, 4, 2, 128).withSmallerGroups());
+    }
+
+    /** A device whose loops stop early gets tilings only: a vector-kernel item loops over its rows and the whole depth. */
+    @Test
+    void loopLimitedDevicesGetNoVectorKernel() {
+        java.util.List<GemmParams> d = GemmParams.defaults(fake("CPU", 8, 1024, 32768), true);
+        assertFalse(d.isEmpty());
+        assertTrue(d.stream().allMatch(GemmParams::isTiled), d.toString());
+        assertFalse(GemmParams.defaults(fake("CPU", 8, 1024, 32768), false).get(0).isTiled());
+    }
 }

@@ -3,6 +3,8 @@ package dev.clmlp.cli;
 import dev.clmlp.Backends;
 import dev.clmlp.cpu.CpuBackend;
 import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.ClDiscovery;
+import dev.clmlp.opencl.OpenClBackend;
 import dev.clmlp.opencl.OpenClUnavailableException;
 import picocli.CommandLine.Command;
 
@@ -15,8 +17,11 @@ import java.util.Optional;
 final class DevicesCommand implements Runnable {
     @Override public void run() {
         List<ClDevice> devices = List.of();
+        List<ClDiscovery.Problem> problems = List.of();
         try {
-            devices = ClDevice.list();
+            ClDiscovery found = ClDevice.discover();
+            devices = found.devices();
+            problems = found.problems();
         } catch (OpenClUnavailableException e) {
             System.out.println("OpenCL: " + e.getMessage());
         }
@@ -34,6 +39,12 @@ final class DevicesCommand implements Runnable {
                 System.out.println("      a simulator that checks every memory access (for testing kernels; thousands of times slower), never picked by auto");
             System.out.printf("      %d compute units, global memory %s, local memory %s, max work-group %d%n",
                     d.computeUnits(), bytes(d.globalMemBytes()), bytes(d.localMemBytes()), d.maxWorkGroupSize());
+            if (d.kind() != ClDevice.Kind.SIMULATOR) System.out.println("      " + kernels(d));
+        }
+        for (ClDiscovery.Problem p : problems) {
+            System.out.println("Platform: " + p.platform());
+            System.out.println("  (no devices listed: " + p.error() + "; its driver may be misconfigured or need an environment variable, "
+                    + "e.g. RUSTICL_ENABLE for Mesa's rusticl)");
         }
         try (CpuBackend cpu = new CpuBackend()) {
             System.out.println("Java:");
@@ -41,8 +52,18 @@ final class DevicesCommand implements Runnable {
         }
         System.out.println();
         if (!devices.isEmpty()) System.out.println("Each OpenCL device is also lwjgl:N through LWJGL's binding, the same device under another Java binding.");
-        System.out.println("--backend auto picks " + auto.map(ClDevice::backendName).orElse("cpu")
-                + (auto.isPresent() ? " (the first GPU)" : " (no OpenCL GPU found; simulators are not picked)"));
+        System.out.println("--backend auto picks " + auto.map(ClDevice::backendName).orElse("cpu") + ": " + Backends.autoReason());
+    }
+
+    /** Which GEMM the device gets and why, and any loop limit: what opening a backend on it finds. */
+    static String kernels(ClDevice d) {
+        try (OpenClBackend b = new OpenClBackend(d)) {
+            return "GEMM " + b.gemmParams() + " (" + b.gemmReason() + ")"
+                    + (b.loopLimit() == Long.MAX_VALUE ? "" : "; the driver ends a work-item's loops after " + b.loopLimit()
+                    + " iterations, so kernels are launched with many small work-items");
+        } catch (RuntimeException e) {
+            return "cannot be opened: " + e.getMessage();
+        }
     }
 
     static String bytes(long b) {

@@ -2,6 +2,7 @@ package dev.clmlp.opencl.jocl;
 
 import dev.clmlp.opencl.ClBinding;
 import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.ClDiscovery;
 import dev.clmlp.opencl.ClRuntime;
 import dev.clmlp.opencl.OpenClUnavailableException;
 import org.jocl.CLException;
@@ -29,28 +30,43 @@ public final class JoclBinding implements ClBinding {
 
     @Override public ClRuntime open(ClDevice device, boolean profiling) { return new JoclRuntime(device, profiling); }
 
-    @Override public List<ClDevice> devices() {
+    @Override public ClDiscovery discover() {
         List<ClDevice> out = new ArrayList<>();
-        for (cl_platform_id p : platforms()) {
-            int[] n = new int[1];
+        List<ClDiscovery.Problem> problems = new ArrayList<>();
+        cl_platform_id[] platforms = platforms();
+        for (int pi = 0; pi < platforms.length; pi++) {
+            cl_platform_id p = platforms[pi];
+            String platformName = "platform #" + pi, call = "clGetPlatformInfo";
             try {
-                clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, 0, null, n);
+                platformName = platformString(p, CL_PLATFORM_NAME);
+                call = "clGetDeviceIDs";
+                int[] n = new int[1];
+                try {
+                    clGetDeviceIDs(p, ClDiscovery.ALL_DEVICE_TYPES, 0, null, n);
+                } catch (CLException e) {
+                    if (e.getStatus() == ClDiscovery.DEVICE_NOT_FOUND) continue; // a platform with no devices
+                    throw e;
+                }
+                cl_device_id[] ids = new cl_device_id[n[0]];
+                clGetDeviceIDs(p, ClDiscovery.ALL_DEVICE_TYPES, n[0], ids, null);
+                call = "clGetDeviceInfo";
+                List<ClDevice> found = new ArrayList<>();
+                for (cl_device_id d : ids) found.add(device(out.size() + found.size(), p, d, platformName));
+                out.addAll(found);
             } catch (CLException e) {
-                continue; // a platform with no devices (CL_DEVICE_NOT_FOUND)
-            }
-            cl_device_id[] ids = new cl_device_id[n[0]];
-            clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, n[0], ids, null);
-            String platformName = platformString(p, CL_PLATFORM_NAME);
-            for (cl_device_id d : ids) {
-                out.add(new ClDevice(this, out.size(), new Handle(p, d), platformName, string(d, CL_DEVICE_NAME),
-                        ClDevice.typeName(number(d, CL_DEVICE_TYPE, Sizeof.cl_ulong)), string(d, CL_DEVICE_VENDOR),
-                        string(d, CL_DRIVER_VERSION), string(d, CL_DEVICE_VERSION),
-                        (int) number(d, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint), number(d, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_ulong),
-                        number(d, CL_DEVICE_LOCAL_MEM_SIZE, Sizeof.cl_ulong), number(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t),
-                        (int) number(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, Sizeof.cl_uint)));
+                problems.add(new ClDiscovery.Problem(platformName, call + ": " + ClDiscovery.errorName(e.getStatus())));
             }
         }
-        return out;
+        return new ClDiscovery(out, problems);
+    }
+
+    private ClDevice device(int index, cl_platform_id p, cl_device_id d, String platformName) {
+        return new ClDevice(this, index, new Handle(p, d), platformName, string(d, CL_DEVICE_NAME),
+                ClDevice.typeName(number(d, CL_DEVICE_TYPE, Sizeof.cl_ulong)), string(d, CL_DEVICE_VENDOR),
+                string(d, CL_DRIVER_VERSION), string(d, CL_DEVICE_VERSION),
+                (int) number(d, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint), number(d, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_ulong),
+                number(d, CL_DEVICE_LOCAL_MEM_SIZE, Sizeof.cl_ulong), number(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t),
+                (int) number(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, Sizeof.cl_uint));
     }
 
     /** The platforms, or OpenClUnavailableException saying how to install one. */

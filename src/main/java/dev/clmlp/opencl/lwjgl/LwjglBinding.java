@@ -2,6 +2,7 @@ package dev.clmlp.opencl.lwjgl;
 
 import dev.clmlp.opencl.ClBinding;
 import dev.clmlp.opencl.ClDevice;
+import dev.clmlp.opencl.ClDiscovery;
 import dev.clmlp.opencl.ClRuntime;
 import dev.clmlp.opencl.OpenClUnavailableException;
 import org.lwjgl.PointerBuffer;
@@ -33,26 +34,47 @@ public final class LwjglBinding implements ClBinding {
 
     @Override public ClRuntime open(ClDevice device, boolean profiling) { return new LwjglRuntime(device, profiling); }
 
-    @Override public List<ClDevice> devices() {
+    @Override public ClDiscovery discover() {
         List<ClDevice> out = new ArrayList<>();
-        for (long p : platforms()) {
+        List<ClDiscovery.Problem> problems = new ArrayList<>();
+        long[] platforms = platforms();
+        for (int pi = 0; pi < platforms.length; pi++) {
+            long p = platforms[pi];
+            String platformName = "platform #" + pi;
             try (MemoryStack stack = MemoryStack.stackPush()) {
+                platformName = platformString(p, CL_PLATFORM_NAME);
                 IntBuffer n = stack.mallocInt(1);
-                if (clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, null, n) != CL_SUCCESS || n.get(0) == 0) continue; // no devices
+                int err = clGetDeviceIDs(p, ClDiscovery.ALL_DEVICE_TYPES, null, n);
+                if (err == ClDiscovery.DEVICE_NOT_FOUND || (err == CL_SUCCESS && n.get(0) == 0)) continue; // a platform with no devices
+                check(err, "clGetDeviceIDs");
                 PointerBuffer ids = stack.mallocPointer(n.get(0));
-                LwjglRuntime.check(clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, ids, (IntBuffer) null), "clGetDeviceIDs");
-                String platformName = platformString(p, CL_PLATFORM_NAME);
-                for (int i = 0; i < ids.capacity(); i++) {
-                    long d = ids.get(i);
-                    out.add(new ClDevice(this, out.size(), new Handle(p, d), platformName, string(d, CL_DEVICE_NAME),
-                            ClDevice.typeName(ulong(d, CL_DEVICE_TYPE)), string(d, CL_DEVICE_VENDOR), string(d, CL_DRIVER_VERSION),
-                            string(d, CL_DEVICE_VERSION), uint(d, CL_DEVICE_MAX_COMPUTE_UNITS), ulong(d, CL_DEVICE_GLOBAL_MEM_SIZE),
-                            ulong(d, CL_DEVICE_LOCAL_MEM_SIZE), sizeT(d, CL_DEVICE_MAX_WORK_GROUP_SIZE),
-                            uint(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT)));
-                }
+                check(clGetDeviceIDs(p, ClDiscovery.ALL_DEVICE_TYPES, ids, (IntBuffer) null), "clGetDeviceIDs");
+                List<ClDevice> found = new ArrayList<>();
+                for (int i = 0; i < ids.capacity(); i++) found.add(device(out.size() + found.size(), p, ids.get(i), platformName));
+                out.addAll(found);
+            } catch (CallFailed e) {
+                problems.add(new ClDiscovery.Problem(platformName, e.getMessage()));
             }
         }
-        return out;
+        return new ClDiscovery(out, problems);
+    }
+
+    private ClDevice device(int index, long p, long d, String platformName) {
+        return new ClDevice(this, index, new Handle(p, d), platformName, string(d, CL_DEVICE_NAME),
+                ClDevice.typeName(ulong(d, CL_DEVICE_TYPE)), string(d, CL_DEVICE_VENDOR), string(d, CL_DRIVER_VERSION),
+                string(d, CL_DEVICE_VERSION), uint(d, CL_DEVICE_MAX_COMPUTE_UNITS), ulong(d, CL_DEVICE_GLOBAL_MEM_SIZE),
+                ulong(d, CL_DEVICE_LOCAL_MEM_SIZE), sizeT(d, CL_DEVICE_MAX_WORK_GROUP_SIZE),
+                uint(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT));
+    }
+
+    /** A query of the device listing failed: its message names the call and the error. */
+    private static final class CallFailed extends RuntimeException {
+        CallFailed(String message) { super(message, null, false, false); }
+    }
+
+    /** Throws CallFailed naming the call and the error unless err is CL_SUCCESS. */
+    private static void check(int err, String call) {
+        if (err != CL_SUCCESS) throw new CallFailed(call + ": " + ClDiscovery.errorName(err));
     }
 
     /** The platforms, or OpenClUnavailableException saying how to install one. */
@@ -75,9 +97,9 @@ public final class LwjglBinding implements ClBinding {
     private static String string(long d, int param) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             PointerBuffer size = stack.mallocPointer(1);
-            LwjglRuntime.check(clGetDeviceInfo(d, param, (ByteBuffer) null, size), "clGetDeviceInfo");
+            check(clGetDeviceInfo(d, param, (ByteBuffer) null, size), "clGetDeviceInfo");
             ByteBuffer buf = stack.malloc((int) size.get(0));
-            LwjglRuntime.check(clGetDeviceInfo(d, param, buf, null), "clGetDeviceInfo");
+            check(clGetDeviceInfo(d, param, buf, null), "clGetDeviceInfo");
             return LwjglRuntime.cString(buf);
         }
     }
@@ -85,9 +107,9 @@ public final class LwjglBinding implements ClBinding {
     private static String platformString(long p, int param) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             PointerBuffer size = stack.mallocPointer(1);
-            LwjglRuntime.check(clGetPlatformInfo(p, param, (ByteBuffer) null, size), "clGetPlatformInfo");
+            check(clGetPlatformInfo(p, param, (ByteBuffer) null, size), "clGetPlatformInfo");
             ByteBuffer buf = stack.malloc((int) size.get(0));
-            LwjglRuntime.check(clGetPlatformInfo(p, param, buf, null), "clGetPlatformInfo");
+            check(clGetPlatformInfo(p, param, buf, null), "clGetPlatformInfo");
             return LwjglRuntime.cString(buf);
         }
     }
@@ -95,7 +117,7 @@ public final class LwjglBinding implements ClBinding {
     private static int uint(long d, int param) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer v = stack.mallocInt(1);
-            LwjglRuntime.check(clGetDeviceInfo(d, param, v, null), "clGetDeviceInfo");
+            check(clGetDeviceInfo(d, param, v, null), "clGetDeviceInfo");
             return v.get(0);
         }
     }
@@ -103,7 +125,7 @@ public final class LwjglBinding implements ClBinding {
     private static long ulong(long d, int param) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             LongBuffer v = stack.mallocLong(1);
-            LwjglRuntime.check(clGetDeviceInfo(d, param, v, null), "clGetDeviceInfo");
+            check(clGetDeviceInfo(d, param, v, null), "clGetDeviceInfo");
             return v.get(0);
         }
     }
@@ -111,7 +133,7 @@ public final class LwjglBinding implements ClBinding {
     private static long sizeT(long d, int param) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             PointerBuffer v = stack.mallocPointer(1);
-            LwjglRuntime.check(clGetDeviceInfo(d, param, v, null), "clGetDeviceInfo");
+            check(clGetDeviceInfo(d, param, v, null), "clGetDeviceInfo");
             return v.get(0);
         }
     }
