@@ -29,6 +29,20 @@ final class ClProgram {
      * OpenClBackend.GATHER_ROWS, ClGemm.SPARSE_BLOCKS, and Backend.ADAM_FLUSH and its root.
      */
     static String options(GemmParams gemm) {
+        return baseOptions(gemm) + extraOptions();
+    }
+
+    /**
+     * Compiler options a user adds after clmlp's own, from $CLMLP_CL_OPTIONS or the system
+     * property clmlp.cl.options (e.g. -cl-fast-relaxed-math, to compare; ./clmlp check tells
+     * whether the kernels still compute what the Java backend does).
+     */
+    static String extraOptions() {
+        String extra = System.getProperty("clmlp.cl.options", System.getenv("CLMLP_CL_OPTIONS"));
+        return extra == null || extra.isBlank() ? "" : " " + extra.trim();
+    }
+
+    private static String baseOptions(GemmParams gemm) {
         StringBuilder sb = new StringBuilder("-cl-std=CL1.2 ").append(gemm.buildOptions());
         for (Enum<?> e : dev.clmlp.tensor.Activation.values()) sb.append(" -DACT_").append(e.name()).append('=').append(e.ordinal());
         for (Enum<?> e : ClGemm.EpilogueCode.values()) sb.append(" -DEPI_").append(e.name()).append('=').append(e.ordinal());

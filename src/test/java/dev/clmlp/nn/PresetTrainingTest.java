@@ -5,23 +5,23 @@ import dev.clmlp.data.Generated;
 import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.TestBackends;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A short training run of each preset on the OpenCL device, against the same run on the Java
- * CPU backend. Small enough for the Oclgrind pass (mvn -Poclgrind), which runs it on the simulator.
+ * A short training run of each preset on the OpenCL device, with its own GEMM and with the tiled
+ * (GPU) GEMM forced, against the same run on the Java CPU backend. Small enough for the Oclgrind pass (mvn -Poclgrind), which runs it on the simulator.
  */
 class PresetTrainingTest {
     @ParameterizedTest
-    @ValueSource(strings = {"scratch", "keras"})
-    void aPresetTrainsTheSameOnOpenClAndTheCpu(String name) {
+    @CsvSource({"scratch, default", "keras, default", "scratch, tiled", "keras, tiled"})
+    void aPresetTrainsTheSameOnOpenClAndTheCpu(String name, String gemm) {
         Preset p = Preset.named(name);
         Dataset train = Generated.digits(96, 28, 1), test = Generated.digits(40, 28, 2);
         History[] h = new History[2];
-        Backend[] backends = {TestBackends.cpu(), TestBackends.opencl()};
+        Backend[] backends = {TestBackends.cpu(), gemm.equals("tiled") ? TestBackends.openclTiled() : TestBackends.opencl()};
         for (int b = 0; b < 2; b++) {
             try (Sequential m = p.model()) {
                 m.compile(backends[b], p.newOptimizer(), 1);

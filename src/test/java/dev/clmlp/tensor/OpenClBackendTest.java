@@ -1,5 +1,27 @@
 package dev.clmlp.tensor;
 
+import dev.clmlp.opencl.OpenClBackend;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class OpenClBackendTest extends BackendContract {
     @Override Backend backend() { return TestBackends.opencl(); }
+
+    /**
+     * The loop-limit probe: Mesa's llvmpipe ends a work-item's loops after 65535 iterations in
+     * all, which left rows of the loss kernel unwritten (NaN) when one item took every row; there
+     * the backend takes tilings and many small work-items. PoCL and Oclgrind run loops to the end.
+     */
+    @Test
+    void theDriversLoopLimitIsMeasured() {
+        OpenClBackend b = (OpenClBackend) backend();
+        if (b.device().platformName().contains("rusticl")) {
+            assertEquals(65535, b.loopLimit());
+            assertTrue(b.gemmParams().isTiled(), b.gemmReason());
+        } else {
+            assertEquals(Long.MAX_VALUE, b.loopLimit(), b.device().platformName());
+        }
+    }
 }

@@ -14,21 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * into every shape.
  */
 class OpenClTiledBackendTest extends BackendContract {
-    private static OpenClBackend tiled;
-
-    static synchronized OpenClBackend tiled() {
-        if (tiled == null) {
-            TestBackends.opencl(); // fails (or aborts under CLMLP_SKIP_OPENCL) without OpenCL
-            tiled = new OpenClBackend(ClDevice.list().get(0), false, GemmParams.tiled(16, 16, 8, 2, 2));
-        }
-        return tiled;
-    }
+    static OpenClBackend tiled() { return TestBackends.openclTiled(); }
 
     @Override Backend backend() { return tiled(); }
 
     @Test
     void usesTheTiledKernel() {
-        assertTiledAsRequested(GemmParams.tiled(16, 16, 8, 2, 2), tiled());
+        assertTiledAsRequested(TestBackends.SMALL_TILES, tiled());
     }
 
     /**

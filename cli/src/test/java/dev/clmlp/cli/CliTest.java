@@ -151,4 +151,19 @@ class CliTest {
         assertTrue(out.contains("cpu") && out.contains("Java CPU backend"), out);
         assertTrue(out.contains("--backend auto picks"), out);
     }
+
+    @Test
+    void devicesSaysWhichGemmEachDeviceGetsAndWhy() {
+        String out = run(0, "devices");
+        assertTrue(out.contains("GEMM ") && out.contains("(the default for a CPU device)"), out);
+    }
+
+    @Test
+    void checkPrintsATableAndPassesOnTheTestDevice() {
+        String out = run(0, "check", "--backend", "opencl:0");
+        assertTrue(out.startsWith("checking opencl:0: "), out);
+        assertTrue(out.contains("softmaxCrossEntropyStats") && out.contains("train keras epoch 2") && out.contains(" passed, 0 failed"), out);
+        assertTrue(out.contains("all passed in "), out);
+        run(2, "check", "--backend", "cpu");
+    }
 }
