@@ -8,10 +8,11 @@ import java.util.List;
  * the error. Nothing is hidden: {@code ./clmlp devices} prints both, and {@code --backend auto}
  * says what it skipped.
  *
- * @param devices  every device of every platform that answered, numbered in the ICD loader's order
- * @param problems the platforms that could not list their devices
+ * @param devices        every device of every platform that answered, numbered in the ICD loader's order
+ * @param problems       the platforms that could not list their devices
+ * @param emptyPlatforms the platforms that have no device (CL_DEVICE_NOT_FOUND), by name
  */
-public record ClDiscovery(List<ClDevice> devices, List<Problem> problems) {
+public record ClDiscovery(List<ClDevice> devices, List<Problem> problems, List<String> emptyPlatforms) {
     /** CL_DEVICE_TYPE_ALL as the OpenCL headers define it (a 32-bit mask): JOCL's constant sets all 64 bits, which rusticl rejects. */
     public static final long ALL_DEVICE_TYPES = 0xFFFFFFFFL;
 
@@ -19,13 +20,21 @@ public record ClDiscovery(List<ClDevice> devices, List<Problem> problems) {
     public static final int DEVICE_NOT_FOUND = -1;
 
     /**
-     * @param devices  as the record
-     * @param problems as the record
+     * @param devices        as the record
+     * @param problems       as the record
+     * @param emptyPlatforms as the record
      */
     public ClDiscovery {
         devices = List.copyOf(devices);
         problems = List.copyOf(problems);
+        emptyPlatforms = List.copyOf(emptyPlatforms);
     }
+
+    /**
+     * @param devices  every device found
+     * @param problems the platforms that failed
+     */
+    public ClDiscovery(List<ClDevice> devices, List<Problem> problems) { this(devices, problems, List.of()); }
 
     /**
      * A platform that failed to list its devices.

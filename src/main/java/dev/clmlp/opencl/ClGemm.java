@@ -36,7 +36,7 @@ final class ClGemm {
      * The GEMM parameters chosen for a device, the program built with them, and why: where the
      * choice came from and what was skipped before it ("devices" and "bench" print it).
      */
-    record Built(GemmParams params, Object program, String reason) {}
+    record Built(GemmParams params, Object program, String source, List<String> skipped) {}
 
     /**
      * Selection: the program built with the first GEMM parameters that fit rt's device (its
@@ -78,10 +78,7 @@ final class ClGemm {
                 Object k = rt.createKernel(p, g.isTiled() ? "gemm" : "gemm_packed");
                 long fits = rt.kernelWorkGroupSize(k);
                 rt.releaseKernel(k);
-                if (fits >= g.groupSize()) {
-                    String reason = why + (skipped.isEmpty() ? "" : "; skipped " + String.join("; ", skipped));
-                    return new Built(g, p, reason);
-                }
+                if (fits >= g.groupSize()) return new Built(g, p, why, List.copyOf(skipped));
                 rt.releaseProgram(p); // too many registers or items for this tiling on this device: try a smaller one
                 skipped.add(g.spec() + " (" + why + "): " + g.groupSize() + " work-items per group, the kernel takes "
                         + fits + " (CL_KERNEL_WORK_GROUP_SIZE)");

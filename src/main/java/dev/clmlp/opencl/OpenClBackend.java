@@ -27,7 +27,8 @@ public final class OpenClBackend extends Backend {
     private final int reduceGroupSize;
     private final Profiler profiler;
     private long loopLimit = ClLimits.UNLIMITED;
-    private String gemmReason;
+    private String gemmSource;
+    private List<String> gemmSkipped = List.of();
 
     /**
      * @param index the device's number (opencl:index)
@@ -94,7 +95,8 @@ public final class OpenClBackend extends Backend {
         try {
             loopLimit = ClLimits.loopLimit(rt);
             ClGemm.Built built = ClGemm.build(rt, gemmFirst, workload, loopLimit);
-            gemmReason = built.reason();
+            gemmSource = built.source();
+            gemmSkipped = built.skipped();
             program = built.program();
             kernels = new Kernels(rt, program, KERNELS);
             gemm = new ClGemm(built.params(), device, this::launchAs, profiling);
@@ -122,8 +124,14 @@ public final class OpenClBackend extends Backend {
     /** @return the GEMM kernel and constants chosen for the device */
     public GemmParams gemmParams() { return gemm.params(); }
 
-    /** @return why the device got its GEMM: where the choice came from and what was skipped, e.g. "the default for a GPU" */
-    public String gemmReason() { return gemmReason; }
+    /** @return where the device's GEMM choice came from: "the default for a GPU", "$CLMLP_GEMM", "requested", ... */
+    public String gemmSource() { return gemmSource; }
+
+    /** @return the choices tried before it, each with why it was skipped (a limit of the device or of its kernels) */
+    public List<String> gemmSkipped() { return gemmSkipped; }
+
+    /** @return why the device got its GEMM, in one line: {@link #gemmSource()}, then what was skipped */
+    public String gemmReason() { return gemmSource + (gemmSkipped.isEmpty() ? "" : "; skipped " + String.join("; ", gemmSkipped)); }
 
     /**
      * @return the loop iterations a work-item runs before the driver ends its loops (measured

@@ -28,7 +28,10 @@ class BindingsTest {
     @Test
     void bothBindingsListTheSameDevicesInTheSameOrder() {
         TestBackends.opencl();
-        List<ClDevice> jocl = ClBinding.jocl().devices(), lwjgl = ClBinding.lwjgl().devices();
+        ClDiscovery joclFound = ClBinding.jocl().discover(), lwjglFound = ClBinding.lwjgl().discover();
+        assertEquals(joclFound.problems(), lwjglFound.problems(), "platforms that failed");
+        assertEquals(joclFound.emptyPlatforms(), lwjglFound.emptyPlatforms(), "platforms without devices");
+        List<ClDevice> jocl = joclFound.devices(), lwjgl = lwjglFound.devices();
         assertEquals(jocl.size(), lwjgl.size());
         for (int i = 0; i < jocl.size(); i++) {
             ClDevice a = jocl.get(i), b = lwjgl.get(i);

@@ -85,6 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         for (String name : names) {
             try (Backend b = Backends.open(name, false, workload)) {
                 System.out.printf("  %s: %s ...%n", b.name(), b.description());
+                if (b instanceof OpenClBackend cl) System.out.printf("    GEMM %s (%s)%n", cl.gemmParams(), cl.gemmReason());
                 long launched = b instanceof OpenClBackend cl ? cl.launches() : 0;
                 double[] seconds = epochSeconds(b, p, train);
                 double perStep = b instanceof OpenClBackend cl ? (cl.launches() - launched) / (double) (steps * epochs) : Double.NaN;

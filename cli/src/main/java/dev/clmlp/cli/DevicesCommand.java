@@ -18,10 +18,12 @@ final class DevicesCommand implements Runnable {
     @Override public void run() {
         List<ClDevice> devices = List.of();
         List<ClDiscovery.Problem> problems = List.of();
+        List<String> empty = List.of();
         try {
             ClDiscovery found = ClDevice.discover();
             devices = found.devices();
             problems = found.problems();
+            empty = found.emptyPlatforms();
         } catch (OpenClUnavailableException e) {
             System.out.println("OpenCL: " + e.getMessage());
         }
@@ -46,6 +48,9 @@ final class DevicesCommand implements Runnable {
             System.out.println("  (no devices listed: " + p.error() + "; its driver may be misconfigured or need an environment variable, "
                     + "e.g. RUSTICL_ENABLE for Mesa's rusticl)");
         }
+        for (String p : empty)
+            System.out.println("Platform: " + p + " (no devices" + (p.contains("rusticl")
+                    ? "; Mesa's rusticl lists them with RUSTICL_ENABLE=radeonsi (AMD), iris (Intel) or llvmpipe (CPU)" : "") + ")");
         try (CpuBackend cpu = new CpuBackend()) {
             System.out.println("Java:");
             System.out.printf("%s %-9s %s%n", auto.isPresent() ? " " : "*", "cpu", cpu.description());
@@ -55,12 +60,15 @@ final class DevicesCommand implements Runnable {
         System.out.println("--backend auto picks " + auto.map(ClDevice::backendName).orElse("cpu") + ": " + Backends.autoReason());
     }
 
-    /** Which GEMM the device gets and why, and any loop limit: what opening a backend on it finds. */
+    /** Which GEMM the device gets and why, and any loop limit: what opening a backend on it finds (indented lines). */
     static String kernels(ClDevice d) {
         try (OpenClBackend b = new OpenClBackend(d)) {
-            return "GEMM " + b.gemmParams() + " (" + b.gemmReason() + ")"
-                    + (b.loopLimit() == Long.MAX_VALUE ? "" : "; the driver ends a work-item's loops after " + b.loopLimit()
-                    + " iterations, so kernels are launched with many small work-items");
+            StringBuilder sb = new StringBuilder("GEMM " + b.gemmParams() + ": " + b.gemmSource());
+            for (String s : b.gemmSkipped()) sb.append("\n        skipped ").append(s);
+            if (b.loopLimit() != Long.MAX_VALUE)
+                sb.append("\n      the driver ends a work-item's loops after ").append(b.loopLimit())
+                        .append(" iterations: kernels run as many small work-items");
+            return sb.toString();
         } catch (RuntimeException e) {
             return "cannot be opened: " + e.getMessage();
         }

@@ -155,7 +155,7 @@ class CliTest {
     @Test
     void devicesSaysWhichGemmEachDeviceGetsAndWhy() {
         String out = run(0, "devices");
-        assertTrue(out.contains("GEMM ") && out.contains("(the default for a CPU device)"), out);
+        assertTrue(out.contains("GEMM ") && out.contains(": the default for a CPU device"), out);
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class JoclBinding implements ClBinding {
     @Override public ClDiscovery discover() {
         List<ClDevice> out = new ArrayList<>();
         List<ClDiscovery.Problem> problems = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
         cl_platform_id[] platforms = platforms();
         for (int pi = 0; pi < platforms.length; pi++) {
             cl_platform_id p = platforms[pi];
@@ -44,8 +45,9 @@ public final class JoclBinding implements ClBinding {
                 try {
                     clGetDeviceIDs(p, ClDiscovery.ALL_DEVICE_TYPES, 0, null, n);
                 } catch (CLException e) {
-                    if (e.getStatus() == ClDiscovery.DEVICE_NOT_FOUND) continue; // a platform with no devices
-                    throw e;
+                    if (e.getStatus() != ClDiscovery.DEVICE_NOT_FOUND) throw e;
+                    empty.add(platformName); // a platform with no devices
+                    continue;
                 }
                 cl_device_id[] ids = new cl_device_id[n[0]];
                 clGetDeviceIDs(p, ClDiscovery.ALL_DEVICE_TYPES, n[0], ids, null);
@@ -57,7 +59,7 @@ public final class JoclBinding implements ClBinding {
                 problems.add(new ClDiscovery.Problem(platformName, call + ": " + ClDiscovery.errorName(e.getStatus())));
             }
         }
-        return new ClDiscovery(out, problems);
+        return new ClDiscovery(out, problems, empty);
     }
 
     private ClDevice device(int index, cl_platform_id p, cl_device_id d, String platformName) {

@@ -37,6 +37,7 @@ public final class LwjglBinding implements ClBinding {
     @Override public ClDiscovery discover() {
         List<ClDevice> out = new ArrayList<>();
         List<ClDiscovery.Problem> problems = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
         long[] platforms = platforms();
         for (int pi = 0; pi < platforms.length; pi++) {
             long p = platforms[pi];
@@ -45,7 +46,10 @@ public final class LwjglBinding implements ClBinding {
                 platformName = platformString(p, CL_PLATFORM_NAME);
                 IntBuffer n = stack.mallocInt(1);
                 int err = clGetDeviceIDs(p, ClDiscovery.ALL_DEVICE_TYPES, null, n);
-                if (err == ClDiscovery.DEVICE_NOT_FOUND || (err == CL_SUCCESS && n.get(0) == 0)) continue; // a platform with no devices
+                if (err == ClDiscovery.DEVICE_NOT_FOUND || (err == CL_SUCCESS && n.get(0) == 0)) { // a platform with no devices
+                    empty.add(platformName);
+                    continue;
+                }
                 check(err, "clGetDeviceIDs");
                 PointerBuffer ids = stack.mallocPointer(n.get(0));
                 check(clGetDeviceIDs(p, ClDiscovery.ALL_DEVICE_TYPES, ids, (IntBuffer) null), "clGetDeviceIDs");
@@ -56,7 +60,7 @@ public final class LwjglBinding implements ClBinding {
                 problems.add(new ClDiscovery.Problem(platformName, e.getMessage()));
             }
         }
-        return new ClDiscovery(out, problems);
+        return new ClDiscovery(out, problems, empty);
     }
 
     private ClDevice device(int index, long p, long d, String platformName) {
