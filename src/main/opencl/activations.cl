@@ -1,6 +1,33 @@
 // Activation functions shared by the element-wise kernels and the GEMM epilogues.
-// needs: nothing; ACT_* and EPI_* come as -D build options from the Java enums
-// (dev.clmlp.tensor.Activation, OpenClBackend.EpilogueCode), so the codes are written once.
+// needs: nothing
+//
+// ACT_* and EPI_* come as -D build options from the Java enums (dev.clmlp.tensor.Activation,
+// dev.clmlp.opencl.ClGemm.EpilogueCode; ClProgram.options): the defaults below let this file
+// compile alone, and ClProgramTest checks that they are the ordinals Java passes.
+#ifndef ACT_LINEAR
+#define ACT_LINEAR 0
+#endif
+#ifndef ACT_RELU
+#define ACT_RELU 1
+#endif
+#ifndef ACT_SIGMOID
+#define ACT_SIGMOID 2
+#endif
+#ifndef ACT_TANH
+#define ACT_TANH 3
+#endif
+#ifndef EPI_NONE
+#define EPI_NONE 0
+#endif
+#ifndef EPI_BIAS_ACT
+#define EPI_BIAS_ACT 1
+#endif
+#ifndef EPI_ACT_SLOPE
+#define EPI_ACT_SLOPE 2
+#endif
+#ifndef EPI_MASK_ACT_SLOPE
+#define EPI_MASK_ACT_SLOPE 3
+#endif
 
 float activate(const float v, const int act)
 {

@@ -2,6 +2,11 @@
 // kernel guards its range, so the global size may be rounded up.
 // needs: random.cl activations.cl
 
+// Rows of pixels per work-item of gather_rows_u8 (OpenClBackend.GATHER_ROWS passes it).
+#ifndef GATHER_ROWS
+#define GATHER_ROWS 4
+#endif
+
 // y[r,c] = x[r,c] + bias[c]
 __kernel void add_bias(const int rows, const int cols, __global const float* x, const int xOff,
                        __global const float* bias, const int bOff, __global float* y, const int yOff)

@@ -27,7 +27,8 @@
 #define RTS_N (TS_N / WPT_N)
 #define GROUP_SIZE (RTS_M * RTS_N)
 
-// The parameters both GEMM kernels start with, in the order OpenClBackend.gemm passes them:
+// The parameters the three GEMM kernels (gemm, gemm_packed, gemm_sparse_a) start with, in the
+// order ClGemm.run passes them:
 // the product, then the epilogue (activations.cl) and the dropout that may follow it.
 #define GEMM_PARAMS const int m, const int n, const int k, const float alpha, \
     __global const float* A, const int aOff, const int aRs, const int aCs, \
@@ -296,6 +297,11 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
         }
     }
 }
+
+// Blocks of MR rows a gemm_sparse_a work-item takes at most (ClGemm.SPARSE_BLOCKS passes it).
+#ifndef SPARSE_BLOCKS
+#define SPARSE_BLOCKS 16
+#endif
 
 // gemm_packed for an op(A) that is mostly zeros, such as a batch of pixels (OpenClBackend picks
 // it for the first layer of MNIST-like data), with B row-major (bCs == 1): a work-item takes

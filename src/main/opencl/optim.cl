@@ -3,6 +3,15 @@
 // item streams a contiguous run, which the compiler vectorises and the prefetcher follows.
 // needs: nothing
 
+// Adam's flush of tiny squares to zero, as the Java backend does (Backend.ADAM_FLUSH and its
+// square root, passed by ClProgram.options).
+#ifndef ADAM_FLUSH
+#define ADAM_FLUSH 0x1.4484cp-100f
+#endif
+#ifndef ADAM_FLUSH_ROOT
+#define ADAM_FLUSH_ROOT 0x1.203afap-50f
+#endif
+
 // p -= lr * g
 __kernel void sgd(const int size, const int chunk, const float lr, __global float* p, const int pOff,
                   __global const float* g, const int gOff)

@@ -154,13 +154,7 @@ final class ClGemm {
                 + (colSums != null ? "+sums" : "") + (epi.dropped() != null ? "+dropout" : "");
     }
 
-    /**
-     * Rows of C per gemm_packed work-item: as many as keep every compute unit busy with about
-     * four work-items, since each packed panel of B is reused across all of an item's rows, but
-     * no more items than there is work for (MIN_FLOPS_PER_ITEM each: an item costs the runtime
-     * a few microseconds to schedule).
-     * (Work-groups are of one item: PoCL then runs the kernel as written, with no work-item loop.)
-     */
+    /** The fewest FLOPs a gemm_packed work-item takes (packedRowsPerItem): an item costs the runtime a few microseconds to schedule. */
     private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
 
     /** Blocks of MR rows a gemm_sparse_a work-item takes at most (its list of live values of p for each is in local memory). */
@@ -173,6 +167,12 @@ final class ClGemm {
         return (blocks + items - 1) / items * params.mr();
     }
 
+    /**
+     * Rows of C per gemm_packed work-item: as many as keep every compute unit busy with about
+     * four work-items, since each packed panel of B is reused across all of an item's rows, but
+     * no more items than there is work for (MIN_FLOPS_PER_ITEM each).
+     * (Work-groups are of one item: PoCL then runs the kernel as written, with no work-item loop.)
+     */
     private int packedRowsPerItem(int m, int n, int k, int strips) {
         int wanted = 4 * Math.max(1, device.computeUnits());
         wanted = (int) Math.max(1, Math.min(wanted, 2L * m * n * k / MIN_FLOPS_PER_ITEM));

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A program's kernels, handed out with their arguments already set. Each clSetKernelArg costs
- * about a microsecond of host time (JOCL plus the driver), a GEMM launch has 25 arguments, and a
+ * about a microsecond of host time (JOCL plus the driver), a GEMM launch has 30 arguments (gemm) or 34 (gemm_packed, gemm_sparse_a), and a
  * training step launches the same dozen kernels with the same arguments step after step. So
  * each kernel keeps a few instances that remember their arguments: a launch takes the instance
  * whose arguments already match and sets none, or else the least recently used one and sets

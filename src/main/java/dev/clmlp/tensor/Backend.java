@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The compute operations of clmlp, identical in meaning on every backend (the Java CPU backend
- * is the reference, OpenCL the fast path). Each public operation checks its arguments here, once,
+ * is the reference, and the faster one on CPUs; OpenCL runs them on GPUs and other devices). Each public operation checks its arguments here, once,
  * and then calls the backend's {@code do*} implementation. Operations may run asynchronously;
  * {@link Tensor#download} waits for everything before it. A backend is not thread-safe.
  * Closing a backend frees every tensor still allocated on it.

@@ -4,17 +4,22 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every kernel file states what it needs and compiles with just that; the shared codes come from Java. */
+/** Every kernel file states what it needs and compiles with just that; the facts shared with Java come from Java, with equal defaults. */
 class ClProgramTest {
+    /** Each file compiles with the files it names on its "needs" line and no -D option: its #ifndef defaults stand in. */
     @Test
     void everyKernelFileCompilesAloneWithWhatItStatesItNeeds() {
         ClDevice d = OpenClSetupTest.device();
         List<String> order = Arrays.asList(ClProgram.SOURCES);
-        String options = ClProgram.options(GemmParams.tiled(16, 16, 8, 2, 2));
         try (ClRuntime rt = d.binding().open(d, false)) {
             for (String file : ClProgram.SOURCES) {
                 StringBuilder src = new StringBuilder();
@@ -23,13 +28,35 @@ class ClProgramTest {
                             file + " needs " + need + ", which must come before it in ClProgram.SOURCES");
                     src.append(ClProgram.text(need)).append('\n');
                 }
-                rt.releaseProgram(rt.compile(src + ClProgram.text(file), options));
+                rt.releaseProgram(rt.compile(src + ClProgram.text(file), "-cl-std=CL1.2"));
             }
+            rt.releaseProgram(rt.compile(ClProgram.text("limits.cl"), "-cl-std=CL1.2"));
             // the check has teeth: without what it needs, a file does not compile
-            assertThrows(KernelBuildException.class, () -> rt.compile(ClProgram.text("elementwise.cl"), options));
-            // and the activation and epilogue codes are not written in the kernels: without Java's -D options they are unknown
-            assertThrows(KernelBuildException.class, () -> rt.compile(ClProgram.text("activations.cl"), "-cl-std=CL1.2"));
+            assertThrows(KernelBuildException.class, () -> rt.compile(ClProgram.text("elementwise.cl"), "-cl-std=CL1.2"));
         }
+    }
+
+    /**
+     * The facts Java passes as -D options (enum codes, GATHER_ROWS, SPARSE_BLOCKS, Adam's flush)
+     * each have an #ifndef default in a kernel file, equal to what Java passes: a file compiled
+     * alone computes what the program computes.
+     */
+    @Test
+    void theKernelFilesDefaultsAreWhatJavaPasses() {
+        GemmParams g = GemmParams.tiled(16, 16, 8, 2, 2);
+        Map<String, String> passed = new TreeMap<>();
+        Matcher m = Pattern.compile("-D(\\w+)=(\\S+)").matcher(ClProgram.options(g));
+        while (m.find()) passed.put(m.group(1), m.group(2));
+        Matcher gemm = Pattern.compile("-D(\\w+)=").matcher(g.buildOptions());
+        while (gemm.find()) passed.remove(gemm.group(1)); // the GEMM's tuning constants: the defaults are one choice of many
+        Map<String, String> defaults = new TreeMap<>();
+        for (String file : ClProgram.SOURCES) {
+            Matcher def = Pattern.compile("#ifndef (\\w+)\\n#define \\1 (\\S+)\\n#endif").matcher(ClProgram.text(file));
+            while (def.find()) defaults.put(def.group(1), def.group(2));
+        }
+        assertTrue(passed.size() >= 12, passed.toString());
+        for (Map.Entry<String, String> e : passed.entrySet())
+            assertEquals(e.getValue(), defaults.get(e.getKey()), e.getKey() + ": the kernel files' default against the value Java passes");
     }
 
     @Test
