@@ -3,7 +3,7 @@
 // item streams a contiguous run, which the compiler vectorises and the prefetcher follows.
 // needs: nothing
 
-// Adam's flush of tiny squares to zero, as the Java backend does (Backend.ADAM_FLUSH and its
+// Adam's flush of tiny squares to zero, as the Java backend does (dev.clmlp.tensor.Tuning.ADAM_FLUSH and its
 // square root, passed by ClProgram.options).
 #ifndef ADAM_FLUSH
 #define ADAM_FLUSH 0x1.4484cp-100f

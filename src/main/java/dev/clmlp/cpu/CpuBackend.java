@@ -6,6 +6,7 @@ import dev.clmlp.tensor.DType;
 import dev.clmlp.tensor.Philox;
 import dev.clmlp.tensor.Storage;
 import dev.clmlp.tensor.Tensor;
+import dev.clmlp.tensor.Tuning;
 
 /**
  * The pure-Java reference backend: plain loops, a blocked multithreaded GEMM, and Vector API
@@ -336,7 +337,7 @@ public final class CpuBackend extends Backend {
             for (int e = from; e < to; e++) { // values below ADAM_FLUSH count as 0 (see there)
                 float ge = flushed(g[go + e]), m0 = flushed(ms[mo + e]), v0 = flushed(vs[vo + e]);
                 float me = m0 + (ge - m0) * (1f - beta1);
-                float ve = v0 + ((Math.abs(ge) < ADAM_FLUSH_ROOT ? 0f : ge * ge) - v0) * (1f - beta2);
+                float ve = v0 + ((Math.abs(ge) < Tuning.ADAM_FLUSH_ROOT ? 0f : ge * ge) - v0) * (1f - beta2);
                 ms[mo + e] = me;
                 vs[vo + e] = ve;
                 p[po + e] -= lrT * me / ((float) Math.sqrt(ve) + eps);
@@ -344,7 +345,7 @@ public final class CpuBackend extends Backend {
         });
     }
 
-    static float flushed(float x) { return Math.abs(x) < ADAM_FLUSH ? 0f : x; }
+    static float flushed(float x) { return Math.abs(x) < Tuning.ADAM_FLUSH ? 0f : x; }
 
     @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
         int cols = src.cols(), srcRows = src.rows();

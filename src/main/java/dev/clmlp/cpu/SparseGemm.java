@@ -31,7 +31,7 @@ final class SparseGemm {
     /** Columns of C a task computes: n must be a multiple. */
     static final int WIDTH = NV * L;
     /** The largest share of nonzeros in A that takes this path (where it breaks even: see there). */
-    static final double MAX_DENSITY = dev.clmlp.tensor.Backend.SPARSE_INPUT_DENSITY;
+    static final double MAX_DENSITY = dev.clmlp.tensor.Tuning.SPARSE_INPUT_DENSITY;
 
     private SparseGemm() {}
 

@@ -1,6 +1,6 @@
 package dev.clmlp.cpu;
 
-import dev.clmlp.tensor.Backend;
+import dev.clmlp.tensor.Tuning;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -32,11 +32,11 @@ final class VectorOps {
                      float lrT, float beta1, float beta2, float eps, int from, int to) {
         int e = from, wide = from + (to - from) / S.length() * S.length();
         float c1 = 1f - beta1, c2 = 1f - beta2;
-        for (; e < wide; e += S.length()) { // values below ADAM_FLUSH count as 0 (Backend.ADAM_FLUSH), as in the loop below
+        for (; e < wide; e += S.length()) { // values below ADAM_FLUSH count as 0 (Tuning.ADAM_FLUSH), as in the loop below
             FloatVector ge = flushed(FloatVector.fromArray(S, g, go + e));
             FloatVector me = flushed(FloatVector.fromArray(S, m, mo + e));
             FloatVector ve = flushed(FloatVector.fromArray(S, v, vo + e));
-            FloatVector g2 = ge.mul(ge).blend(0f, ge.abs().lt(Backend.ADAM_FLUSH_ROOT));
+            FloatVector g2 = ge.mul(ge).blend(0f, ge.abs().lt(Tuning.ADAM_FLUSH_ROOT));
             me = me.add(ge.sub(me).mul(c1));
             ve = ve.add(g2.sub(ve).mul(c2));
             me.intoArray(m, mo + e);
@@ -47,7 +47,7 @@ final class VectorOps {
         for (; e < to; e++) {
             float gs = CpuBackend.flushed(g[go + e]), m0 = CpuBackend.flushed(m[mo + e]), v0 = CpuBackend.flushed(v[vo + e]);
             float me = m0 + (gs - m0) * c1;
-            float ve = v0 + ((Math.abs(gs) < Backend.ADAM_FLUSH_ROOT ? 0f : gs * gs) - v0) * c2;
+            float ve = v0 + ((Math.abs(gs) < Tuning.ADAM_FLUSH_ROOT ? 0f : gs * gs) - v0) * c2;
             m[mo + e] = me;
             v[vo + e] = ve;
             p[po + e] -= lrT * me / ((float) Math.sqrt(ve) + eps);
@@ -77,7 +77,7 @@ final class VectorOps {
         for (; j < n; j++) g[go + j] = y[yo + j] > 0f ? g[go + j] : 0f;
     }
 
-    private static FloatVector flushed(FloatVector x) { return x.blend(0f, x.abs().lt(Backend.ADAM_FLUSH)); }
+    private static FloatVector flushed(FloatVector x) { return x.blend(0f, x.abs().lt(Tuning.ADAM_FLUSH)); }
 
     /**
      * The bytes a pixel vector converts from, as many as S has float lanes; null where that is

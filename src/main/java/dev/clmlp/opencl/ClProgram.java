@@ -26,7 +26,7 @@ final class ClProgram {
     /**
      * The build options: OpenCL C 1.2, the GEMM's tuning constants, and the codes the kernels
      * share with Java, each enum constant as -DPREFIX_NAME=ordinal (ACT_RELU, EPI_BIAS_ACT, ...),
-     * OpenClBackend.GATHER_ROWS, ClGemm.SPARSE_BLOCKS, and Backend.ADAM_FLUSH and its root.
+     * OpenClBackend.GATHER_ROWS, ClGemm.SPARSE_BLOCKS, and Tuning.ADAM_FLUSH and its root.
      */
     static String options(GemmParams gemm) {
         return baseOptions(gemm) + extraOptions();
@@ -47,8 +47,8 @@ final class ClProgram {
         for (Enum<?> e : dev.clmlp.tensor.Activation.values()) sb.append(" -DACT_").append(e.name()).append('=').append(e.ordinal());
         for (Enum<?> e : ClGemm.EpilogueCode.values()) sb.append(" -DEPI_").append(e.name()).append('=').append(e.ordinal());
         sb.append(" -DGATHER_ROWS=").append(OpenClBackend.GATHER_ROWS).append(" -DSPARSE_BLOCKS=").append(ClGemm.SPARSE_BLOCKS);
-        sb.append(" -DADAM_FLUSH=").append(Float.toHexString(dev.clmlp.tensor.Backend.ADAM_FLUSH)).append('f')
-                .append(" -DADAM_FLUSH_ROOT=").append(Float.toHexString(dev.clmlp.tensor.Backend.ADAM_FLUSH_ROOT)).append('f');
+        sb.append(" -DADAM_FLUSH=").append(Float.toHexString(dev.clmlp.tensor.Tuning.ADAM_FLUSH)).append('f')
+                .append(" -DADAM_FLUSH_ROOT=").append(Float.toHexString(dev.clmlp.tensor.Tuning.ADAM_FLUSH_ROOT)).append('f');
         return sb.toString();
     }
 

@@ -177,7 +177,7 @@ public final class OpenClBackend extends Backend {
     @Override protected void doWrite(Tensor t, Object array) {
         rt.write(mem(t), t.offset() * t.dtype().bytes(), array);
         boolean whole = t.offset() == 0 && t.size() == t.storage().elements(); // a whole pixel array: count its zeros
-        ((ClStorage) t.storage()).mostlyZeros = array instanceof byte[] bytes && whole && nonzeros(bytes) <= SPARSE_INPUT_DENSITY * bytes.length;
+        ((ClStorage) t.storage()).mostlyZeros = array instanceof byte[] bytes && whole && nonzeros(bytes) <= dev.clmlp.tensor.Tuning.SPARSE_INPUT_DENSITY * bytes.length;
     }
 
     private static long nonzeros(byte[] bytes) {

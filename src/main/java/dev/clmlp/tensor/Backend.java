@@ -6,12 +6,19 @@ import java.util.Set;
 
 /**
  * The compute operations of clmlp, identical in meaning on every backend (the Java CPU backend
- * is the reference, and the faster one on CPUs; OpenCL runs them on GPUs and other devices). Each public operation checks its arguments here, once,
- * and then calls the backend's {@code do*} implementation. Operations may run asynchronously;
+ * is the reference, and the faster one on CPUs; OpenCL runs them on GPUs and other devices).
+ * Each public operation checks its arguments here, once, and then calls the backend's
+ * {@code do*} implementation. Operations may run asynchronously;
  * {@link Tensor#download} waits for everything before it. A backend is not thread-safe.
  * Closing a backend frees every tensor still allocated on it.
+ *
+ * <p>This file holds the public operations, each with its contract (Javadoc), its checks and its
+ * timing, about 30 of them, hence its length; the rest of a backend's concerns live beside it:
+ * {@link Implementation} (the {@code do*} methods a backend implements, with a table from each
+ * operation to its kernel and contract test), {@code Checks} (the argument checks and their
+ * messages), {@link OpTimes} (--profile's timing) and {@link Tuning} (the shared numeric switches).
  */
-public abstract class Backend implements AutoCloseable {
+public abstract non-sealed class Backend extends Implementation implements AutoCloseable {
     private final Set<Storage> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
     private OpTimes opTimes; // null unless recording
@@ -39,11 +46,6 @@ public abstract class Backend implements AutoCloseable {
     /** @return what was recorded since {@link #recordOpTimes} turned it on, or null when it is off */
     public final OpTimes opTimes() { return opTimes; }
 
-    private long clock() { return opTimes == null || opTimes.paused() ? 0 : System.nanoTime(); }
-
-    private void timed(String op, long t0) {
-        if (t0 != 0 && opTimes != null) opTimes.add(op, System.nanoTime() - t0);
-    }
 
     /** @return whether operation times are being recorded (for a backend's own finer entries) */
     protected final boolean recording() { return opTimes != null && !opTimes.paused(); }
@@ -111,7 +113,7 @@ public abstract class Backend implements AutoCloseable {
         if (!(data instanceof byte[] || data instanceof float[]))
             throw new IllegalArgumentException("uploadReadOnly: expected a byte[] or float[], got " + (data == null ? "null" : data.getClass().getSimpleName()));
         int length = data instanceof byte[] bs ? bs.length : ((float[]) data).length;
-        checkLength("uploadReadOnly", length, rows, cols);
+        Checks.checkLength("uploadReadOnly", length, rows, cols);
         if (closed) throw new IllegalStateException("uploadReadOnly: backend " + name() + " is closed");
         Storage s = sharedStorage(data);
         if (s == null) return data instanceof byte[] bs ? upload(bs, rows, cols) : upload((float[]) data, rows, cols);
@@ -136,7 +138,7 @@ public abstract class Backend implements AutoCloseable {
      * @return the tensor, rows x cols
      */
     public final Tensor upload(float[] data, int rows, int cols) {
-        checkLength("upload", data == null ? -1 : data.length, rows, cols);
+        Checks.checkLength("upload", data == null ? -1 : data.length, rows, cols);
         Tensor t = allocate(DType.FLOAT32, rows, cols);
         write(t, data);
         return t;
@@ -151,7 +153,7 @@ public abstract class Backend implements AutoCloseable {
      * @return the tensor, rows x cols
      */
     public final Tensor upload(int[] data, int rows, int cols) {
-        checkLength("upload", data == null ? -1 : data.length, rows, cols);
+        Checks.checkLength("upload", data == null ? -1 : data.length, rows, cols);
         Tensor t = allocate(DType.INT32, rows, cols);
         write(t, data);
         return t;
@@ -167,26 +169,26 @@ public abstract class Backend implements AutoCloseable {
      * @return the tensor, rows x cols
      */
     public final Tensor upload(byte[] data, int rows, int cols) {
-        checkLength("upload", data == null ? -1 : data.length, rows, cols);
+        Checks.checkLength("upload", data == null ? -1 : data.length, rows, cols);
         Tensor t = allocate(DType.UINT8, rows, cols);
-        long t0 = clock();
+        long t0 = OpTimes.start(opTimes);
         doWrite(t, data);
-        timed("upload", t0);
+        OpTimes.stop(opTimes, "upload", t0);
         return t;
     }
 
     final void write(Tensor t, Object data) {
-        checkTransfer("upload", t, data);
-        long t0 = clock();
+        Checks.checkTransfer(this, "upload", t, data);
+        long t0 = OpTimes.start(opTimes);
         doWrite(t, data);
-        timed("upload", t0);
+        OpTimes.stop(opTimes, "upload", t0);
     }
 
     final void read(Tensor t, Object data) {
-        checkTransfer("download", t, data);
-        long t0 = clock();
+        Checks.checkTransfer(this, "download", t, data);
+        long t0 = OpTimes.start(opTimes);
         doRead(t, data);
-        timed("download", t0);
+        OpTimes.stop(opTimes, "download", t0);
     }
 
     final void free(Storage s) {
@@ -220,7 +222,7 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         String op = "gemm";
-        checkFloat(op, "a", a); checkFloat(op, "b", b); checkFloat(op, "c", c);
+        Checks.checkFloat(this, op, "a", a); Checks.checkFloat(this, op, "b", b); Checks.checkFloat(this, op, "c", c);
         int m = transA ? a.cols() : a.rows(), k = transA ? a.rows() : a.cols();
         int kb = transB ? b.cols() : b.rows(), n = transB ? b.rows() : b.cols();
         if (k != kb || c.rows() != m || c.cols() != n)
@@ -228,9 +230,9 @@ public abstract class Backend implements AutoCloseable {
                     + " (A " + a.rows() + "x" + a.cols() + (transA ? ", transposed" : "") + "), op(B) is "
                     + kb + "x" + n + " (B " + b.rows() + "x" + b.cols() + (transB ? ", transposed" : "")
                     + "), C is " + c.rows() + "x" + c.cols() + "; expected C " + m + "x" + n + " and equal inner sizes");
-        long t0 = clock();
+        long t0 = OpTimes.start(opTimes);
         doGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-        timed("gemm", t0);
+        OpTimes.stop(opTimes, "gemm", t0);
     }
 
     /**
@@ -242,12 +244,12 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void addBias(Tensor x, Tensor bias, Tensor y) {
         String op = "addBias";
-        checkFloat(op, "x", x); checkFloat(op, "bias", bias); checkFloat(op, "y", y);
-        checkShape(op, "bias", bias, 1, x.cols(), x);
-        checkSameShape(op, "y", y, x);
-        long t0 = clock();
+        Checks.checkFloat(this, op, "x", x); Checks.checkFloat(this, op, "bias", bias); Checks.checkFloat(this, op, "y", y);
+        Checks.checkShape(op, "bias", bias, 1, x.cols(), x);
+        Checks.checkSameShape(op, "y", y, x);
+        long t0 = OpTimes.start(opTimes);
         doAddBias(x, bias, y);
-        timed("addBias", t0);
+        OpTimes.stop(opTimes, "addBias", t0);
     }
 
     /**
@@ -258,11 +260,11 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void biasGrad(Tensor dy, Tensor db) {
         String op = "biasGrad";
-        checkFloat(op, "dy", dy); checkFloat(op, "db", db);
-        checkShape(op, "db", db, 1, dy.cols(), dy);
-        long t0 = clock();
+        Checks.checkFloat(this, op, "dy", dy); Checks.checkFloat(this, op, "db", db);
+        Checks.checkShape(op, "db", db, 1, dy.cols(), dy);
+        long t0 = OpTimes.start(opTimes);
         doBiasGrad(dy, db);
-        timed("biasGrad", t0);
+        OpTimes.stop(opTimes, "biasGrad", t0);
     }
 
     /**
@@ -274,12 +276,12 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void activation(Activation f, Tensor x, Tensor y) {
         String op = "activation";
-        checkNotNull(op, "f", f);
-        checkFloat(op, "x", x); checkFloat(op, "y", y);
-        checkSameShape(op, "y", y, x);
-        long t0 = clock();
+        Checks.checkNotNull(op, "f", f);
+        Checks.checkFloat(this, op, "x", x); Checks.checkFloat(this, op, "y", y);
+        Checks.checkSameShape(op, "y", y, x);
+        long t0 = OpTimes.start(opTimes);
         doActivation(f, x, y);
-        timed("activation", t0);
+        OpTimes.stop(opTimes, "activation", t0);
     }
 
     /**
@@ -292,13 +294,13 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void activationGrad(Activation f, Tensor y, Tensor dy, Tensor dx) {
         String op = "activationGrad";
-        checkNotNull(op, "f", f);
-        checkFloat(op, "y", y); checkFloat(op, "dy", dy); checkFloat(op, "dx", dx);
-        checkSameShape(op, "dy", dy, y);
-        checkSameShape(op, "dx", dx, y);
-        long t0 = clock();
+        Checks.checkNotNull(op, "f", f);
+        Checks.checkFloat(this, op, "y", y); Checks.checkFloat(this, op, "dy", dy); Checks.checkFloat(this, op, "dx", dx);
+        Checks.checkSameShape(op, "dy", dy, y);
+        Checks.checkSameShape(op, "dx", dx, y);
+        long t0 = OpTimes.start(opTimes);
         doActivationGrad(f, y, dy, dx);
-        timed("activationGrad", t0);
+        OpTimes.stop(opTimes, "activationGrad", t0);
     }
 
     /**
@@ -309,11 +311,11 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void softmax(Tensor x, Tensor y) {
         String op = "softmax";
-        checkFloat(op, "x", x); checkFloat(op, "y", y);
-        checkSameShape(op, "y", y, x);
-        long t0 = clock();
+        Checks.checkFloat(this, op, "x", x); Checks.checkFloat(this, op, "y", y);
+        Checks.checkSameShape(op, "y", y, x);
+        long t0 = OpTimes.start(opTimes);
         doSoftmax(x, y);
-        timed("softmax", t0);
+        OpTimes.stop(opTimes, "softmax", t0);
     }
 
     /**
@@ -330,17 +332,17 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss) {
         String op = "softmaxCrossEntropy";
-        checkFloat(op, "logits", logits); checkOpen(op, "targets", targets);
-        checkFloat(op, "probs", probs); checkFloat(op, "dlogits", dlogits); checkFloat(op, "rowLoss", rowLoss);
-        if (targets.dtype() == DType.INT32) checkShape(op, "targets", targets, logits.rows(), 1, logits);
-        else if (targets.dtype() == DType.FLOAT32) checkShape(op, "targets", targets, logits.rows(), logits.cols(), logits);
+        Checks.checkFloat(this, op, "logits", logits); Checks.checkOpen(op, "targets", targets);
+        Checks.checkFloat(this, op, "probs", probs); Checks.checkFloat(this, op, "dlogits", dlogits); Checks.checkFloat(this, op, "rowLoss", rowLoss);
+        if (targets.dtype() == DType.INT32) Checks.checkShape(op, "targets", targets, logits.rows(), 1, logits);
+        else if (targets.dtype() == DType.FLOAT32) Checks.checkShape(op, "targets", targets, logits.rows(), logits.cols(), logits);
         else throw new IllegalArgumentException(op + ": targets must be int32 labels or float32 one-hot, got " + targets.shape());
-        checkSameShape(op, "probs", probs, logits);
-        checkSameShape(op, "dlogits", dlogits, logits);
-        checkShape(op, "rowLoss", rowLoss, logits.rows(), 1, logits);
-        long t0 = clock();
+        Checks.checkSameShape(op, "probs", probs, logits);
+        Checks.checkSameShape(op, "dlogits", dlogits, logits);
+        Checks.checkShape(op, "rowLoss", rowLoss, logits.rows(), 1, logits);
+        long t0 = OpTimes.start(opTimes);
         doSoftmaxCrossEntropy(logits, targets, probs, dlogits, rowLoss);
-        timed("softmaxCrossEntropy", t0);
+        OpTimes.stop(opTimes, "softmaxCrossEntropy", t0);
     }
 
     /**
@@ -355,17 +357,10 @@ public abstract class Backend implements AutoCloseable {
      * @param step the stream's counter (the training step)
      */
     public final void dropout(Tensor x, Tensor y, Tensor mask, float rate, long seed, long step) {
-        checkDropout("dropout", x, y, mask, rate);
-        long t0 = clock();
+        Checks.checkDropout(this, "dropout", x, y, mask, rate);
+        long t0 = OpTimes.start(opTimes);
         doDropout(x, y, mask, rate, 1f / (1f - rate), seed, step);
-        timed("dropout", t0);
-    }
-
-    private void checkDropout(String op, Tensor x, Tensor y, Tensor mask, float rate) {
-        checkFloat(op, "x", x); checkFloat(op, "y", y); checkFloat(op, "mask", mask);
-        checkSameShape(op, "y", y, x);
-        checkSameShape(op, "mask", mask, x);
-        if (!(rate >= 0f && rate < 1f)) throw new IllegalArgumentException(op + ": rate must be in [0, 1), got " + rate);
+        OpTimes.stop(opTimes, "dropout", t0);
     }
 
     /**
@@ -377,12 +372,12 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void multiply(Tensor a, Tensor b, Tensor c) {
         String op = "multiply";
-        checkFloat(op, "a", a); checkFloat(op, "b", b); checkFloat(op, "c", c);
-        checkSameShape(op, "b", b, a);
-        checkSameShape(op, "c", c, a);
-        long t0 = clock();
+        Checks.checkFloat(this, op, "a", a); Checks.checkFloat(this, op, "b", b); Checks.checkFloat(this, op, "c", c);
+        Checks.checkSameShape(op, "b", b, a);
+        Checks.checkSameShape(op, "c", c, a);
+        long t0 = OpTimes.start(opTimes);
         doMultiply(a, b, c);
-        timed("multiply", t0);
+        OpTimes.stop(opTimes, "multiply", t0);
     }
 
     /**
@@ -393,12 +388,12 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void copy(Tensor src, Tensor dst) {
         String op = "copy";
-        checkFloat(op, "src", src); checkFloat(op, "dst", dst);
+        Checks.checkFloat(this, op, "src", src); Checks.checkFloat(this, op, "dst", dst);
         if (src.size() != dst.size())
             throw new IllegalArgumentException(op + ": sizes differ: src " + src.shape() + ", dst " + dst.shape());
-        long t0 = clock();
+        long t0 = OpTimes.start(opTimes);
         doCopy(src, dst);
-        timed("copy", t0);
+        OpTimes.stop(opTimes, "copy", t0);
     }
 
     /**
@@ -413,15 +408,15 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void sgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
         String op = "sgd";
-        checkFloat(op, "param", param); checkFloat(op, "grad", grad);
-        checkSameShape(op, "grad", grad, param);
+        Checks.checkFloat(this, op, "param", param); Checks.checkFloat(this, op, "grad", grad);
+        Checks.checkSameShape(op, "grad", grad, param);
         if (velocity != null) {
-            checkFloat(op, "velocity", velocity);
-            checkSameShape(op, "velocity", velocity, param);
+            Checks.checkFloat(this, op, "velocity", velocity);
+            Checks.checkSameShape(op, "velocity", velocity, param);
         }
-        long t0 = clock();
+        long t0 = OpTimes.start(opTimes);
         doSgd(param, grad, velocity, lr, momentum);
-        timed("sgd", t0);
+        OpTimes.stop(opTimes, "sgd", t0);
     }
 
     /**
@@ -441,44 +436,22 @@ public abstract class Backend implements AutoCloseable {
     public final void adam(Tensor param, Tensor grad, Tensor m, Tensor v,
                            float lr, float beta1, float beta2, float eps, long t) {
         String op = "adam";
-        checkFloat(op, "param", param); checkFloat(op, "grad", grad); checkFloat(op, "m", m); checkFloat(op, "v", v);
-        checkSameShape(op, "grad", grad, param);
-        checkSameShape(op, "m", m, param);
-        checkSameShape(op, "v", v, param);
+        Checks.checkFloat(this, op, "param", param); Checks.checkFloat(this, op, "grad", grad); Checks.checkFloat(this, op, "m", m); Checks.checkFloat(this, op, "v", v);
+        Checks.checkSameShape(op, "grad", grad, param);
+        Checks.checkSameShape(op, "m", m, param);
+        Checks.checkSameShape(op, "v", v, param);
         if (t < 1) throw new IllegalArgumentException(op + ": step t must be >= 1, got " + t);
         float lrT = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-        long t0 = clock();
+        long t0 = OpTimes.start(opTimes);
         doAdam(param, grad, m, v, lrT, beta1, beta2, eps);
-        timed("adam", t0);
+        OpTimes.stop(opTimes, "adam", t0);
     }
 
     /**
-     * The largest share of nonzeros in a dense layer's input for which the backends skip its zeros
-     * in the layer's products (the Java backend's SparseGemm, OpenCL's gemm_sparse_a on CPU
-     * devices), with the same results. MNIST's pixels are 19% nonzeros. With the zeros spread at
-     * random, not in the same places of every image, skipping them breaks even at about 30%
-     * nonzeros for x W and 25% for x^T dz on the Java backend (64 x 784 x 128, two threads, AMD EPYC).
+     * Whether this backend skips the zeros of a mostly-zero input ({@link Tuning#SPARSE_INPUT_DENSITY}),
+     * read when it opens: {@link Tuning#skipsInputZeros()}.
      */
-    public static final double SPARSE_INPUT_DENSITY = 0.25;
-
-    /**
-     * Whether this backend skips the zeros of a mostly-zero input ({@link #SPARSE_INPUT_DENSITY}):
-     * yes unless the JVM ran with -Dclmlp.sparse=false when it was opened, to compare with the
-     * dense products.
-     */
-    protected final boolean skipsInputZeros = !"false".equals(System.getProperty("clmlp.sparse"));
-
-    /**
-     * Adam treats a gradient or moment of magnitude below this as 0, and a gradient below its
-     * square root as giving a zero square, on every backend: otherwise moments that decay by beta
-     * each step pass through the denormal range, where x86 arithmetic is up to 5x slower (a
-     * twentieth of the keras preset's first moments at any time), and values this small move no
-     * weight (a step of at most lr * 1e-30 / epsilon).
-     */
-    public static final float ADAM_FLUSH = 1e-30f;
-
-    /** A gradient below this in magnitude gives Adam a zero square (its square would be below {@link #ADAM_FLUSH}). */
-    public static final float ADAM_FLUSH_ROOT = (float) Math.sqrt(ADAM_FLUSH);
+    protected final boolean skipsInputZeros = Tuning.skipsInputZeros();
 
     /**
      * dst row r = src row indices[start + r], for r &lt; dst.rows. indices is an INT32 tensor
@@ -493,18 +466,18 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void gatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
         String op = "gatherRows";
-        checkOpen(op, "src", src); checkOpen(op, "indices", indices); checkOpen(op, "dst", dst);
-        checkDType(op, "indices", indices, DType.INT32);
+        Checks.checkOpen(op, "src", src); Checks.checkOpen(op, "indices", indices); Checks.checkOpen(op, "dst", dst);
+        Checks.checkDType(this, op, "indices", indices, DType.INT32);
         DType want = src.dtype() == DType.UINT8 ? DType.FLOAT32 : src.dtype();
-        checkDType(op, "dst", dst, want);
+        Checks.checkDType(this, op, "dst", dst, want);
         if (dst.cols() != src.cols())
             throw new IllegalArgumentException(op + ": dst has " + dst.cols() + " columns, src " + src.shape() + " has " + src.cols());
         if (start < 0 || start + (long) dst.rows() > indices.size())
             throw new IllegalArgumentException(op + ": index window [" + start + ", " + (start + dst.rows())
                     + ") outside indices " + indices.shape());
-        long t0 = clock();
+        long t0 = OpTimes.start(opTimes);
         doGatherRows(src, indices, start, dst);
-        timed("gatherRows", t0);
+        OpTimes.stop(opTimes, "gatherRows", t0);
     }
 
     /**
@@ -515,11 +488,11 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void argmaxRows(Tensor x, Tensor out) {
         String op = "argmaxRows";
-        checkFloat(op, "x", x); checkDType(op, "out", out, DType.INT32);
-        checkShape(op, "out", out, x.rows(), 1, x);
-        long t0 = clock();
+        Checks.checkFloat(this, op, "x", x); Checks.checkDType(this, op, "out", out, DType.INT32);
+        Checks.checkShape(op, "out", out, x.rows(), 1, x);
+        long t0 = OpTimes.start(opTimes);
         doArgmaxRows(x, out);
-        timed("argmaxRows", t0);
+        OpTimes.stop(opTimes, "argmaxRows", t0);
     }
 
     /**
@@ -532,13 +505,13 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void countCorrect(Tensor scores, Tensor labels, Tensor out, int index) {
         String op = "countCorrect";
-        checkFloat(op, "scores", scores); checkDType(op, "labels", labels, DType.INT32);
-        checkDType(op, "out", out, DType.INT32);
-        checkShape(op, "labels", labels, scores.rows(), 1, scores);
-        checkIndex(op, out, index);
-        long t0 = clock();
+        Checks.checkFloat(this, op, "scores", scores); Checks.checkDType(this, op, "labels", labels, DType.INT32);
+        Checks.checkDType(this, op, "out", out, DType.INT32);
+        Checks.checkShape(op, "labels", labels, scores.rows(), 1, scores);
+        Checks.checkIndex(op, out, index);
+        long t0 = OpTimes.start(opTimes);
         doCountCorrect(scores, labels, out, index);
-        timed("countCorrect", t0);
+        OpTimes.stop(opTimes, "countCorrect", t0);
     }
 
     /**
@@ -550,11 +523,11 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void sum(Tensor x, Tensor out, int index) {
         String op = "sum";
-        checkFloat(op, "x", x); checkFloat(op, "out", out);
-        checkIndex(op, out, index);
-        long t0 = clock();
+        Checks.checkFloat(this, op, "x", x); Checks.checkFloat(this, op, "out", out);
+        Checks.checkIndex(op, out, index);
+        long t0 = OpTimes.start(opTimes);
         doSum(x, out, index);
-        timed("sum", t0);
+        OpTimes.stop(opTimes, "sum", t0);
     }
 
     // ---- fused operations: defaults composed of the primitives above; backends may fuse them ----
@@ -569,20 +542,10 @@ public abstract class Backend implements AutoCloseable {
      * @param y    rows x out, written
      */
     public final void dense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        checkDense("dense", x, w, bias, f, y);
-        long t0 = clock();
+        Checks.checkDense(this, "dense", x, w, bias, f, y);
+        long t0 = OpTimes.start(opTimes);
         doDense(x, w, bias, f, y);
-        timed("dense", t0);
-    }
-
-    private void checkDense(String op, Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        checkNotNull(op, "f", f);
-        checkFloat(op, "x", x); checkFloat(op, "w", w); checkFloat(op, "bias", bias); checkFloat(op, "y", y);
-        if (w.rows() != x.cols())
-            throw new IllegalArgumentException(op + ": 'w' must have " + x.cols() + " rows to match x " + x.rows() + "x" + x.cols()
-                    + ", but is " + w.rows() + "x" + w.cols());
-        checkShape(op, "bias", bias, 1, w.cols(), w);
-        checkShape(op, "y", y, x.rows(), w.cols(), x);
+        OpTimes.stop(opTimes, "dense", t0);
     }
 
     /**
@@ -602,11 +565,11 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void denseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
                                    Tensor mask, Tensor yDropped, float rate, long seed, long step) {
-        checkDense("denseDropout", x, w, bias, f, y);
-        checkDropout("denseDropout", y, yDropped, mask, rate);
-        long t0 = clock();
+        Checks.checkDense(this, "denseDropout", x, w, bias, f, y);
+        Checks.checkDropout(this, "denseDropout", y, yDropped, mask, rate);
+        long t0 = OpTimes.start(opTimes);
         doDenseDropout(x, w, bias, f, y, mask, yDropped, rate, 1f / (1f - rate), seed, step);
-        timed("denseDropout", t0);
+        OpTimes.stop(opTimes, "denseDropout", t0);
     }
 
     /**
@@ -636,20 +599,20 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void denseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
         String op = "denseInputGrad";
-        checkNotNull(op, "f", f);
-        checkFloat(op, "dz", dz); checkFloat(op, "w", w); checkFloat(op, "yPrev", yPrev); checkFloat(op, "dx", dx);
+        Checks.checkNotNull(op, "f", f);
+        Checks.checkFloat(this, op, "dz", dz); Checks.checkFloat(this, op, "w", w); Checks.checkFloat(this, op, "yPrev", yPrev); Checks.checkFloat(this, op, "dx", dx);
         if (w.cols() != dz.cols())
             throw new IllegalArgumentException(op + ": 'w' must have " + dz.cols() + " columns to match dz " + dz.rows() + "x"
                     + dz.cols() + ", but is " + w.rows() + "x" + w.cols());
-        checkShape(op, "dx", dx, dz.rows(), w.rows(), dz);
-        checkSameShape(op, "yPrev", yPrev, dx);
+        Checks.checkShape(op, "dx", dx, dz.rows(), w.rows(), dz);
+        Checks.checkSameShape(op, "yPrev", yPrev, dx);
         if (mask != null) {
-            checkFloat(op, "mask", mask);
-            checkSameShape(op, "mask", mask, dx);
+            Checks.checkFloat(this, op, "mask", mask);
+            Checks.checkSameShape(op, "mask", mask, dx);
         }
-        long t0 = clock();
+        long t0 = OpTimes.start(opTimes);
         doDenseInputGrad(dz, w, f, yPrev, mask, dx);
-        timed("denseInputGrad", t0);
+        OpTimes.stop(opTimes, "denseInputGrad", t0);
     }
 
     /**
@@ -661,20 +624,10 @@ public abstract class Backend implements AutoCloseable {
      * @param db 1 x out, written
      */
     public final void denseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
-        checkWeightGrad("denseWeightGrad", x, dz, "dw", dw, db);
-        long t0 = clock();
+        Checks.checkWeightGrad(this, "denseWeightGrad", x, dz, "dw", dw, db);
+        long t0 = OpTimes.start(opTimes);
         doDenseWeightGrad(x, dz, dw, db);
-        timed("denseWeightGrad", t0);
-    }
-
-    /** The arguments of a weight gradient x^T dz into an in x out matrix (dW, or w itself) and db. */
-    private void checkWeightGrad(String op, Tensor x, Tensor dz, String wName, Tensor w, Tensor db) {
-        checkFloat(op, "x", x); checkFloat(op, "dz", dz); checkFloat(op, wName, w); checkFloat(op, "db", db);
-        if (dz.rows() != x.rows())
-            throw new IllegalArgumentException(op + ": 'dz' must have " + x.rows() + " rows to match x " + x.rows() + "x" + x.cols()
-                    + ", but is " + dz.rows() + "x" + dz.cols());
-        checkShape(op, wName, w, x.cols(), dz.cols(), x);
-        checkShape(op, "db", db, 1, dz.cols(), dz);
+        OpTimes.stop(opTimes, "denseWeightGrad", t0);
     }
 
     /**
@@ -692,15 +645,15 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void denseSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr) {
         String op = "denseSgd";
-        checkWeightGrad(op, x, dz, "w", w, db);
-        checkFloat(op, "bias", bias);
-        checkShape(op, "bias", bias, 1, dz.cols(), dz);
+        Checks.checkWeightGrad(this, op, x, dz, "w", w, db);
+        Checks.checkFloat(this, op, "bias", bias);
+        Checks.checkShape(op, "bias", bias, 1, dz.cols(), dz);
         if (!(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException(op + ": learning rate must be a positive finite number, got " + lr);
-        long t0 = clock();
+        long t0 = OpTimes.start(opTimes);
         doGemm(true, false, x.cols(), dz.cols(), x.rows(), -lr, x, dz, 1f, w);
         doBiasGrad(dz, db);
         doSgd(bias, db, null, lr, 0f);
-        timed(op, t0);
+        OpTimes.stop(opTimes, op, t0);
     }
 
     /**
@@ -727,17 +680,17 @@ public abstract class Backend implements AutoCloseable {
     public final void softmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
                                                Tensor lossSums, Tensor correct, int index) {
         String op = "softmaxCrossEntropyStats";
-        checkFloat(op, "logits", logits); checkDType(op, "labels", labels, DType.INT32);
-        checkFloat(op, "probs", probs); checkFloat(op, "dlogits", dlogits);
-        checkFloat(op, "lossSums", lossSums); checkDType(op, "correct", correct, DType.INT32);
-        checkShape(op, "labels", labels, logits.rows(), 1, logits);
-        checkSameShape(op, "probs", probs, logits);
-        checkSameShape(op, "dlogits", dlogits, logits);
-        checkIndex(op, lossSums, index);
-        checkIndex(op, correct, index);
-        long t0 = clock();
+        Checks.checkFloat(this, op, "logits", logits); Checks.checkDType(this, op, "labels", labels, DType.INT32);
+        Checks.checkFloat(this, op, "probs", probs); Checks.checkFloat(this, op, "dlogits", dlogits);
+        Checks.checkFloat(this, op, "lossSums", lossSums); Checks.checkDType(this, op, "correct", correct, DType.INT32);
+        Checks.checkShape(op, "labels", labels, logits.rows(), 1, logits);
+        Checks.checkSameShape(op, "probs", probs, logits);
+        Checks.checkSameShape(op, "dlogits", dlogits, logits);
+        Checks.checkIndex(op, lossSums, index);
+        Checks.checkIndex(op, correct, index);
+        long t0 = OpTimes.start(opTimes);
         doSoftmaxCrossEntropyStats(logits, labels, probs, dlogits, lossSums, correct, index);
-        timed("softmaxCrossEntropyStats", t0);
+        OpTimes.stop(opTimes, "softmaxCrossEntropyStats", t0);
     }
 
     /**
@@ -827,261 +780,4 @@ public abstract class Backend implements AutoCloseable {
 
     /** Waits until every operation enqueued so far has finished. */
     public void finish() {}
-
-    // ---- backend implementations ---------------------------------------------------------
-
-    /**
-     * A new zero-filled allocation of the backend.
-     *
-     * @param dtype    the element type
-     * @param elements how many elements
-     * @return the allocation
-     */
-    protected abstract Storage newStorage(DType dtype, long elements);
-
-    /**
-     * Copies a host array into t.
-     *
-     * @param t         the destination, checked
-     * @param hostArray a float[], int[] or byte[] of exactly t.size() elements
-     */
-    protected abstract void doWrite(Tensor t, Object hostArray);
-
-    /**
-     * Copies t into a host array, waiting for the operations before it.
-     *
-     * @param t         the source, checked
-     * @param hostArray a float[] or int[] of exactly t.size() elements
-     */
-    protected abstract void doRead(Tensor t, Object hostArray);
-
-    /**
-     * Releases the backend's own resources (queues, contexts, threads) after every storage was freed.
-     */
-    protected abstract void closeBackend();
-
-    /**
-     * The backend's {@link #gemm}, its arguments checked. m, n and k are the sizes of op(A) (m x k), op(B) (k x n) and C (m x n).
-     *
-     * @param transA as in {@link #gemm}
-     * @param transB as in {@link #gemm}
-     * @param m as in {@link #gemm}
-     * @param n as in {@link #gemm}
-     * @param k as in {@link #gemm}
-     * @param alpha as in {@link #gemm}
-     * @param a as in {@link #gemm}
-     * @param b as in {@link #gemm}
-     * @param beta as in {@link #gemm}
-     * @param c as in {@link #gemm}
-     */
-    protected abstract void doGemm(boolean transA, boolean transB, int m, int n, int k,
-                                   float alpha, Tensor a, Tensor b, float beta, Tensor c);
-
-    /**
-     * The backend's {@link #addBias}, its arguments checked.
-     *
-     * @param x as in {@link #addBias}
-     * @param bias as in {@link #addBias}
-     * @param y as in {@link #addBias}
-     */
-    protected abstract void doAddBias(Tensor x, Tensor bias, Tensor y);
-
-    /**
-     * The backend's {@link #biasGrad}, its arguments checked.
-     *
-     * @param dy as in {@link #biasGrad}
-     * @param db as in {@link #biasGrad}
-     */
-    protected abstract void doBiasGrad(Tensor dy, Tensor db);
-
-    /**
-     * The backend's {@link #activation}, its arguments checked.
-     *
-     * @param f as in {@link #activation}
-     * @param x as in {@link #activation}
-     * @param y as in {@link #activation}
-     */
-    protected abstract void doActivation(Activation f, Tensor x, Tensor y);
-
-    /**
-     * The backend's {@link #activationGrad}, its arguments checked.
-     *
-     * @param f as in {@link #activationGrad}
-     * @param y as in {@link #activationGrad}
-     * @param dy as in {@link #activationGrad}
-     * @param dx as in {@link #activationGrad}
-     */
-    protected abstract void doActivationGrad(Activation f, Tensor y, Tensor dy, Tensor dx);
-
-    /**
-     * The backend's {@link #softmax}, its arguments checked.
-     *
-     * @param x as in {@link #softmax}
-     * @param y as in {@link #softmax}
-     */
-    protected abstract void doSoftmax(Tensor x, Tensor y);
-
-    /**
-     * The backend's {@link #softmaxCrossEntropy}, its arguments checked.
-     *
-     * @param logits as in {@link #softmaxCrossEntropy}
-     * @param targets as in {@link #softmaxCrossEntropy}
-     * @param probs as in {@link #softmaxCrossEntropy}
-     * @param dlogits as in {@link #softmaxCrossEntropy}
-     * @param rowLoss as in {@link #softmaxCrossEntropy}
-     */
-    protected abstract void doSoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probs, Tensor dlogits, Tensor rowLoss);
-
-    /**
-     * The backend's {@link #dropout}, its arguments checked. scale is 1 / (1 - rate).
-     *
-     * @param x as in {@link #dropout}
-     * @param y as in {@link #dropout}
-     * @param mask as in {@link #dropout}
-     * @param rate as in {@link #dropout}
-     * @param scale as in {@link #dropout}
-     * @param seed as in {@link #dropout}
-     * @param step as in {@link #dropout}
-     */
-    protected abstract void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step);
-
-    /**
-     * The backend's {@link #multiply}, its arguments checked.
-     *
-     * @param a as in {@link #multiply}
-     * @param b as in {@link #multiply}
-     * @param c as in {@link #multiply}
-     */
-    protected abstract void doMultiply(Tensor a, Tensor b, Tensor c);
-
-    /**
-     * The backend's {@link #copy}, its arguments checked.
-     *
-     * @param src as in {@link #copy}
-     * @param dst as in {@link #copy}
-     */
-    protected abstract void doCopy(Tensor src, Tensor dst);
-
-    /**
-     * The backend's {@link #sgd}, its arguments checked.
-     *
-     * @param param as in {@link #sgd}
-     * @param grad as in {@link #sgd}
-     * @param velocity as in {@link #sgd}
-     * @param lr as in {@link #sgd}
-     * @param momentum as in {@link #sgd}
-     */
-    protected abstract void doSgd(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum);
-
-    /**
-     * The backend's {@link #adam}, its arguments checked. lrT is the step size with the bias corrections of step t folded in.
-     *
-     * @param param as in {@link #adam}
-     * @param grad as in {@link #adam}
-     * @param m as in {@link #adam}
-     * @param v as in {@link #adam}
-     * @param lrT as in {@link #adam}
-     * @param beta1 as in {@link #adam}
-     * @param beta2 as in {@link #adam}
-     * @param eps as in {@link #adam}
-     */
-    protected abstract void doAdam(Tensor param, Tensor grad, Tensor m, Tensor v, float lrT, float beta1, float beta2, float eps);
-
-    /**
-     * The backend's {@link #gatherRows}, its arguments checked.
-     *
-     * @param src as in {@link #gatherRows}
-     * @param indices as in {@link #gatherRows}
-     * @param start as in {@link #gatherRows}
-     * @param dst as in {@link #gatherRows}
-     */
-    protected abstract void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst);
-
-    /**
-     * The backend's {@link #argmaxRows}, its arguments checked.
-     *
-     * @param x as in {@link #argmaxRows}
-     * @param out as in {@link #argmaxRows}
-     */
-    protected abstract void doArgmaxRows(Tensor x, Tensor out);
-
-    /**
-     * The backend's {@link #countCorrect}, its arguments checked.
-     *
-     * @param scores as in {@link #countCorrect}
-     * @param labels as in {@link #countCorrect}
-     * @param out as in {@link #countCorrect}
-     * @param index as in {@link #countCorrect}
-     */
-    protected abstract void doCountCorrect(Tensor scores, Tensor labels, Tensor out, int index);
-
-    /**
-     * The backend's {@link #sum}, its arguments checked.
-     *
-     * @param x as in {@link #sum}
-     * @param out as in {@link #sum}
-     * @param index as in {@link #sum}
-     */
-    protected abstract void doSum(Tensor x, Tensor out, int index);
-
-    // ---- argument checks: every message names the operation, the argument and the shapes --
-
-    static void checkOpen(String op, String arg, Tensor t) {
-        if (t == null) throw new NullPointerException(op + ": argument '" + arg + "' is null");
-        if (t.isClosed()) throw new IllegalStateException(op + ": tensor '" + arg + "' (" + t.shape() + ") is closed");
-        if (t.backend().closed) throw new IllegalStateException(op + ": backend " + t.backend().name() + " is closed");
-    }
-
-    private void checkOwn(String op, String arg, Tensor t) {
-        checkOpen(op, arg, t);
-        if (t.backend() != this)
-            throw new IllegalArgumentException(op + ": tensor '" + arg + "' lives on " + t.backend().name() + ", not on " + name());
-    }
-
-    private void checkDType(String op, String arg, Tensor t, DType want) {
-        checkOwn(op, arg, t);
-        if (t.dtype() != want)
-            throw new IllegalArgumentException(op + ": '" + arg + "' must be " + want + ", got " + t.shape());
-    }
-
-    private void checkFloat(String op, String arg, Tensor t) { checkDType(op, arg, t, DType.FLOAT32); }
-
-    private static void checkNotNull(String op, String arg, Object o) {
-        if (o == null) throw new NullPointerException(op + ": argument '" + arg + "' is null");
-    }
-
-    private static void checkShape(String op, String arg, Tensor t, int rows, int cols, Tensor ref) {
-        if (t.rows() != rows || t.cols() != cols)
-            throw new IllegalArgumentException(op + ": '" + arg + "' must be " + rows + "x" + cols + " but is "
-                    + t.rows() + "x" + t.cols() + " (input is " + ref.rows() + "x" + ref.cols() + ")");
-    }
-
-    private static void checkSameShape(String op, String arg, Tensor t, Tensor ref) {
-        checkShape(op, arg, t, ref.rows(), ref.cols(), ref);
-    }
-
-    private static void checkIndex(String op, Tensor out, int index) {
-        if (index < 0 || index >= out.size())
-            throw new IllegalArgumentException(op + ": index " + index + " outside out " + out.shape());
-    }
-
-    private static void checkLength(String op, int length, int rows, int cols) {
-        if (length < 0) throw new NullPointerException(op + ": data is null");
-        if (rows <= 0 || cols <= 0)
-            throw new IllegalArgumentException(op + ": sizes must be positive, got " + rows + "x" + cols);
-        if (length != (long) rows * cols)
-            throw new IllegalArgumentException(op + ": data has " + length + " elements, " + rows + "x" + cols
-                    + " needs " + (long) rows * cols);
-    }
-
-    private void checkTransfer(String op, Tensor t, Object data) {
-        checkOwn(op, "tensor", t);
-        int length = data instanceof float[] f ? f.length : data instanceof int[] i ? i.length : -1;
-        DType want = data instanceof float[] ? DType.FLOAT32 : DType.INT32;
-        if (t.dtype() != want)
-            throw new IllegalArgumentException(op + ": tensor is " + t.shape() + " but the host array is " + want);
-        if (length != t.size())
-            throw new IllegalArgumentException(op + ": host array has " + length + " elements, tensor "
-                    + t.shape() + " has " + t.size());
-    }
 }

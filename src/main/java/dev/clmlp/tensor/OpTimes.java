@@ -33,6 +33,17 @@ public final class OpTimes {
 
     boolean paused() { return paused; }
 
+    /**
+     * The start of an operation's timing: its clock, or 0 when times is null (not recording) or paused.
+     * Backend times every public operation as {@code long t0 = start(times); ...; stop(times, op, t0)}.
+     */
+    static long start(OpTimes times) { return times == null || times.paused ? 0 : System.nanoTime(); }
+
+    /** Adds the time since t0 to op, unless {@link #start} returned 0. */
+    static void stop(OpTimes times, String op, long t0) {
+        if (t0 != 0 && times != null) times.add(op, System.nanoTime() - t0);
+    }
+
     synchronized void add(String op, long nanos) { bump(ops, op, nanos); }
 
     synchronized void addPart(String part, long nanos) { bump(parts, part, nanos); }

@@ -58,7 +58,7 @@ public final class Tensor implements AutoCloseable {
      * @return the rows x cols view
      */
     public Tensor view(long elementOffset, int rows, int cols) {
-        Backend.checkOpen("view", "this", this);
+        Checks.checkOpen("view", "this", this);
         if (rows <= 0 || cols <= 0)
             throw new IllegalArgumentException("view: sizes must be positive, got " + rows + "x" + cols);
         if (elementOffset < 0 || elementOffset + (long) rows * cols > size())

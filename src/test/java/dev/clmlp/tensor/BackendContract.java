@@ -324,10 +324,10 @@ abstract class BackendContract {
         }
     }
 
-    /** Adam counts gradients and moments below Backend.ADAM_FLUSH as 0 on every backend, so no denormal is ever computed. */
+    /** Adam counts gradients and moments below Tuning.ADAM_FLUSH as 0 on every backend, so no denormal is ever computed. */
     @Example
     void adamFlushesTinyGradientsAndMoments() {
-        float tiny = Backend.ADAM_FLUSH / 4, small = Backend.ADAM_FLUSH_ROOT / 4; // small: normal, but its square is below the flush
+        float tiny = Tuning.ADAM_FLUSH / 4, small = Tuning.ADAM_FLUSH_ROOT / 4; // small: normal, but its square is below the flush
         float[] g = {0f, tiny, small, 0f, 0.5f}, m = {tiny, 0f, 0f, 1e-3f, tiny}, v = {tiny, tiny, 0f, 1e-3f, 0f};
         try (Tensor tp = backend().upload(new float[5], 1, 5); Tensor tg = backend().upload(g, 1, 5);
              Tensor tm = backend().upload(m, 1, 5); Tensor tv = backend().upload(v, 1, 5)) {
