@@ -2,7 +2,7 @@
 // needs: nothing
 //
 // ACT_* and EPI_* come as -D build options from the Java enums (dev.clmlp.tensor.Activation,
-// dev.clmlp.opencl.ClGemm.EpilogueCode; ClProgram.options): the defaults below let this file
+// dev.clmlp.opencl.ClDefines.EpilogueCode; ClDefines.options): the defaults below let this file
 // compile alone, and ClProgramTest checks that they are the ordinals Java passes.
 #ifndef ACT_LINEAR
 #define ACT_LINEAR 0

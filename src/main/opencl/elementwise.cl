@@ -2,7 +2,7 @@
 // kernel guards its range, so the global size may be rounded up.
 // needs: random.cl activations.cl
 
-// Rows of pixels per work-item of gather_rows_u8 (OpenClBackend.GATHER_ROWS passes it).
+// Rows of pixels per work-item of gather_rows_u8 (ClDefines.GATHER_ROWS passes it).
 #ifndef GATHER_ROWS
 #define GATHER_ROWS 4
 #endif

@@ -298,7 +298,7 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
     }
 }
 
-// Blocks of MR rows a gemm_sparse_a work-item takes at most (ClGemm.SPARSE_BLOCKS passes it).
+// Blocks of MR rows a gemm_sparse_a work-item takes at most (ClDefines.SPARSE_BLOCKS passes it).
 #ifndef SPARSE_BLOCKS
 #define SPARSE_BLOCKS 16
 #endif

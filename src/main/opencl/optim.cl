@@ -4,7 +4,7 @@
 // needs: nothing
 
 // Adam's flush of tiny squares to zero, as the Java backend does (dev.clmlp.tensor.Tuning.ADAM_FLUSH and its
-// square root, passed by ClProgram.options).
+// square root, passed by ClDefines.options).
 #ifndef ADAM_FLUSH
 #define ADAM_FLUSH 0x1.4484cp-100f
 #endif

@@ -74,7 +74,7 @@ final class ClGemm {
                             + "the device takes " + itemsFit);
                     continue;
                 }
-                Object p = ClProgram.build(rt, source, ClProgram.options(g));
+                Object p = ClProgram.build(rt, source, ClDefines.options(g));
                 Object k = rt.createKernel(p, g.isTiled() ? "gemm" : "gemm_packed");
                 long fits = rt.kernelWorkGroupSize(k);
                 rt.releaseKernel(k);
@@ -89,21 +89,18 @@ final class ClGemm {
                 + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes): " + String.join("; ", skipped));
     }
 
-    /** Epilogues of the GEMM kernels (activations.cl), passed to the kernels as -DEPI_NAME=ordinal. */
-    enum EpilogueCode { NONE, BIAS_ACT, ACT_SLOPE, MASK_ACT_SLOPE }
-
     /**
      * What the GEMM does to C after the product: code with activation f, reading
      * aux (bias, or the layer below's output) and mask; then, with dropped set, the dropout that
      * follows a dense layer, writing mask and dropped.
      */
-    record Epilogue(EpilogueCode code, Activation f, Tensor aux, Tensor mask, Tensor dropped, float rate, float scale, long seed, long step) {
-        static final Epilogue NONE = new Epilogue(EpilogueCode.NONE, Activation.LINEAR, null, null, null, 0f, 0f, 0, 0);
+    record Epilogue(ClDefines.EpilogueCode code, Activation f, Tensor aux, Tensor mask, Tensor dropped, float rate, float scale, long seed, long step) {
+        static final Epilogue NONE = new Epilogue(ClDefines.EpilogueCode.NONE, Activation.LINEAR, null, null, null, 0f, 0f, 0, 0);
 
-        static Epilogue biasAct(Tensor bias, Activation f) { return new Epilogue(EpilogueCode.BIAS_ACT, f, bias, null, null, 0f, 0f, 0, 0); }
+        static Epilogue biasAct(Tensor bias, Activation f) { return new Epilogue(ClDefines.EpilogueCode.BIAS_ACT, f, bias, null, null, 0f, 0f, 0, 0); }
 
         static Epilogue slope(Tensor yPrev, Activation f, Tensor mask) {
-            return new Epilogue(mask == null ? EpilogueCode.ACT_SLOPE : EpilogueCode.MASK_ACT_SLOPE, f, yPrev, mask, null, 0f, 0f, 0, 0);
+            return new Epilogue(mask == null ? ClDefines.EpilogueCode.ACT_SLOPE : ClDefines.EpilogueCode.MASK_ACT_SLOPE, f, yPrev, mask, null, 0f, 0f, 0, 0);
         }
 
         /** The kernel arguments from aux to dropped: aux defaults to c, and unused mask and dropped to aux (no extra buffers). */
@@ -124,12 +121,12 @@ final class ClGemm {
     boolean run(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                 Epilogue epi, Tensor colSums, boolean sparseA) {
         int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
-        Object[] args = OpenClBackend.concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c}, epi.args(c));
+        Object[] args = concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c}, epi.args(c));
         if (sparseA && !transB && !params.isTiled() && epi.dropped() == null) {
             int rows = sparseRowsPerItem(m);
             Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
             launcher.launch(label("gemm_sparse_a", transA, transB, m, n, k, colSums, epi), "gemm_sparse_a",
-                    new long[] {1, (m + rows - 1) / rows}, new long[] {1, 1}, OpenClBackend.concat(args, sums));
+                    new long[] {1, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
             return true;
         }
         if (params.isTiled()) {
@@ -142,7 +139,7 @@ final class ClGemm {
             int rows = packedRowsPerItem(m, n, k, strips);
             Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
             launcher.launch(label("gemm_packed", transA, transB, m, n, k, colSums, epi), "gemm_packed",
-                    new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, OpenClBackend.concat(args, sums));
+                    new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
             return true;
         }
     }
@@ -157,13 +154,10 @@ final class ClGemm {
     /** The fewest FLOPs a gemm_packed work-item takes (packedRowsPerItem): an item costs the runtime a few microseconds to schedule. */
     private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
 
-    /** Blocks of MR rows a gemm_sparse_a work-item takes at most (its list of live values of p for each is in local memory). */
-    static final int SPARSE_BLOCKS = 16;
-
-    /** Rows of C per gemm_sparse_a work-item (all of its columns): about four items per compute unit, at most SPARSE_BLOCKS blocks. */
+    /** Rows of C per gemm_sparse_a work-item (all of its columns): about four items per compute unit, at most ClDefines.SPARSE_BLOCKS blocks. */
     private int sparseRowsPerItem(int m) {
         int blocks = (m + params.mr() - 1) / params.mr();
-        int items = Math.max((blocks + SPARSE_BLOCKS - 1) / SPARSE_BLOCKS, Math.min(blocks, 4 * Math.max(1, device.computeUnits())));
+        int items = Math.max((blocks + ClDefines.SPARSE_BLOCKS - 1) / ClDefines.SPARSE_BLOCKS, Math.min(blocks, 4 * Math.max(1, device.computeUnits())));
         return (blocks + items - 1) / items * params.mr();
     }
 
@@ -179,5 +173,11 @@ final class ClGemm {
         int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + params.mr() - 1) / params.mr()));
         int rows = (m + rowBlocks - 1) / rowBlocks;
         return (rows + params.mr() - 1) / params.mr() * params.mr();
+    }
+
+    static Object[] concat(Object[] a, Object[] b) {
+        Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

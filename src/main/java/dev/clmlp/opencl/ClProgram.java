@@ -18,41 +18,9 @@ import java.util.HexFormat;
  * run of clmlp on a device loads instead of compiling.
  */
 final class ClProgram {
-    /** Kernel files in src/main/opencl, concatenated in this order into one program. */
-    static final String[] SOURCES = {"random.cl", "activations.cl", "gemm.cl", "elementwise.cl", "softmax.cl", "optim.cl"};
-
     private ClProgram() {}
 
-    /**
-     * The build options: OpenCL C 1.2, the GEMM's tuning constants, and the codes the kernels
-     * share with Java, each enum constant as -DPREFIX_NAME=ordinal (ACT_RELU, EPI_BIAS_ACT, ...),
-     * OpenClBackend.GATHER_ROWS, ClGemm.SPARSE_BLOCKS, and Tuning.ADAM_FLUSH and its root.
-     */
-    static String options(GemmParams gemm) {
-        return baseOptions(gemm) + extraOptions();
-    }
-
-    /**
-     * Compiler options a user adds after clmlp's own, from $CLMLP_CL_OPTIONS or the system
-     * property clmlp.cl.options (e.g. -cl-fast-relaxed-math, to compare; ./clmlp check tells
-     * whether the kernels still compute what the Java backend does).
-     */
-    static String extraOptions() {
-        String extra = System.getProperty("clmlp.cl.options", System.getenv("CLMLP_CL_OPTIONS"));
-        return extra == null || extra.isBlank() ? "" : " " + extra.trim();
-    }
-
-    private static String baseOptions(GemmParams gemm) {
-        StringBuilder sb = new StringBuilder("-cl-std=CL1.2 ").append(gemm.buildOptions());
-        for (Enum<?> e : dev.clmlp.tensor.Activation.values()) sb.append(" -DACT_").append(e.name()).append('=').append(e.ordinal());
-        for (Enum<?> e : ClGemm.EpilogueCode.values()) sb.append(" -DEPI_").append(e.name()).append('=').append(e.ordinal());
-        sb.append(" -DGATHER_ROWS=").append(OpenClBackend.GATHER_ROWS).append(" -DSPARSE_BLOCKS=").append(ClGemm.SPARSE_BLOCKS);
-        sb.append(" -DADAM_FLUSH=").append(Float.toHexString(dev.clmlp.tensor.Tuning.ADAM_FLUSH)).append('f')
-                .append(" -DADAM_FLUSH_ROOT=").append(Float.toHexString(dev.clmlp.tensor.Tuning.ADAM_FLUSH_ROOT)).append('f');
-        return sb.toString();
-    }
-
-    /** The files a kernel file states it needs on its "// needs:" line (before it in SOURCES). */
+    /** The files a kernel file states it needs on its "// needs:" line (before it in ClDefines.SOURCES). */
     static java.util.List<String> needs(String file) {
         for (String line : text(file).split("\n"))
             if (line.startsWith("// needs:")) {
@@ -74,7 +42,7 @@ final class ClProgram {
 
     static String source() {
         StringBuilder sb = new StringBuilder();
-        for (String name : SOURCES) sb.append("// ---- ").append(name).append('\n').append(text(name)).append('\n');
+        for (String name : ClDefines.SOURCES) sb.append("// ---- ").append(name).append('\n').append(text(name)).append('\n');
         return sb.toString();
     }
 

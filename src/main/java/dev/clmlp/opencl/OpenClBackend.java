@@ -14,11 +14,6 @@ import java.util.List;
  * kernels without waiting; downloads block.
  */
 public final class OpenClBackend extends Backend {
-    private static final String[] KERNELS = {"gemm", "add_bias", "bias_grad", "activation", "activation_grad",
-        "multiply", "dropout", "gather_rows", "gather_rows_u8", "softmax", "softmax_xent_labels",
-        "softmax_xent_dense", "softmax_xent_stats", "argmax_rows", "count_correct", "sum_all", "sgd", "sgd_momentum", "adam", "gemm_packed",
-        "gemm_sparse_a"};
-
     private final ClDevice device;
     private final ClRuntime rt;
     private final Object program;
@@ -98,7 +93,7 @@ public final class OpenClBackend extends Backend {
             gemmSource = built.source();
             gemmSkipped = built.skipped();
             program = built.program();
-            kernels = new Kernels(rt, program, KERNELS);
+            kernels = new Kernels(rt, program, ClDefines.kernelNames(ClProgram.source()).toArray(new String[0]));
             gemm = new ClGemm(built.params(), device, this::launchAs, profiling);
             // a CPU device runs a work-group's items one after another: a tree over them only adds passes
             long reduce = itemsInParallel() ? Math.min(256, device.maxWorkGroupSize()) : 1;
@@ -265,7 +260,7 @@ public final class OpenClBackend extends Backend {
     @Override protected void doDenseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
                                             Tensor mask, Tensor yDropped, float rate, float scale, long seed, long step) {
         gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y,
-                new ClGemm.Epilogue(ClGemm.EpilogueCode.BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null, false);
+                new ClGemm.Epilogue(ClDefines.EpilogueCode.BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null, false);
     }
 
     @Override protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
@@ -283,12 +278,6 @@ public final class OpenClBackend extends Backend {
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                       ClGemm.Epilogue epi, Tensor colSums, boolean sparseA) {
         if (!gemm.run(transA, transB, m, n, k, alpha, a, b, beta, c, epi, colSums, sparseA) && colSums != null) doBiasGrad(b, colSums);
-    }
-
-    static Object[] concat(Object[] a, Object[] b) {
-        Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     @Override protected void doAddBias(Tensor x, Tensor bias, Tensor y) {
@@ -365,17 +354,11 @@ public final class OpenClBackend extends Backend {
         else launch(name, new long[] {items}, new long[] {1}, sizeChunkArgs);
     }
 
-    /**
-     * Rows of pixels per work-item of gather_rows_u8 (its -DGATHER_ROWS): four rows' loads side by
-     * side overlap their cache misses (PoCL, 32 rows: 11.1 against 13.8 us; eight: no better).
-     */
-    static final int GATHER_ROWS = 4;
-
     @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
         Tensor window = indices.view(start, dst.rows(), 1);
         ((ClStorage) dst.storage()).mostlyZeros = mostlyZeros(src);
         if (src.dtype() == DType.UINT8) {
-            launch1d("gather_rows_u8", (dst.rows() + GATHER_ROWS - 1) / GATHER_ROWS, dst.rows(), dst.cols(), src.rows(), src, window, dst);
+            launch1d("gather_rows_u8", (dst.rows() + ClDefines.GATHER_ROWS - 1) / ClDefines.GATHER_ROWS, dst.rows(), dst.cols(), src.rows(), src, window, dst);
         } else {
             int bad = dst.dtype() == DType.FLOAT32 ? Float.floatToRawIntBits(Float.NaN) : -1;
             launch1d("gather_rows", dst.size(), dst.rows(), dst.cols(), src.rows(), src, window, dst, bad);

@@ -3,7 +3,7 @@ package dev.clmlp.tensor;
 /**
  * The numeric switches that every backend shares, in one place: when the products skip the
  * zeros of a layer's input, and where Adam flushes tiny values to zero. The OpenCL kernels get
- * the flush values as build options (ClProgram.options).
+ * the flush values as build options (ClDefines.options).
  */
 public final class Tuning {
     private Tuning() {}

@@ -19,13 +19,13 @@ class ClProgramTest {
     @Test
     void everyKernelFileCompilesAloneWithWhatItStatesItNeeds() {
         ClDevice d = OpenClSetupTest.device();
-        List<String> order = Arrays.asList(ClProgram.SOURCES);
+        List<String> order = Arrays.asList(ClDefines.SOURCES);
         try (ClRuntime rt = d.binding().open(d, false)) {
-            for (String file : ClProgram.SOURCES) {
+            for (String file : ClDefines.SOURCES) {
                 StringBuilder src = new StringBuilder();
                 for (String need : ClProgram.needs(file)) {
                     assertTrue(order.indexOf(need) >= 0 && order.indexOf(need) < order.indexOf(file),
-                            file + " needs " + need + ", which must come before it in ClProgram.SOURCES");
+                            file + " needs " + need + ", which must come before it in ClDefines.SOURCES");
                     src.append(ClProgram.text(need)).append('\n');
                 }
                 rt.releaseProgram(rt.compile(src + ClProgram.text(file), "-cl-std=CL1.2"));
@@ -45,12 +45,12 @@ class ClProgramTest {
     void theKernelFilesDefaultsAreWhatJavaPasses() {
         GemmParams g = GemmParams.tiled(16, 16, 8, 2, 2);
         Map<String, String> passed = new TreeMap<>();
-        Matcher m = Pattern.compile("-D(\\w+)=(\\S+)").matcher(ClProgram.options(g));
+        Matcher m = Pattern.compile("-D(\\w+)=(\\S+)").matcher(ClDefines.options(g));
         while (m.find()) passed.put(m.group(1), m.group(2));
         Matcher gemm = Pattern.compile("-D(\\w+)=").matcher(g.buildOptions());
         while (gemm.find()) passed.remove(gemm.group(1)); // the GEMM's tuning constants: the defaults are one choice of many
         Map<String, String> defaults = new TreeMap<>();
-        for (String file : ClProgram.SOURCES) {
+        for (String file : ClDefines.SOURCES) {
             Matcher def = Pattern.compile("#ifndef (\\w+)\\n#define \\1 (\\S+)\\n#endif").matcher(ClProgram.text(file));
             while (def.find()) defaults.put(def.group(1), def.group(2));
         }
@@ -61,8 +61,18 @@ class ClProgramTest {
 
     @Test
     void theCodesAreTheJavaEnumsOrdinals() {
-        String options = ClProgram.options(GemmParams.tiled(16, 16, 8, 2, 2));
+        String options = ClDefines.options(GemmParams.tiled(16, 16, 8, 2, 2));
         for (var a : dev.clmlp.tensor.Activation.values()) assertTrue(options.contains(" -DACT_" + a.name() + "=" + a.ordinal()), options);
-        for (var e : ClGemm.EpilogueCode.values()) assertTrue(options.contains(" -DEPI_" + e.name() + "=" + e.ordinal()), options);
+        for (var e : ClDefines.EpilogueCode.values()) assertTrue(options.contains(" -DEPI_" + e.name() + "=" + e.ordinal()), options);
+    }
+
+    /** The backend creates the kernels the sources define, read from them: each __kernel once, attributes and all. */
+    @Test
+    void kernelNamesAreReadFromTheSources() {
+        String source = ClProgram.source();
+        List<String> names = ClDefines.kernelNames(source);
+        assertEquals(source.split("__kernel", -1).length - 1, names.size(), names.toString());
+        assertEquals(names.size(), new java.util.HashSet<>(names).size(), "each name once: " + names);
+        assertTrue(names.containsAll(List.of("gemm", "gemm_packed", "gemm_sparse_a", "softmax_xent_stats", "adam")), names.toString());
     }
 }
