@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SGEMM with the incubating Vector API (jdk.incubator.vector), used only when the JVM has the
- * module ({@link CpuBackend#VECTOR_API}); the same structure as gemm_packed in gemm.cl.
+ * module ({@link CpuBackend#VECTOR_API}); the same structure as gemm_packed in gemm_packed.cl.
  * C is cut into strips of W = 2 vectors of columns and blocks of rows, one task each. For every
  * KC values of p a task packs its strip's KC x W panel of op(B) (transposed, or zero-padded past
  * n) into a contiguous array, or reads it in place when B is row-major and the strip is whole (the

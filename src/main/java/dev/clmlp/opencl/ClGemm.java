@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The OpenCL backend's GEMM: which kernel and tuning constants a device gets (selection, from
- * {@link GemmParams#candidates}), what the kernel does after the product (the epilogue), and
+ * {@link GemmChoices#candidates}), what the kernel does after the product (the epilogue), and
  * how a product is cut into work-items (geometry). {@link OpenClBackend} keeps the table of
  * operations; {@link ClRuntime} the driver calls.
  */
@@ -51,12 +51,12 @@ final class ClGemm {
         ClDevice device = rt.device();
         String source = ClProgram.source();
         boolean loopsLimited = loopLimit != ClLimits.UNLIMITED;
-        List<GemmParams.Choice> choices = new ArrayList<>(GemmParams.candidates(device, workload, loopsLimited));
-        if (gemmFirst != null) choices.add(0, new GemmParams.Choice(gemmFirst, "requested"));
+        List<GemmChoices.Choice> choices = new ArrayList<>(GemmChoices.candidates(device, workload, loopsLimited));
+        if (gemmFirst != null) choices.add(0, new GemmChoices.Choice(gemmFirst, "requested"));
         List<String> skipped = new ArrayList<>();
         java.util.Set<GemmParams> tried = new java.util.HashSet<>();
         long itemsFit = device.maxWorkGroupSize(); // lowered by what a built kernel reports
-        for (GemmParams.Choice choice : choices) {
+        for (GemmChoices.Choice choice : choices) {
             for (GemmParams g : choice.params().withSmallerGroups()) {
                 if (!tried.add(g)) continue;
                 String why = g == choice.params() ? choice.source() : choice.source() + ", with smaller work-groups";
@@ -75,7 +75,7 @@ final class ClGemm {
                     continue;
                 }
                 Object p = ClProgram.build(rt, source, ClDefines.options(g));
-                Object k = rt.createKernel(p, g.isTiled() ? "gemm" : "gemm_packed");
+                Object k = rt.createKernel(p, g.kernel());
                 long fits = rt.kernelWorkGroupSize(k);
                 rt.releaseKernel(k);
                 if (fits >= g.groupSize()) return new Built(g, p, why, List.copyOf(skipped));
@@ -122,26 +122,26 @@ final class ClGemm {
                 Epilogue epi, Tensor colSums, boolean sparseA) {
         int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
         Object[] args = concat(new Object[] {m, n, k, alpha, a, aRs, aCs, b, bRs, bCs, beta, c}, epi.args(c));
-        if (sparseA && !transB && !params.isTiled() && epi.dropped() == null) {
-            int rows = sparseRowsPerItem(m);
+        if (params instanceof GemmParams.Tiled t) {
+            int rtsM = t.tsM() / t.wptM(), rtsN = t.tsN() / t.wptN();
+            long[] global = {(long) ((n + t.tsN() - 1) / t.tsN()) * rtsN, (long) ((m + t.tsM() - 1) / t.tsM()) * rtsM};
+            launcher.launch(label("gemm_tiled", transA, transB, m, n, k, null, epi), "gemm_tiled", global, new long[] {rtsN, rtsM}, args);
+            return false;
+        }
+        GemmParams.Vector v = (GemmParams.Vector) params;
+        if (sparseA && !transB && epi.dropped() == null) {
+            int rows = sparseRowsPerItem(v, m);
             Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
             launcher.launch(label("gemm_sparse_a", transA, transB, m, n, k, colSums, epi), "gemm_sparse_a",
                     new long[] {1, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
             return true;
         }
-        if (params.isTiled()) {
-            int rtsM = params.tsM() / params.wptM(), rtsN = params.tsN() / params.wptN();
-            long[] global = {(long) ((n + params.tsN() - 1) / params.tsN()) * rtsN, (long) ((m + params.tsM() - 1) / params.tsM()) * rtsM};
-            launcher.launch(label("gemm", transA, transB, m, n, k, null, epi), "gemm", global, new long[] {rtsN, rtsM}, args);
-            return false;
-        } else {
-            int ncol = params.nr() * params.vw(), strips = (n + ncol - 1) / ncol;
-            int rows = packedRowsPerItem(m, n, k, strips);
-            Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
-            launcher.launch(label("gemm_packed", transA, transB, m, n, k, colSums, epi), "gemm_packed",
-                    new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
-            return true;
-        }
+        int ncol = v.nr() * v.vw(), strips = (n + ncol - 1) / ncol;
+        int rows = packedRowsPerItem(v, m, n, k, strips);
+        Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
+        launcher.launch(label("gemm_packed", transA, transB, m, n, k, colSums, epi), "gemm_packed",
+                new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
+        return true;
     }
 
     /** "gemm_packed 64x784x128:nn+sums" (M x K x N, the layout and what else it does) when profiling, else the kernel. */
@@ -155,10 +155,10 @@ final class ClGemm {
     private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
 
     /** Rows of C per gemm_sparse_a work-item (all of its columns): about four items per compute unit, at most ClDefines.SPARSE_BLOCKS blocks. */
-    private int sparseRowsPerItem(int m) {
-        int blocks = (m + params.mr() - 1) / params.mr();
+    private int sparseRowsPerItem(GemmParams.Vector v, int m) {
+        int blocks = (m + v.mr() - 1) / v.mr();
         int items = Math.max((blocks + ClDefines.SPARSE_BLOCKS - 1) / ClDefines.SPARSE_BLOCKS, Math.min(blocks, 4 * Math.max(1, device.computeUnits())));
-        return (blocks + items - 1) / items * params.mr();
+        return (blocks + items - 1) / items * v.mr();
     }
 
     /**
@@ -167,12 +167,12 @@ final class ClGemm {
      * no more items than there is work for (MIN_FLOPS_PER_ITEM each).
      * (Work-groups are of one item: PoCL then runs the kernel as written, with no work-item loop.)
      */
-    private int packedRowsPerItem(int m, int n, int k, int strips) {
+    private int packedRowsPerItem(GemmParams.Vector v, int m, int n, int k, int strips) {
         int wanted = 4 * Math.max(1, device.computeUnits());
         wanted = (int) Math.max(1, Math.min(wanted, 2L * m * n * k / MIN_FLOPS_PER_ITEM));
-        int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + params.mr() - 1) / params.mr()));
+        int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + v.mr() - 1) / v.mr()));
         int rows = (m + rowBlocks - 1) / rowBlocks;
-        return (rows + params.mr() - 1) / params.mr() * params.mr();
+        return (rows + v.mr() - 1) / v.mr() * v.mr();
     }
 
     static Object[] concat(Object[] a, Object[] b) {

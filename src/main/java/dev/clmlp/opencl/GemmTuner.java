@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 /**
  * Searches GEMM parameters on one device for the products of a training step, and caches the
  * fastest per workload (batch and layer widths) in cache dir/gemm/DEVICE-KEY.txt, where
- * {@link GemmParams#candidates} finds it. The sum of the step's GEMM times is what is minimised.
+ * {@link GemmChoices#candidates} finds it. The sum of the step's GEMM times is what is minimised.
  * <p>
  * The search goes one constant at a time (vector width, then register block, then panel depth on
  * CPU devices), since on PoCL almost all of the time is the driver compiling each candidate
@@ -71,16 +71,19 @@ public final class GemmTuner {
      * then rows x vectors of C in registers, then panel depth; others: the tilings at once.
      */
     static List<Function<GemmParams, List<GemmParams>>> stages(ClDevice d) {
-        if (!d.type().contains("CPU"))
+        if (d.kind() == ClDevice.Kind.GPU)
             return List.of(w -> Arrays.stream(new int[][] {{64, 64, 16, 4, 4}, {64, 64, 8, 4, 4}, {128, 64, 16, 8, 4}, {64, 128, 16, 4, 8},
                     {32, 32, 16, 4, 4}, {32, 32, 8, 2, 2}, {64, 64, 16, 8, 8}, {16, 16, 8, 2, 2}})
-                    .map(t -> GemmParams.tiled(t[0], t[1], t[2], t[3], t[4])).toList());
-        GemmParams start = GemmParams.defaults(d).get(0);
+                    .map(t -> (GemmParams) GemmParams.tiled(t[0], t[1], t[2], t[3], t[4])).toList());
+        GemmParams.Vector start = (GemmParams.Vector) GemmChoices.defaults(d).get(0);
         return List.of(
-                w -> List.of(start, GemmParams.vector(Math.max(4, start.vw() / 2), start.mr(), start.nr(), start.kc())),
-                w -> Arrays.stream(new int[][] {{4, 2}, {6, 2}, {8, 2}, {4, 3}}).map(b -> GemmParams.vector(w.vw(), b[0], b[1], w.kc())).toList(),
-                w -> Arrays.stream(new int[] {64, 128, 256}).mapToObj(kc -> GemmParams.vector(w.vw(), w.mr(), w.nr(), kc)).toList());
+                w -> List.<GemmParams>of(start, GemmParams.vector(Math.max(4, start.vw() / 2), start.mr(), start.nr(), start.kc())),
+                w -> Arrays.stream(new int[][] {{4, 2}, {6, 2}, {8, 2}, {4, 3}}).map(b -> (GemmParams) GemmParams.vector(vector(w).vw(), b[0], b[1], vector(w).kc())).toList(),
+                w -> Arrays.stream(new int[] {64, 128, 256}).mapToObj(kc -> (GemmParams) GemmParams.vector(vector(w).vw(), vector(w).mr(), vector(w).nr(), kc)).toList());
     }
+
+    /** The winner of a CPU device's earlier stage: a vector kernel, since its stages list only those. */
+    private static GemmParams.Vector vector(GemmParams w) { return (GemmParams.Vector) w; }
 
     /**
      * Times the candidates stage by stage and caches the fastest for the device and workload.

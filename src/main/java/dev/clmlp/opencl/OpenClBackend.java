@@ -76,7 +76,7 @@ public final class OpenClBackend extends Backend {
 
     /**
      * With the GEMM parameters that ./clmlp tune found for this workload, if it tuned one
-     * ({@link GemmParams#candidates}).
+     * ({@link GemmChoices#candidates}).
      *
      * @param device    the device, through its binding
      * @param profiling whether every kernel's device time is recorded

@@ -73,6 +73,6 @@ class ClProgramTest {
         List<String> names = ClDefines.kernelNames(source);
         assertEquals(source.split("__kernel", -1).length - 1, names.size(), names.toString());
         assertEquals(names.size(), new java.util.HashSet<>(names).size(), "each name once: " + names);
-        assertTrue(names.containsAll(List.of("gemm", "gemm_packed", "gemm_sparse_a", "softmax_xent_stats", "adam")), names.toString());
+        assertTrue(names.containsAll(List.of("gemm_tiled", "gemm_packed", "gemm_sparse_a", "softmax_xent_stats", "adam")), names.toString());
     }
 }

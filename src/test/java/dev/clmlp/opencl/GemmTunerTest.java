@@ -61,7 +61,7 @@ class GemmTunerTest {
         }
         Files.writeString(f, "b8:20-7-3 vector:banana 1.0\n");
         try (OpenClBackend b = new OpenClBackend(d, false, null, "b8:20-7-3")) {
-            assertEquals(GemmParams.defaults(d).get(0), b.gemmParams(), "a bad entry is ignored");
+            assertEquals(GemmChoices.defaults(d).get(0), b.gemmParams(), "a bad entry is ignored");
         }
     }
 

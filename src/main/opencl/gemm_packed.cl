@@ -1,109 +1,7 @@
-// Tiled SGEMM: C[m x n] = alpha * op(A)[m x k] * op(B)[k x n] + beta * C (C row-major, ld = n).
-// op(A)[i,p] = A[aOff + i*aRs + p*aCs], op(B)[p,j] = B[bOff + p*bRs + j*bCs]: the strides
-// express either operand transposed. Any m, n, k: edge tiles are zero-padded.
-// needs: random.cl activations.cl
+// gemm_packed and gemm_sparse_a, the GEMMs for CPU devices (gemm_common.cl).
+// needs: random.cl activations.cl gemm_common.cl
 //
-// Tuning constants (passed as -D build options by dev.clmlp.opencl.GemmParams):
-//   TS_M x TS_N   output tile of one work-group
-//   TS_K          depth of the A and B tiles staged in local memory
-//   WPT_M x WPT_N outputs per work-item (register blocking)
-// A work-group is (TS_N/WPT_N) x (TS_M/WPT_M) work-items; local memory TS_K*(TS_M+TS_N) floats.
-#ifndef TS_M
-#define TS_M 64
-#endif
-#ifndef TS_N
-#define TS_N 64
-#endif
-#ifndef TS_K
-#define TS_K 16
-#endif
-#ifndef WPT_M
-#define WPT_M 4
-#endif
-#ifndef WPT_N
-#define WPT_N 4
-#endif
-#define RTS_M (TS_M / WPT_M)
-#define RTS_N (TS_N / WPT_N)
-#define GROUP_SIZE (RTS_M * RTS_N)
-
-// The parameters the three GEMM kernels (gemm, gemm_packed, gemm_sparse_a) start with, in the
-// order ClGemm.run passes them:
-// the product, then the epilogue (activations.cl) and the dropout that may follow it.
-#define GEMM_PARAMS const int m, const int n, const int k, const float alpha, \
-    __global const float* A, const int aOff, const int aRs, const int aCs, \
-    __global const float* B, const int bOff, const int bRs, const int bCs, \
-    const float beta, __global float* C, const int cOff, \
-    __global const float* aux, const int auxOff, __global float* mask, const int maskOff, \
-    const int epi, const int act, const int drop, const float rate, const float scale, \
-    const uint seedLo, const uint seedHi, const uint stepLo, const uint stepHi, \
-    __global float* dropped, const int droppedOff
-
-__kernel __attribute__((reqd_work_group_size(RTS_N, RTS_M, 1)))
-void gemm(GEMM_PARAMS)
-{
-    __local float As[TS_K][TS_M];
-    __local float Bs[TS_K][TS_N];
-    const int tx = get_local_id(0), ty = get_local_id(1);
-    const int tid = ty * RTS_N + tx;
-    const int i0 = get_group_id(1) * TS_M, j0 = get_group_id(0) * TS_N;
-
-    float acc[WPT_M][WPT_N];
-    #pragma unroll
-    for (int wm = 0; wm < WPT_M; wm++)
-        #pragma unroll
-        for (int wn = 0; wn < WPT_N; wn++) acc[wm][wn] = 0.0f;
-
-    for (int p0 = 0; p0 < k; p0 += TS_K) {
-        for (int e = tid; e < TS_M * TS_K; e += GROUP_SIZE) {
-            const int ii = e % TS_M, pp = e / TS_M, gi = i0 + ii, gp = p0 + pp;
-            As[pp][ii] = (gi < m && gp < k) ? A[aOff + gi * aRs + gp * aCs] : 0.0f;
-        }
-        for (int e = tid; e < TS_N * TS_K; e += GROUP_SIZE) {
-            const int jj = e % TS_N, pp = e / TS_N, gj = j0 + jj, gp = p0 + pp;
-            Bs[pp][jj] = (gj < n && gp < k) ? B[bOff + gp * bRs + gj * bCs] : 0.0f;
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-        #pragma unroll
-        for (int pp = 0; pp < TS_K; pp++) {
-            float a[WPT_M], b[WPT_N];
-            #pragma unroll
-            for (int wm = 0; wm < WPT_M; wm++) a[wm] = As[pp][ty + wm * RTS_M];
-            #pragma unroll
-            for (int wn = 0; wn < WPT_N; wn++) b[wn] = Bs[pp][tx + wn * RTS_N];
-            #pragma unroll
-            for (int wm = 0; wm < WPT_M; wm++)
-                #pragma unroll
-                for (int wn = 0; wn < WPT_N; wn++) acc[wm][wn] = mad(a[wm], b[wn], acc[wm][wn]);
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-
-    #pragma unroll
-
-    for (int wm = 0; wm < WPT_M; wm++) {
-        const int i = i0 + ty + wm * RTS_M;
-        #pragma unroll
-        for (int wn = 0; wn < WPT_N; wn++) {
-            const int j = j0 + tx + wn * RTS_N;
-            if (i < m && j < n) {
-                const int c = cOff + i * n + j;
-                const float v = beta == 0.0f ? alpha * acc[wm][wn] : alpha * acc[wm][wn] + beta * C[c];
-                const float y = epilogue(v, epi, act, aux + auxOff, mask + maskOff, i, j, n);
-                C[c] = y;
-                if (drop) {
-                    const float keep = dropout_keep(seedLo, seedHi, stepLo, stepHi, rate, scale, i * n + j);
-                    mask[maskOff + i * n + j] = keep;
-                    dropped[droppedOff + i * n + j] = y * keep;
-                }
-            }
-        }
-    }
-}
-
-// Packed-panel SGEMM for CPU-like devices (the GotoBLAS structure in one work-item):
-// C = epilogue(alpha * op(A) * op(B) + beta * C), op(A)[i,p] = A[aOff + i*aRs + p*aCs] and
-// op(B)[p,j] = B[bOff + p*bRs + j*bCs], so any operand may be transposed. A work-item owns the
+// gemm_packed is the GotoBLAS structure in one work-item. A work-item owns the
 // rows [i0, i0 + rows) of a strip of NCOL = NR*VW columns. For each block of KC values of p it
 // packs the strip's KC x NCOL panel of op(B) into local memory, contiguous and zero-padded past
 // n (PoCL gives each one-item work-group its own, so the panel stays in L1 whatever the caller's
@@ -113,7 +11,8 @@ void gemm(GEMM_PARAMS)
 // With colSums set, colSum receives the column sums of op(B), taken from the packed panels by the
 // items of the first row block: the bias gradient of a weight-gradient product X^T * dZ.
 //
-// Tuning constants: VW (vector width: 4, 8 or 16), MR and NR (register block), KC (panel depth).
+// Tuning constants (passed as -D build options by dev.clmlp.opencl.GemmParams.Vector): VW
+// (vector width: 4, 8 or 16), MR and NR (register block), KC (panel depth).
 // The loops over them are unrolled so that the accumulators stay in registers.
 #ifndef VW
 #define VW 16
