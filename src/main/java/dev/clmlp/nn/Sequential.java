@@ -360,6 +360,12 @@ public final class Sequential implements AutoCloseable {
         WeightsFile.save(this, dir);
     }
 
+    /** The file of a model directory that holds its configuration ({@link #save}, {@link #load}). */
+    public static final String CONFIG_FILE = "config.json";
+
+    /** The file of a model directory that holds its weights (safetensors). */
+    public static final String WEIGHTS_FILE = "model.safetensors";
+
     /**
      * The model in dir (written by {@link #save} or ./clmlp train), compiled on the backend with
      * its saved weights; the caller closes it. A malformed config or weights file throws

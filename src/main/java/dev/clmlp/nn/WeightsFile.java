@@ -29,12 +29,12 @@ final class WeightsFile {
     private WeightsFile() {}
 
     static void save(Sequential m, Path dir) {
-        AtomicFiles.write(dir.resolve("config.json"), m.toJson().getBytes(StandardCharsets.UTF_8));
-        write(m, dir.resolve("model.safetensors"));
+        AtomicFiles.write(dir.resolve(Sequential.CONFIG_FILE), m.toJson().getBytes(StandardCharsets.UTF_8));
+        write(m, dir.resolve(Sequential.WEIGHTS_FILE));
     }
 
     static Sequential load(Path dir, Backend backend) throws IOException {
-        Path config = dir.resolve("config.json"), weights = dir.resolve("model.safetensors");
+        Path config = dir.resolve(Sequential.CONFIG_FILE), weights = dir.resolve(Sequential.WEIGHTS_FILE);
         for (Path p : new Path[] {config, weights})
             if (!Files.isRegularFile(p)) throw new NoSuchFileException(p.toString(), null, "a model directory holds config.json and model.safetensors");
         Sequential.Config c;

@@ -20,7 +20,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin DataOptions data;
 
     @Override public Integer call() throws Exception {
-        SavedModel.check(model);
+        RunDirectory.checkHolds(model, false, "--model ");
         UsageError.check(() -> Backends.checkSpec(backend));
         data.check();
         try (Backend b = Backends.open(backend); Sequential m = Sequential.load(model, b)) {

@@ -19,7 +19,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--onnx", required = true, paramLabel = "FILE", description = "the .onnx file to write") Path onnx;
 
     @Override public Integer call() throws Exception {
-        SavedModel.check(model);
+        RunDirectory.checkHolds(model, false, "--model ");
         Path parent = onnx.toAbsolutePath().getParent();
         if (!Files.isDirectory(parent)) throw new UsageError("--onnx " + onnx + ": no such directory " + parent);
         try (Backend b = new CpuBackend(); Sequential m = Sequential.load(model, b)) {

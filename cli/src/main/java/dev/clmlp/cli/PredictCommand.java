@@ -32,7 +32,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         if (images != null && images <= 0) throw new UsageError("--images must be at least 1, got " + images);
-        SavedModel.check(model);
+        RunDirectory.checkHolds(model, false, "--model ");
         UsageError.check(() -> Backends.checkSpec(backend));
         data.check();
         if (png != null && data.format() != null) throw new UsageError("--png draws MNIST images; --data " + data.path + " is your own data");

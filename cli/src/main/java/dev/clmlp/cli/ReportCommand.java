@@ -26,12 +26,9 @@ final class ReportCommand implements Callable<Integer> {
     String backend;
 
     @Override public Integer call() throws Exception {
-        SavedModel.check(dir);
-        for (String f : new String[] {"run.json", "history.csv"})
-            if (!Files.isRegularFile(dir.resolve(f)))
-                throw new UsageError(dir + ": missing " + f + " (a directory written by clmlp train that finished)");
+        RunDirectory.checkHolds(dir, true, "");
         UsageError.check(() -> Backends.checkSpec(backend));
-        Path runFile = dir.resolve("run.json");
+        Path runFile = RunDirectory.Artefact.RUN.in(dir);
         TrainCommand.RunOptions run;
         WeightTracker weights;
         String trainedOn;
@@ -45,9 +42,9 @@ final class ReportCommand implements Callable<Integer> {
         }
         DataOptions data = new DataOptions();
         data.resume(new JsonFields(run.data(), "data"));
-        History history = History.readCsv(dir.resolve("history.csv"));
+        History history = History.readCsv(RunDirectory.Artefact.HISTORY.in(dir));
         Dataset test = data.load(run.seed()).validation();
-        Path file = out != null ? out : dir.resolve("report.html");
+        Path file = out != null ? out : RunDirectory.Artefact.REPORT.in(dir);
         try (Backend b = Backends.open(backend); Sequential m = Sequential.load(dir, b)) {
             Report.write(new Report.Training(dir.toString(), run.command(), trainedOn, m, history, weights, test, data.format() == null), file);
         }

@@ -1,6 +1,11 @@
 package dev.clmlp.cli;
 
 import dev.clmlp.nn.Checkpoint;
+import dev.clmlp.nn.History;
+import dev.clmlp.nn.Sequential;
+import dev.clmlp.io.AtomicFiles;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -20,9 +25,24 @@ import java.util.List;
  * user asks to overwrite it. Every refusal is a usage error, before any data is loaded.
  */
 final class RunDirectory implements AutoCloseable {
-    /** What train writes into a run directory (besides checkpoints). */
-    static final List<String> OUTPUTS = List.of("config.json", "history.csv", "model.safetensors",
-            "history.png", "weights.png", "biases.png", "predictions.png", "best/config.json", "best/model.safetensors");
+    /** The files of a run directory, named once: train writes them, report and resume read them. */
+    enum Artefact {
+        CONFIG(Sequential.CONFIG_FILE), WEIGHTS(Sequential.WEIGHTS_FILE), HISTORY("history.csv"), RUN("run.json"), REPORT("report.html"),
+        HISTORY_PLOT("history.png"), WEIGHTS_PLOT("weights.png"), BIASES_PLOT("biases.png"), PREDICTIONS_PLOT("predictions.png"),
+        BEST("best");
+
+        final String file;
+
+        Artefact(String file) { this.file = file; }
+
+        /** @return this artefact's path in the run directory dir */
+        Path in(Path dir) { return dir.resolve(file); }
+    }
+
+    /** What train writes into a run directory (besides checkpoints, run.json and report.html): a directory holding any of them holds a run. */
+    static final List<String> OUTPUTS = List.of(Artefact.CONFIG.file, Artefact.HISTORY.file, Artefact.WEIGHTS.file,
+            Artefact.HISTORY_PLOT.file, Artefact.WEIGHTS_PLOT.file, Artefact.BIASES_PLOT.file, Artefact.PREDICTIONS_PLOT.file,
+            Artefact.BEST.file + "/" + Sequential.CONFIG_FILE, Artefact.BEST.file + "/" + Sequential.WEIGHTS_FILE);
 
     final Path dir;
     private final FileChannel channel;
@@ -80,6 +100,30 @@ final class RunDirectory implements AutoCloseable {
             run.close();
             throw e;
         }
+    }
+
+    /** @return the path of an artefact in this run directory */
+    Path path(Artefact a) { return a.in(dir); }
+
+    /** Writes the compiled model's configuration (with its optimizer and seed), first, so that a crashed run can be resumed. */
+    void writeConfig(Sequential model) { AtomicFiles.write(path(Artefact.CONFIG), model.toJson().getBytes(StandardCharsets.UTF_8)); }
+
+    /** Writes what a finished run leaves: its history, its weights and run.json (the command, options, backend, weight history). */
+    void writeResults(History h, Sequential model, JsonObject run) {
+        h.writeCsv(path(Artefact.HISTORY));
+        model.saveWeights(path(Artefact.WEIGHTS));
+        AtomicFiles.write(path(Artefact.RUN), new GsonBuilder().setPrettyPrinting().create().toJson(run).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A usage error unless dir holds a saved model (checked before any data is loaded), and, with
+     * finished set, the files of a run that finished: what --model and report read.
+     */
+    static void checkHolds(Path dir, boolean finished, String option) throws UsageError {
+        for (Artefact a : finished ? List.of(Artefact.CONFIG, Artefact.WEIGHTS, Artefact.RUN, Artefact.HISTORY) : List.of(Artefact.CONFIG, Artefact.WEIGHTS))
+            if (!Files.isRegularFile(a.in(dir)))
+                throw new UsageError(option + dir + ": missing " + a.file + " (a directory written by clmlp train"
+                        + (a == Artefact.RUN || a == Artefact.HISTORY ? " that finished)" : ")"));
     }
 
     /** The files of an earlier run in dir: its outputs and checkpoints. */

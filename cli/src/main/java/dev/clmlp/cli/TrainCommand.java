@@ -4,7 +4,6 @@ import com.google.gson.JsonObject;
 import dev.clmlp.Backends;
 import dev.clmlp.data.Dataset;
 import dev.clmlp.data.Scaling;
-import dev.clmlp.io.AtomicFiles;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.io.JsonFields;
 import dev.clmlp.nn.Checkpoint;
@@ -35,7 +34,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -229,11 +227,12 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = resume != null ? resume
                 : out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + preset);
         try (RunDirectory run = RunDirectory.claim(dir, resume != null, overwrite); StopSignal stop = new StopSignal()) {
-            return train(plan, run.dir, stop);
+            return train(plan, run, stop);
         }
     }
 
-    private int train(Plan plan, Path dir, StopSignal stop) throws IOException {
+    private int train(Plan plan, RunDirectory run, StopSignal stop) throws IOException {
+        Path dir = run.dir;
         RunOptions opts = plan.run();
         Dataset.Split split = data.load(opts.seed());
         Dataset train = opts.limit() != null ? split.train().head(Math.min(opts.limit(), split.train().rows())) : split.train(),
@@ -253,7 +252,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("optimizer: " + plan.optimizer() + ", batch " + opts.batch() + ", epochs " + opts.epochs() + ", seed " + opts.seed());
             System.out.print(model.summary());
             model.compile(b, plan.optimizer(), opts.seed());
-            AtomicFiles.write(dir.resolve("config.json"), model.toJson().getBytes(StandardCharsets.UTF_8)); // compiled: with optimizer and seed
+            run.writeConfig(model);
             WeightTracker weights = new WeightTracker();
             TrainingState from = null;
             if (plan.from() != null) {
@@ -266,7 +265,7 @@ final class TrainCommand implements Callable<Integer> {
             FitOptions fit = new FitOptions(opts.epochs(), opts.batch(), opts.seed(), bar ? Math.max(1, steps / 100) : 0, opts.checkpointEvery());
             Listener listener = new Listener(opts, bar, weights, dir, model, stop);
             EarlyStopping early = opts.earlyStopping() > 0 ? new EarlyStopping(new Monitor("val_loss", 0), opts.earlyStopping(), true) : null;
-            ModelCheckpoint best = opts.saveBest() ? new ModelCheckpoint(dir.resolve("best"), new Monitor("val_loss", 0), true) : null;
+            ModelCheckpoint best = opts.saveBest() ? new ModelCheckpoint(run.path(RunDirectory.Artefact.BEST), new Monitor("val_loss", 0), true) : null;
             TrainingListener all = TrainingListener.of(java.util.stream.Stream.of(listener, early, best)
                     .filter(java.util.Objects::nonNull).toArray(TrainingListener[]::new));
             History h;
@@ -291,29 +290,30 @@ final class TrainCommand implements Callable<Integer> {
                         early.stoppedEpoch(), early.bestEpoch(), early.best());
                 last = model.evaluate(test); // the kept weights, not the last epoch's
             }
-            if (best != null) System.out.println("best model (epoch " + best.savedEpoch() + ") in " + dir.resolve("best"));
+            if (best != null) System.out.println("best model (epoch " + best.savedEpoch() + ") in " + run.path(RunDirectory.Artefact.BEST));
             System.out.printf(Locale.ROOT, "final: test loss %.4f, test accuracy %.4f%n", last[0], last[1]);
-            h.writeCsv(dir.resolve("history.csv"));
-            model.saveWeights(dir.resolve("model.safetensors"));
             JsonObject info = opts.jsonObject(weights);
             info.addProperty("backend", b.name() + ": " + b.description());
-            AtomicFiles.write(dir.resolve("run.json"), new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(info).getBytes(StandardCharsets.UTF_8));
+            run.writeResults(h, model, info);
             boolean images = data.format() == null; // MNIST: 28 x 28 pictures to draw
             Report.write(new Report.Training(dir.toString(), opts.command() + (plan.from() != null ? "\n(resumed: clmlp train --resume " + dir + ")" : ""),
-                    info.get("backend").getAsString(), model, History.readCsv(dir.resolve("history.csv")), weights, test, images),
-                    dir.resolve("report.html")); // the history as saved, so that ./clmlp report DIR draws the same page
+                    info.get("backend").getAsString(), model, History.readCsv(run.path(RunDirectory.Artefact.HISTORY)), weights, test, images),
+                    run.path(RunDirectory.Artefact.REPORT)); // the history as saved, so that ./clmlp report DIR draws the same page
             if (!noPlots) {
-                Charts.history(h, dir.resolve("history.png"));
-                Charts.weights(weights, dir.resolve("weights.png"), dir.resolve("biases.png"));
-                if (images) Charts.predictions(test, model.predictClasses(test.head(Math.min(32, test.rows()))), 32, dir.resolve("predictions.png"));
+                Charts.history(h, run.path(RunDirectory.Artefact.HISTORY_PLOT));
+                Charts.weights(weights, run.path(RunDirectory.Artefact.WEIGHTS_PLOT), run.path(RunDirectory.Artefact.BIASES_PLOT));
+                if (images) Charts.predictions(test, model.predictClasses(test.head(Math.min(32, test.rows()))), 32, run.path(RunDirectory.Artefact.PREDICTIONS_PLOT));
             }
             if (profile) {
                 System.out.print("\n" + opTable);
                 if (b instanceof dev.clmlp.opencl.OpenClBackend cl)
                     System.out.print("\nOpenCL kernel times (event profiling, evaluation included):\n" + dev.clmlp.opencl.Profiler.table(cl.profile()));
             }
-            System.out.println("wrote " + dir + ": report.html history.csv config.json run.json model.safetensors"
-                    + (noPlots ? "" : " history.png weights.png biases.png" + (images ? " predictions.png" : "")));
+            List<RunDirectory.Artefact> wrote = new ArrayList<>(List.of(RunDirectory.Artefact.REPORT, RunDirectory.Artefact.HISTORY,
+                    RunDirectory.Artefact.CONFIG, RunDirectory.Artefact.RUN, RunDirectory.Artefact.WEIGHTS));
+            if (!noPlots) wrote.addAll(List.of(RunDirectory.Artefact.HISTORY_PLOT, RunDirectory.Artefact.WEIGHTS_PLOT, RunDirectory.Artefact.BIASES_PLOT));
+            if (!noPlots && images) wrote.add(RunDirectory.Artefact.PREDICTIONS_PLOT);
+            System.out.println("wrote " + dir + ": " + String.join(" ", wrote.stream().map(a -> a.file).toList()));
             model.close();
         }
         return 0;
