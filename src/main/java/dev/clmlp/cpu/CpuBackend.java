@@ -144,13 +144,8 @@ public final class CpuBackend extends Backend {
     private static void biasActivate(Activation fn, float[] y, int o, float[] bias, int bo, int n) {
         switch (fn) {
             case LINEAR -> { for (int j = 0; j < n; j++) y[o + j] += bias[bo + j]; }
-            case RELU -> { // as activate: NaN gives 0, as on OpenCL (Math.max would keep it)
-                for (int j = 0; j < n; j++) {
-                    float v = y[o + j] + bias[bo + j];
-                    y[o + j] = v > 0f ? v : 0f;
-                }
-            }
-            default -> { for (int j = 0; j < n; j++) y[o + j] = activate(fn, y[o + j] + bias[bo + j]); }
+            case RELU -> { for (int j = 0; j < n; j++) y[o + j] = Activation.RELU.apply(y[o + j] + bias[bo + j]); }
+            default -> { for (int j = 0; j < n; j++) y[o + j] = fn.apply(y[o + j] + bias[bo + j]); }
         }
     }
 
@@ -173,21 +168,7 @@ public final class CpuBackend extends Backend {
 
     /** g[go..go+n) = g * f'(y), f' written in terms of the activation's output y. */
     private static void activationGrad(Activation fn, float[] y, int yo, float[] g, int go, int n) {
-        switch (fn) {
-            case LINEAR -> { }
-            case RELU -> { for (int j = 0; j < n; j++) g[go + j] = y[yo + j] > 0f ? g[go + j] : 0f; }
-            case SIGMOID -> { for (int j = 0; j < n; j++) g[go + j] = g[go + j] * y[yo + j] * (1f - y[yo + j]); }
-            case TANH -> { for (int j = 0; j < n; j++) g[go + j] = g[go + j] * (1f - y[yo + j] * y[yo + j]); }
-        }
-    }
-
-    private static float activate(Activation fn, float v) {
-        return switch (fn) {
-            case LINEAR -> v;
-            case RELU -> v > 0f ? v : 0f;
-            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-v)));
-            case TANH -> (float) Math.tanh(v);
-        };
+        if (fn != Activation.LINEAR) for (int j = 0; j < n; j++) g[go + j] = fn.grad(g[go + j], y[yo + j]);
     }
 
     @Override protected void doAddBias(Tensor x, Tensor bias, Tensor y) {
@@ -211,7 +192,7 @@ public final class CpuBackend extends Backend {
         float[] xs = f(x), ys = f(y);
         int xo = off(x), yo = off(y);
         forRange(x.size(), (from, to) -> {
-            for (int e = from; e < to; e++) ys[yo + e] = activate(fn, xs[xo + e]);
+            for (int e = from; e < to; e++) ys[yo + e] = fn.apply(xs[xo + e]);
         });
     }
 
@@ -219,15 +200,7 @@ public final class CpuBackend extends Backend {
         float[] ys = f(y), ds = f(dy), xs = f(dx);
         int yo = off(y), dyo = off(dy), dxo = off(dx);
         forRange(y.size(), (from, to) -> {
-            for (int e = from; e < to; e++) {
-                float v = ys[yo + e], g = ds[dyo + e];
-                xs[dxo + e] = switch (fn) {
-                    case LINEAR -> g;
-                    case RELU -> v > 0f ? g : 0f;
-                    case SIGMOID -> g * v * (1f - v);
-                    case TANH -> g * (1f - v * v);
-                };
-            }
+            for (int e = from; e < to; e++) xs[dxo + e] = fn.grad(ds[dyo + e], ys[yo + e]);
         });
     }
 

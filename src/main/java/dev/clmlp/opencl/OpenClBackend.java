@@ -17,7 +17,7 @@ public final class OpenClBackend extends Backend {
     private final ClDevice device;
     private final ClRuntime rt;
     private final Object program;
-    private final ClGemm gemm;
+    private final ClGemm products; // the GEMM kernel chosen for the device, and how it is launched
     private final Kernels kernels;
     private final int reduceGroupSize;
     private final Profiler profiler;
@@ -94,7 +94,7 @@ public final class OpenClBackend extends Backend {
             gemmSkipped = built.skipped();
             program = built.program();
             kernels = new Kernels(rt, program, ClDefines.kernelNames(ClProgram.source()).toArray(new String[0]));
-            gemm = new ClGemm(built.params(), device, this::launchAs, profiling);
+            products = new ClGemm(built.params(), device, this::launchAs, profiling);
             // a CPU device runs a work-group's items one after another: a tree over them only adds passes
             long reduce = itemsInParallel() ? Math.min(256, device.maxWorkGroupSize()) : 1;
             for (String name : new String[] {"sum_all", "count_correct", "softmax_xent_stats"})
@@ -117,7 +117,7 @@ public final class OpenClBackend extends Backend {
     private boolean itemsInParallel() { return device.kind() == ClDevice.Kind.GPU || loopLimit != ClLimits.UNLIMITED; }
 
     /** @return the GEMM kernel and constants chosen for the device */
-    public GemmParams gemmParams() { return gemm.params(); }
+    public GemmParams gemmParams() { return products.params(); }
 
     /** @return where the device's GEMM choice came from: "the default for a GPU", "$CLMLP_GEMM", "requested", ... */
     public String gemmSource() { return gemmSource; }
@@ -250,34 +250,34 @@ public final class OpenClBackend extends Backend {
 
     @Override protected void doGemm(boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        gemm(transA, transB, m, n, k, alpha, a, b, beta, c, ClGemm.Epilogue.NONE, null, false);
+        product(transA, transB, m, n, k, alpha, a, b, beta, c, ClGemm.Epilogue.NONE, null, false);
     }
 
     @Override protected void doDense(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y) {
-        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, ClGemm.Epilogue.biasAct(bias, f), null, mostlyZeros(x));
+        product(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y, ClGemm.Epilogue.biasAct(bias, f), null, mostlyZeros(x));
     }
 
     @Override protected void doDenseDropout(Tensor x, Tensor w, Tensor bias, Activation f, Tensor y,
                                             Tensor mask, Tensor yDropped, float rate, float scale, long seed, long step) {
-        gemm(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y,
+        product(false, false, x.rows(), w.cols(), x.cols(), 1f, x, w, 0f, y,
                 new ClGemm.Epilogue(ClDefines.EpilogueCode.BIAS_ACT, f, bias, mask, yDropped, rate, scale, seed, step), null, false);
     }
 
     @Override protected void doDenseWeightGrad(Tensor x, Tensor dz, Tensor dw, Tensor db) {
-        gemm(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, ClGemm.Epilogue.NONE, db, mostlyZeros(x));
+        product(true, false, x.cols(), dz.cols(), x.rows(), 1f, x, dz, 0f, dw, ClGemm.Epilogue.NONE, db, mostlyZeros(x));
     }
 
     @Override protected void doDenseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
-        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, ClGemm.Epilogue.slope(yPrev, f, mask), null, false);
+        product(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, ClGemm.Epilogue.slope(yPrev, f, mask), null, false);
     }
 
     /**
      * A product through the GEMM kernel; the tiled kernel leaves colSums to a bias_grad launch of
      * its own. sparseA: op(A) is probably mostly zeros (ClGemm may then skip them).
      */
-    private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
-                      ClGemm.Epilogue epi, Tensor colSums, boolean sparseA) {
-        if (!gemm.run(transA, transB, m, n, k, alpha, a, b, beta, c, epi, colSums, sparseA) && colSums != null) doBiasGrad(b, colSums);
+    private void product(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                         ClGemm.Epilogue epi, Tensor colSums, boolean sparseA) {
+        if (!products.run(transA, transB, m, n, k, alpha, a, b, beta, c, epi, colSums, sparseA) && colSums != null) doBiasGrad(b, colSums);
     }
 
     @Override protected void doAddBias(Tensor x, Tensor bias, Tensor y) {

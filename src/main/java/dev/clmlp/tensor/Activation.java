@@ -2,7 +2,11 @@ package dev.clmlp.tensor;
 
 import java.util.Locale;
 
-/** Element-wise activations. Their gradients are computed from the activation's output y. */
+/**
+ * Element-wise activations, with their formulas written once for Java ({@link #apply},
+ * {@link #grad}; activations.cl has the kernels' own, and gemm_packed.cl their vector forms).
+ * Gradients are computed from the activation's output y.
+ */
 public enum Activation {
     /** The identity. */
     LINEAR,
@@ -24,6 +28,33 @@ public enum Activation {
             throw new IllegalArgumentException("unknown activation '" + name
                     + "': expected one of linear, relu, sigmoid, tanh");
         }
+    }
+
+    /**
+     * @param v the input
+     * @return f(v), as float (ReLU gives 0 for NaN, as the kernels do)
+     */
+    public float apply(float v) {
+        return switch (this) {
+            case LINEAR -> v;
+            case RELU -> v > 0f ? v : 0f;
+            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-v)));
+            case TANH -> (float) Math.tanh(v);
+        };
+    }
+
+    /**
+     * @param g the gradient with respect to the output
+     * @param y the output, f(x)
+     * @return the gradient with respect to the input, g * f'(x) with f' written in terms of y
+     */
+    public float grad(float g, float y) {
+        return switch (this) {
+            case LINEAR -> g;
+            case RELU -> y > 0f ? g : 0f;
+            case SIGMOID -> g * y * (1f - y);
+            case TANH -> g * (1f - y * y);
+        };
     }
 
     @Override public String toString() { return name().toLowerCase(Locale.ROOT); }
