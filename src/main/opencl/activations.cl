@@ -29,22 +29,21 @@
 #define EPI_MASK_ACT_SLOPE 3
 #endif
 
-float activate(const float v, const int act)
-{
-    return act == ACT_RELU ? (v > 0.0f ? v : 0.0f)
-         : act == ACT_SIGMOID ? 1.0f / (1.0f + exp(-v))
-         : act == ACT_TANH ? tanh(v)
-         : v;
-}
+// The activations and their slopes f'(x), written in terms of the output y = f(x): once, for the
+// element-wise kernels and the scalar epilogue (T float) and for gemm_packed.cl's vector epilogue
+// (T a vector of floats), where select() picks lanes and the ternaries on act whole values.
+#define ACTIVATE(T, v, act) ((act) == ACT_RELU ? select((T)(0.0f), (v), (v) > (T)(0.0f)) \
+    : (act) == ACT_SIGMOID ? 1.0f / (1.0f + exp(-(v))) \
+    : (act) == ACT_TANH ? tanh(v) \
+    : (v))
+#define ACTIVATION_SLOPE(T, y, act) ((act) == ACT_RELU ? select((T)(0.0f), (T)(1.0f), (y) > (T)(0.0f)) \
+    : (act) == ACT_SIGMOID ? (y) * (1.0f - (y)) \
+    : (act) == ACT_TANH ? 1.0f - (y) * (y) \
+    : (T)(1.0f))
 
-// f'(x) written in terms of the output y = f(x)
-float activation_slope(const float y, const int act)
-{
-    return act == ACT_RELU ? (y > 0.0f ? 1.0f : 0.0f)
-         : act == ACT_SIGMOID ? y * (1.0f - y)
-         : act == ACT_TANH ? 1.0f - y * y
-         : 1.0f;
-}
+float activate(const float v, const int act) { return ACTIVATE(float, v, act); }
+
+float activation_slope(const float y, const int act) { return ACTIVATION_SLOPE(float, y, act); }
 
 // GEMM epilogues: EPI_NONE; EPI_BIAS_ACT (dense forward) f(v + bias[j]); EPI_ACT_SLOPE (input
 // gradient through the previous layer's activation) v * f'(x) from that layer's output y[i, j];

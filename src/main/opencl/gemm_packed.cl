@@ -33,24 +33,15 @@
 #define vstoreV CAT(vstore, VW)
 #define NCOL (NR * VW)
 
-// epilogue() on the VW columns j..j+VW-1 of row i
-floatV activateV(const floatV v, const int act)
-{
-    return act == ACT_RELU ? select((floatV)(0.0f), v, v > (floatV)(0.0f))
-         : act == ACT_SIGMOID ? 1.0f / (1.0f + exp(-v))
-         : act == ACT_TANH ? tanh(v)
-         : v;
-}
-
 // epilogue() on VW columns of a row: y is the bias there (EPI_BIAS_ACT) or the layer below's
-// output, mk the mask (EPI_MASK_ACT_SLOPE)
+// output, mk the mask (EPI_MASK_ACT_SLOPE); the formulas are activations.cl's
 floatV epilogueV(const floatV v, const int epi, const int act, const floatV y, const floatV mk)
 {
-    if (epi == EPI_BIAS_ACT) return activateV(v + y, act);
-    const floatV slope = act == ACT_RELU ? select((floatV)(0.0f), (floatV)(1.0f), y > (floatV)(0.0f))
-                       : act == ACT_SIGMOID ? y * (1.0f - y)
-                       : act == ACT_TANH ? 1.0f - y * y
-                       : (floatV)(1.0f);
+    if (epi == EPI_BIAS_ACT) {
+        const floatV x = v + y;
+        return ACTIVATE(floatV, x, act);
+    }
+    const floatV slope = ACTIVATION_SLOPE(floatV, y, act);
     return epi == EPI_MASK_ACT_SLOPE ? v * mk * slope : v * slope;
 }
 

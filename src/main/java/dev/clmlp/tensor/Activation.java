@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Element-wise activations, with their formulas written once for Java ({@link #apply},
- * {@link #grad}; activations.cl has the kernels' own, and gemm_packed.cl their vector forms).
+ * {@link #grad}) and once for the kernels (activations.cl's ACTIVATE and ACTIVATION_SLOPE).
  * Gradients are computed from the activation's output y.
  */
 public enum Activation {

@@ -231,92 +231,123 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** One run, top to bottom: data and model, backend, compile, fit, then the run directory's files. */
     private int train(Plan plan, RunDirectory run, StopSignal stop) throws IOException {
-        Path dir = run.dir;
         RunOptions opts = plan.run();
         Dataset.Split split = data.load(opts.seed());
         Dataset train = opts.limit() != null ? split.train().head(Math.min(opts.limit(), split.train().rows())) : split.train(),
                 test = split.validation();
-        Sequential model = plan.model();
-        if (model == null) { // a fresh run: the first and last layer fit the data
-            model = model(Preset.named(preset), train.features(), Math.max(train.classes(), test.classes()));
-            if (scale != null) model.scaleInputs(Scaling.fit(scale, train));
-        }
+        Sequential model = modelFor(plan, train, test);
         int steps = (train.rows() + opts.batch() - 1) / opts.batch();
         if (lrSchedule != null) plan.optimizer().withSchedule(Schedule.parse(lrSchedule, steps, (long) steps * opts.epochs()));
         boolean bar = progress != null ? progress : System.console() != null;
         try (Backend b = Backends.open(backend, profile, GemmTuner.workload(opts.batch(), model.denseWidths()))) {
-            System.out.println("backend " + b.name() + ": " + b.description()
-                    + (backend.equalsIgnoreCase("auto") ? " [auto: " + Backends.autoReason() + "]" : ""));
-            System.out.println("data: " + train + ", validation: " + test);
-            System.out.println("optimizer: " + plan.optimizer() + ", batch " + opts.batch() + ", epochs " + opts.epochs() + ", seed " + opts.seed());
-            System.out.print(model.summary());
+            printHeader(b, plan, model, train, test);
             model.compile(b, plan.optimizer(), opts.seed());
             run.writeConfig(model);
-            WeightTracker weights = new WeightTracker();
-            TrainingState from = null;
-            if (plan.from() != null) {
-                from = plan.from().state();
-                weights = WeightTracker.fromJson(JsonFields.parse(plan.from().run()).object("weights"));
-                System.out.printf("resuming %s from %s: epoch %d, step %d%n", dir, plan.from().file().getFileName(), from.epoch(), from.step());
-            } else {
-                weights.record(0, model);
-            }
-            FitOptions fit = new FitOptions(opts.epochs(), opts.batch(), opts.seed(), bar ? Math.max(1, steps / 100) : 0, opts.checkpointEvery());
-            Listener listener = new Listener(opts, bar, weights, dir, model, stop);
+            WeightTracker weights = weightsFor(plan, model, run.dir);
+            Listener listener = new Listener(opts, bar, weights, run.dir, model, stop);
             EarlyStopping early = opts.earlyStopping() > 0 ? new EarlyStopping(new Monitor("val_loss", 0), opts.earlyStopping(), true) : null;
             ModelCheckpoint best = opts.saveBest() ? new ModelCheckpoint(run.path(RunDirectory.Artefact.BEST), new Monitor("val_loss", 0), true) : null;
-            TrainingListener all = TrainingListener.of(java.util.stream.Stream.of(listener, early, best)
-                    .filter(java.util.Objects::nonNull).toArray(TrainingListener[]::new));
-            History h;
-            try {
-                h = model.fit(train, test, fit, all, from);
-            } catch (dev.clmlp.nn.TrainingDivergedException e) {
-                Path last = Checkpoint.list(dir).stream().findFirst().orElse(null);
-                throw e.withNote(last == null ? "no checkpoint had been written yet" : "the last good checkpoint is kept: " + last);
-            }
+            FitOptions fit = new FitOptions(opts.epochs(), opts.batch(), opts.seed(), bar ? Math.max(1, steps / 100) : 0, opts.checkpointEvery());
+            History h = fit(model, train, test, fit, plan.from() != null ? plan.from().state() : null, run.dir, listener, early, best);
             if (listener.stopped != null && (h.epochs().isEmpty() || h.last().epoch() < opts.epochs())) {
                 TrainingState at = listener.stopped;
                 System.out.printf("stopped %s; checkpoint %s%nresume with: ./clmlp train --resume %s%n",
                         at.step() == 0 ? "after epoch " + (at.epoch() - 1) : "in epoch " + at.epoch() + " after step " + at.step() + " of " + steps,
-                        listener.lastCheckpoint, dir);
+                        listener.lastCheckpoint, run.dir);
                 model.close();
                 return 130;
             }
             String opTable = profile ? opTimesTable(b, listener.profiledFrom(h.last().epoch()), h.last().epoch(), steps) : null; // before more work runs
-            double[] last = {h.last().valLoss(), h.last().valAccuracy()};
-            if (early != null && early.stoppedEpoch() > 0) {
-                System.out.printf(Locale.ROOT, "early stopping after epoch %d: val_loss last improved in epoch %d (%.4f); its weights are kept%n",
-                        early.stoppedEpoch(), early.bestEpoch(), early.best());
-                last = model.evaluate(test); // the kept weights, not the last epoch's
-            }
-            if (best != null) System.out.println("best model (epoch " + best.savedEpoch() + ") in " + run.path(RunDirectory.Artefact.BEST));
-            System.out.printf(Locale.ROOT, "final: test loss %.4f, test accuracy %.4f%n", last[0], last[1]);
-            JsonObject info = opts.jsonObject(weights);
-            info.addProperty("backend", b.name() + ": " + b.description());
-            run.writeResults(h, model, info);
-            boolean images = data.format() == null; // MNIST: 28 x 28 pictures to draw
-            Report.write(new Report.Training(dir.toString(), opts.command() + (plan.from() != null ? "\n(resumed: clmlp train --resume " + dir + ")" : ""),
-                    info.get("backend").getAsString(), model, History.readCsv(run.path(RunDirectory.Artefact.HISTORY)), weights, test, images),
-                    run.path(RunDirectory.Artefact.REPORT)); // the history as saved, so that ./clmlp report DIR draws the same page
-            if (!noPlots) {
-                Charts.history(h, run.path(RunDirectory.Artefact.HISTORY_PLOT));
-                Charts.weights(weights, run.path(RunDirectory.Artefact.WEIGHTS_PLOT), run.path(RunDirectory.Artefact.BIASES_PLOT));
-                if (images) Charts.predictions(test, model.predictClasses(test.head(Math.min(32, test.rows()))), 32, run.path(RunDirectory.Artefact.PREDICTIONS_PLOT));
-            }
+            printFinal(model, h, test, early, best, run);
+            List<RunDirectory.Artefact> wrote = writeOutputs(run, plan, b, model, h, weights, test);
             if (profile) {
                 System.out.print("\n" + opTable);
                 if (b instanceof dev.clmlp.opencl.OpenClBackend cl)
                     System.out.print("\nOpenCL kernel times (event profiling, evaluation included):\n" + dev.clmlp.opencl.Profiler.table(cl.profile()));
             }
-            List<RunDirectory.Artefact> wrote = new ArrayList<>(List.of(RunDirectory.Artefact.REPORT, RunDirectory.Artefact.HISTORY,
-                    RunDirectory.Artefact.CONFIG, RunDirectory.Artefact.RUN, RunDirectory.Artefact.WEIGHTS));
-            if (!noPlots) wrote.addAll(List.of(RunDirectory.Artefact.HISTORY_PLOT, RunDirectory.Artefact.WEIGHTS_PLOT, RunDirectory.Artefact.BIASES_PLOT));
-            if (!noPlots && images) wrote.add(RunDirectory.Artefact.PREDICTIONS_PLOT);
-            System.out.println("wrote " + dir + ": " + String.join(" ", wrote.stream().map(a -> a.file).toList()));
+            System.out.println("wrote " + run.dir + ": " + String.join(" ", wrote.stream().map(a -> a.file).toList()));
             model.close();
         }
         return 0;
+    }
+
+    /** The model to train: the resumed one, or a fresh one whose first and last layers fit the data (with its input scaling). */
+    private Sequential modelFor(Plan plan, Dataset train, Dataset test) {
+        if (plan.model() != null) return plan.model();
+        Sequential model = model(Preset.named(preset), train.features(), Math.max(train.classes(), test.classes()));
+        if (scale != null) model.scaleInputs(Scaling.fit(scale, train));
+        return model;
+    }
+
+    private void printHeader(Backend b, Plan plan, Sequential model, Dataset train, Dataset test) {
+        RunOptions opts = plan.run();
+        System.out.println("backend " + b.name() + ": " + b.description()
+                + (backend.equalsIgnoreCase("auto") ? " [auto: " + Backends.autoReason() + "]" : ""));
+        System.out.println("data: " + train + ", validation: " + test);
+        System.out.println("optimizer: " + plan.optimizer() + ", batch " + opts.batch() + ", epochs " + opts.epochs() + ", seed " + opts.seed());
+        System.out.print(model.summary());
+    }
+
+    /** The weight-evolution samples: a resumed run's so far, or a fresh run's first (before any step). */
+    private static WeightTracker weightsFor(Plan plan, Sequential model, Path dir) {
+        if (plan.from() == null) {
+            WeightTracker weights = new WeightTracker();
+            weights.record(0, model);
+            return weights;
+        }
+        TrainingState from = plan.from().state();
+        System.out.printf("resuming %s from %s: epoch %d, step %d%n", dir, plan.from().file().getFileName(), from.epoch(), from.step());
+        return WeightTracker.fromJson(JsonFields.parse(plan.from().run()).object("weights"));
+    }
+
+    /** Fits with every listener; a divergence names the last good checkpoint, which it keeps. */
+    private static History fit(Sequential model, Dataset train, Dataset test, FitOptions fit, TrainingState from, Path dir,
+                               TrainingListener... listeners) throws IOException {
+        TrainingListener all = TrainingListener.of(java.util.Arrays.stream(listeners).filter(java.util.Objects::nonNull).toArray(TrainingListener[]::new));
+        try {
+            return model.fit(train, test, fit, all, from);
+        } catch (dev.clmlp.nn.TrainingDivergedException e) {
+            Path last = Checkpoint.list(dir).stream().findFirst().orElse(null);
+            throw e.withNote(last == null ? "no checkpoint had been written yet" : "the last good checkpoint is kept: " + last);
+        }
+    }
+
+    /** The final test loss and accuracy: of the kept weights when early stopping put the best epoch's back. */
+    private static void printFinal(Sequential model, History h, Dataset test, EarlyStopping early, ModelCheckpoint best, RunDirectory run) {
+        double[] last = {h.last().valLoss(), h.last().valAccuracy()};
+        if (early != null && early.stoppedEpoch() > 0) {
+            System.out.printf(Locale.ROOT, "early stopping after epoch %d: val_loss last improved in epoch %d (%.4f); its weights are kept%n",
+                    early.stoppedEpoch(), early.bestEpoch(), early.best());
+            last = model.evaluate(test); // the kept weights, not the last epoch's
+        }
+        if (best != null) System.out.println("best model (epoch " + best.savedEpoch() + ") in " + run.path(RunDirectory.Artefact.BEST));
+        System.out.printf(Locale.ROOT, "final: test loss %.4f, test accuracy %.4f%n", last[0], last[1]);
+    }
+
+    /** A finished run's files: results, report and plots; returns what it wrote. */
+    private List<RunDirectory.Artefact> writeOutputs(RunDirectory run, Plan plan, Backend b, Sequential model, History h, WeightTracker weights, Dataset test) throws IOException {
+        RunOptions opts = plan.run();
+        JsonObject info = opts.jsonObject(weights);
+        info.addProperty("backend", b.name() + ": " + b.description());
+        run.writeResults(h, model, info);
+        boolean images = data.format() == null; // MNIST: 28 x 28 pictures to draw
+        Report.write(new Report.Training(run.dir.toString(), opts.command() + (plan.from() != null ? "\n(resumed: clmlp train --resume " + run.dir + ")" : ""),
+                info.get("backend").getAsString(), model, History.readCsv(run.path(RunDirectory.Artefact.HISTORY)), weights, test, images),
+                run.path(RunDirectory.Artefact.REPORT)); // the history as saved, so that ./clmlp report DIR draws the same page
+        List<RunDirectory.Artefact> wrote = new ArrayList<>(List.of(RunDirectory.Artefact.REPORT, RunDirectory.Artefact.HISTORY,
+                RunDirectory.Artefact.CONFIG, RunDirectory.Artefact.RUN, RunDirectory.Artefact.WEIGHTS));
+        if (!noPlots) {
+            Charts.history(h, run.path(RunDirectory.Artefact.HISTORY_PLOT));
+            Charts.weights(weights, run.path(RunDirectory.Artefact.WEIGHTS_PLOT), run.path(RunDirectory.Artefact.BIASES_PLOT));
+            wrote.addAll(List.of(RunDirectory.Artefact.HISTORY_PLOT, RunDirectory.Artefact.WEIGHTS_PLOT, RunDirectory.Artefact.BIASES_PLOT));
+            if (images) {
+                Charts.predictions(test, model.predictClasses(test.head(Math.min(32, test.rows()))), 32, run.path(RunDirectory.Artefact.PREDICTIONS_PLOT));
+                wrote.add(RunDirectory.Artefact.PREDICTIONS_PLOT);
+            }
+        }
+        return wrote;
     }
 
     /** Progress bar on a terminal, one line per epoch always; weights for the plots; checkpoints; the stop signal. */
