@@ -83,7 +83,11 @@ public final class Backends {
         }
     }
 
-    static Optional<ClDevice> autoDevice(List<ClDevice> devices) {
+    /**
+     * @param devices devices as a binding lists them
+     * @return the one --backend auto picks among them: the first GPU that is no simulator
+     */
+    public static Optional<ClDevice> autoDevice(List<ClDevice> devices) {
         return devices.stream().filter(d -> d.isGpu() && d.kind() == ClDevice.Kind.GPU).findFirst();
     }
 
@@ -99,7 +103,11 @@ public final class Backends {
         }
     }
 
-    static String autoReason(ClDiscovery found) {
+    /**
+     * @param found what a binding's discovery found
+     * @return {@link #autoReason()} for it
+     */
+    public static String autoReason(ClDiscovery found) {
         List<ClDevice> devices = found.devices();
         String failed = found.problems().isEmpty() ? ""
                 : "; platforms that failed to list their devices: " + found.problems().stream().map(Object::toString).collect(Collectors.joining(", "));

@@ -42,9 +42,9 @@ class BackendsTest {
     void autoNamesThePlatformsThatFailed() {
         ClDiscovery.Problem rusticl = new ClDiscovery.Problem("rusticl", "clGetDeviceIDs: " + ClDiscovery.errorName(-31));
         assertEquals("no OpenCL GPU; the Java backend is used instead of opencl:1 (CPU); platforms that failed to list their devices: "
-                + "rusticl (clGetDeviceIDs: CL_INVALID_DEVICE_TYPE (-31))", Backends.autoReason(new ClDiscovery(List.of(POCL), List.of(rusticl))));
+                + "rusticl (clGetDeviceIDs: CL_INVALID_DEVICE_TYPE (-31))", Backends.autoReason(new ClDiscovery(List.of(POCL), List.of(rusticl), List.of())));
         assertEquals("the first OpenCL GPU; platforms that failed to list their devices: rusticl (clGetDeviceIDs: CL_INVALID_DEVICE_TYPE (-31))",
-                Backends.autoReason(new ClDiscovery(List.of(GPU), List.of(rusticl))));
+                Backends.autoReason(new ClDiscovery(List.of(GPU), List.of(rusticl), List.of())));
         assertEquals("OpenCL error -9999", ClDiscovery.errorName(-9999));
     }
 
@@ -58,5 +58,5 @@ class BackendsTest {
         assertEquals(ClDevice.Kind.GPU, device(4, "Apple", "Apple M2", "GPU").kind());
     }
 
-    private static ClDiscovery found(List<ClDevice> devices) { return new ClDiscovery(devices, List.of()); }
+    private static ClDiscovery found(List<ClDevice> devices) { return new ClDiscovery(devices, List.of(), List.of()); }
 }

@@ -58,6 +58,13 @@ final class ClDefines {
         return sb.toString();
     }
 
+    /** @return the names of the kernels of the program (ClProgram.source()), read from it once per JVM */
+    static List<String> kernelNames() { return KernelNames.NAMES; }
+
+    private static final class KernelNames {
+        static final List<String> NAMES = List.copyOf(kernelNames(ClProgram.source()));
+    }
+
     /** The names of the kernels a program source defines ({@code __kernel ... void name(}), in order. */
     static List<String> kernelNames(String source) {
         List<String> out = new ArrayList<>();

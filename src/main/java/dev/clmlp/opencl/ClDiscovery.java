@@ -31,12 +31,6 @@ public record ClDiscovery(List<ClDevice> devices, List<Problem> problems, List<S
     }
 
     /**
-     * @param devices  every device found
-     * @param problems the platforms that failed
-     */
-    public ClDiscovery(List<ClDevice> devices, List<Problem> problems) { this(devices, problems, List.of()); }
-
-    /**
      * A platform that failed to list its devices.
      *
      * @param platform the platform's name (CL_PLATFORM_NAME), or "platform #i" when even that failed

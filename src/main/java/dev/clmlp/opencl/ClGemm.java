@@ -61,17 +61,15 @@ final class ClGemm {
                 if (!tried.add(g)) continue;
                 String why = g == choice.params() ? choice.source() : choice.source() + ", with smaller work-groups";
                 if (loopsLimited && !g.isTiled()) {
-                    skipped.add(g.spec() + " (" + choice.source() + "): this device ends a work-item's loops after " + loopLimit + " iterations");
+                    skipped.add(skip(g, choice.source(), "this device ends a work-item's loops after " + loopLimit + " iterations"));
                     continue;
                 }
                 if (g.localMemBytes() > device.localMemBytes()) {
-                    skipped.add(g.spec() + " (" + choice.source() + "): needs " + g.localMemBytes() + " bytes of local memory, the device has "
-                            + device.localMemBytes());
+                    skipped.add(skip(g, choice.source(), "needs " + g.localMemBytes() + " bytes of local memory, the device has " + device.localMemBytes()));
                     continue;
                 }
                 if (g.groupSize() > itemsFit) {
-                    if (g == choice.params()) skipped.add(g.spec() + " (" + choice.source() + "): " + g.groupSize() + " work-items per group, "
-                            + "the device takes " + itemsFit);
+                    if (g == choice.params()) skipped.add(skip(g, choice.source(), g.groupSize() + " work-items per group, the device takes " + itemsFit));
                     continue;
                 }
                 Object p = ClProgram.build(rt, source, ClDefines.options(g));
@@ -80,14 +78,16 @@ final class ClGemm {
                 rt.releaseKernel(k);
                 if (fits >= g.groupSize()) return new Built(g, p, why, List.copyOf(skipped));
                 rt.releaseProgram(p); // too many registers or items for this tiling on this device: try a smaller one
-                skipped.add(g.spec() + " (" + why + "): " + g.groupSize() + " work-items per group, the kernel takes "
-                        + fits + " (CL_KERNEL_WORK_GROUP_SIZE)");
+                skipped.add(skip(g, why, g.groupSize() + " work-items per group, the kernel takes " + fits + " (CL_KERNEL_WORK_GROUP_SIZE)"));
                 itemsFit = Math.min(itemsFit, fits);
             }
         }
         throw new IllegalStateException("no GEMM tiling fits device " + device.name() + " (max work-group "
                 + device.maxWorkGroupSize() + ", local memory " + device.localMemBytes() + " bytes): " + String.join("; ", skipped));
     }
+
+    /** A skipped choice for the reason line: "tiled:64,64,16,4,4 (the default for a GPU): why". */
+    private static String skip(GemmParams g, String source, String why) { return g.spec() + " (" + source + "): " + why; }
 
     /**
      * What the GEMM does to C after the product: code with activation f, reading

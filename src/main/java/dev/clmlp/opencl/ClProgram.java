@@ -40,10 +40,17 @@ final class ClProgram {
         }
     }
 
-    static String source() {
-        StringBuilder sb = new StringBuilder();
-        for (String name : ClDefines.SOURCES) sb.append("// ---- ").append(name).append('\n').append(text(name)).append('\n');
-        return sb.toString();
+    /** The program's source: the kernel files concatenated in ClDefines.SOURCES order, read once per JVM. */
+    static String source() { return Source.TEXT; }
+
+    private static final class Source {
+        static final String TEXT = read();
+
+        private static String read() {
+            StringBuilder sb = new StringBuilder();
+            for (String name : ClDefines.SOURCES) sb.append("// ---- ").append(name).append('\n').append(text(name)).append('\n');
+            return sb.toString();
+        }
     }
 
     /** The program built on rt's device: from the disk cache when present, else compiled and cached. */

@@ -93,7 +93,7 @@ public final class OpenClBackend extends Backend {
             gemmSource = built.source();
             gemmSkipped = built.skipped();
             program = built.program();
-            kernels = new Kernels(rt, program, ClDefines.kernelNames(ClProgram.source()).toArray(new String[0]));
+            kernels = new Kernels(rt, program, ClDefines.kernelNames().toArray(new String[0]));
             products = new ClGemm(built.params(), device, this::launchAs, profiling);
             // a CPU device runs a work-group's items one after another: a tree over them only adds passes
             long reduce = itemsInParallel() ? Math.min(256, device.maxWorkGroupSize()) : 1;

@@ -17,7 +17,7 @@ final class CheckCommand implements Callable<Integer> {
     String backend;
 
     @Override public Integer call() throws UsageError {
-        Backends.checkSpec(backend);
+        UsageError.check(() -> Backends.checkSpec(backend));
         if (backend.trim().equalsIgnoreCase("cpu") || backend.trim().equalsIgnoreCase("auto"))
             throw new UsageError("--backend: check compares an OpenCL device with the Java backend: give opencl[:N] or lwjgl[:N] (see ./clmlp devices)");
         long t0 = System.nanoTime();

@@ -16,18 +16,16 @@ import java.util.Optional;
         description = "List OpenCL platforms and devices and the Java CPU backend; '*' marks what --backend auto picks.")
 final class DevicesCommand implements Runnable {
     @Override public void run() {
-        List<ClDevice> devices = List.of();
-        List<ClDiscovery.Problem> problems = List.of();
-        List<String> empty = List.of();
+        ClDiscovery found = new ClDiscovery(List.of(), List.of(), List.of());
+        String noPlatform = null;
         try {
-            ClDiscovery found = ClDevice.discover();
-            devices = found.devices();
-            problems = found.problems();
-            empty = found.emptyPlatforms();
+            found = ClDevice.discover();
         } catch (OpenClUnavailableException e) {
-            System.out.println("OpenCL: " + e.getMessage());
+            noPlatform = e.getMessage();
+            System.out.println("OpenCL: " + noPlatform);
         }
-        Optional<ClDevice> auto = Backends.autoDevice();
+        List<ClDevice> devices = found.devices();
+        Optional<ClDevice> auto = Backends.autoDevice(devices);
         String platform = null;
         for (ClDevice d : devices) {
             if (!d.platformName().equals(platform)) {
@@ -43,12 +41,12 @@ final class DevicesCommand implements Runnable {
                     d.computeUnits(), bytes(d.globalMemBytes()), bytes(d.localMemBytes()), d.maxWorkGroupSize());
             if (d.kind() != ClDevice.Kind.SIMULATOR) System.out.println("      " + kernels(d));
         }
-        for (ClDiscovery.Problem p : problems) {
+        for (ClDiscovery.Problem p : found.problems()) {
             System.out.println("Platform: " + p.platform());
             System.out.println("  (no devices listed: " + p.error() + "; its driver may be misconfigured or need an environment variable, "
                     + "e.g. RUSTICL_ENABLE for Mesa's rusticl)");
         }
-        for (String p : empty)
+        for (String p : found.emptyPlatforms())
             System.out.println("Platform: " + p + " (no devices" + (p.contains("rusticl")
                     ? "; Mesa's rusticl lists them with RUSTICL_ENABLE=radeonsi (AMD), iris (Intel) or llvmpipe (CPU)" : "") + ")");
         try (CpuBackend cpu = new CpuBackend()) {
@@ -57,7 +55,7 @@ final class DevicesCommand implements Runnable {
         }
         System.out.println();
         if (!devices.isEmpty()) System.out.println("Each OpenCL device is also lwjgl:N through LWJGL's binding, the same device under another Java binding.");
-        System.out.println("--backend auto picks " + auto.map(ClDevice::backendName).orElse("cpu") + ": " + Backends.autoReason());
+        System.out.println("--backend auto picks " + auto.map(ClDevice::backendName).orElse("cpu") + ": " + (noPlatform != null ? Backends.autoReason() : Backends.autoReason(found)));
     }
 
     /** Which GEMM the device gets and why, and any loop limit: what opening a backend on it finds (indented lines). */

@@ -165,5 +165,6 @@ class CliTest {
         assertTrue(out.contains("softmaxCrossEntropyStats") && out.contains("train keras epoch 2") && out.contains(" passed, 0 failed"), out);
         assertTrue(out.contains("all passed in "), out);
         run(2, "check", "--backend", "cpu");
+        run(2, "check", "--backend", "nope");
     }
 }
