@@ -181,11 +181,9 @@ public final class CpuBackend extends Backend {
     @Override protected void doBiasGrad(Tensor dy, Tensor db) {
         float[] d = f(dy), g = f(db);
         int cols = dy.cols(), o = off(dy), go = off(db);
-        for (int c = 0; c < cols; c++) {
-            float acc = 0f;
-            for (int r = 0; r < dy.rows(); r++) acc += d[o + r * cols + c];
-            g[go + c] = acc;
-        }
+        java.util.Arrays.fill(g, go, go + cols, 0f);
+        for (int r = 0; r < dy.rows(); r++) // row by row, so contiguous and vectorised; each column still summed in row order
+            for (int c = 0, ro = o + r * cols; c < cols; c++) g[go + c] += d[ro + c];
     }
 
     @Override protected void doActivation(Activation fn, Tensor x, Tensor y) {

@@ -1,0 +1,54 @@
+package dev.clmlp.cpu;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * VectorGemm on wide products, whose B panels are packed rather than read in place (n at least
+ * {@link VectorGemm#DIRECT_BELOW}), in every layout and over several panels of p: against a
+ * float64 reference, and the same floats on one thread and on three.
+ */
+class VectorGemmTest {
+    @Property(tries = 12)
+    void wideProductsMatchTheReferenceOnAnyThreadCount(@ForAll @IntRange(min = 1, max = 20) int m,
+                                                        @ForAll @IntRange(min = -40, max = 100) int widerBy,
+                                                        @ForAll @IntRange(min = 1, max = 600) int k, @ForAll boolean ta,
+                                                        @ForAll boolean tb, @ForAll @IntRange(min = 0, max = 2) int betaKind,
+                                                        @ForAll long seed) {
+        int n = VectorGemm.DIRECT_BELOW + widerBy;
+        Random r = new Random(seed);
+        float[] a = random(r, m * k), b = random(r, k * n), c0 = random(r, m * n);
+        float alpha = 0.75f, beta = new float[] {0f, 1f, 0.5f}[betaKind];
+        float[] one = c0.clone(), three = c0.clone();
+        VectorGemm.gemm(null, ta, tb, m, n, k, alpha, a, 0, b, 0, beta, one, 0);
+        try (Workers pool = new Workers(3)) {
+            VectorGemm.gemm(pool, ta, tb, m, n, k, alpha, a, 0, b, 0, beta, three, 0);
+        }
+        assertArrayEquals(one, three, "one thread and three");
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                double sum = 0, bound = 0;
+                for (int p = 0; p < k; p++) {
+                    double t = (double) a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j];
+                    sum += t;
+                    bound += Math.abs(t);
+                }
+                double expected = alpha * sum + (beta == 0f ? 0 : beta * (double) c0[i * n + j]);
+                double err = Math.abs(one[i * n + j] - expected), tol = 1e-6 * (k + 2) * (bound + Math.abs(c0[i * n + j])) + 1e-30;
+                assertTrue(err <= tol, "C[" + i + "," + j + "] of " + m + "x" + n + "x" + k + (ta ? " A^T" : "") + (tb ? " B^T" : "")
+                        + " beta " + beta + ": " + one[i * n + j] + " vs " + expected + " (tolerance " + tol + ")");
+            }
+    }
+
+    private static float[] random(Random r, int count) {
+        float[] x = new float[count];
+        for (int e = 0; e < count; e++) x[e] = r.nextFloat() * 2 - 1;
+        return x;
+    }
+}
