@@ -30,9 +30,11 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
- * ./clmlp bench: the same training (preset, seed, data) for a few epochs on every backend, side
- * by side: median epoch seconds (epochs 2..N), samples/s, the first layer's GEMM GFLOP/s, and
- * the speed-up over the Java CPU backend. Writes bench.csv and bench.png.
+ * ./clmlp bench: the same training (preset, layers, batch, seed, data) for a few epochs on every
+ * backend, side by side: median epoch seconds (epochs 2..N), samples/s, the first layer's GEMM
+ * GFLOP/s, and the speed-up over the Java CPU backend. Writes bench.csv and bench.png. With
+ * --sweep, the same for each width in turn: epoch seconds and training GFLOP/s against the width,
+ * in bench-sweep.csv and bench-sweep.png.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Compare epoch times of the Java CPU backend and every OpenCL device on the same training run.")
@@ -40,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "scratch", description = "scratch or keras (default: ${DEFAULT-VALUE})") String preset;
     @Option(names = "--epochs", defaultValue = "3", description = "epochs per backend; the median skips the first (default: ${DEFAULT-VALUE})") int epochs;
     @Option(names = "--backends", split = ",", description = "backends to run (default: cpu and every OpenCL device)") List<String> backends;
+    @Option(names = "--layers", split = ",", paramLabel = "N", description = "hidden layer sizes, e.g. 1024,1024 (default: the preset's)") List<Integer> layers;
+    @Option(names = "--batch", paramLabel = "N", description = "batch size (default: the preset's)") Integer batch;
+    @Option(names = "--sweep", split = ",", paramLabel = "W",
+            description = "widths to run in turn, every hidden layer W units wide (as many layers as --layers or the preset has); writes bench-sweep.csv and bench-sweep.png") List<Integer> sweep;
     @Option(names = "--limit", paramLabel = "N", description = "train on the first N training examples only") Integer limit;
     @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "where bench.csv and bench.png go (default: ${DEFAULT-VALUE})") Path out;
@@ -64,49 +70,101 @@ final class BenchCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (epochs < 1) throw new UsageError("--epochs must be at least 1, got " + epochs);
         if (limit != null && limit < 1) throw new UsageError("--limit must be at least 1, got " + limit);
+        if (batch != null && batch < 1) throw new UsageError("--batch must be at least 1, got " + batch);
+        for (List<Integer> widths : Arrays.asList(layers, sweep))
+            if (widths != null) for (int w : widths) if (w < 1) throw new UsageError("--layers and --sweep take widths of 1 or more, got " + w);
         Preset p = UsageError.value(() -> Preset.named(preset));
         if (backends != null) for (String name : backends) UsageError.check(() -> Backends.checkSpec(name));
         data.check();
-        if (data.format() != null) throw new UsageError("bench measures the MNIST presets; --data " + data.path + " is your own data");
         Dataset train = data.load(seed).train();
         if (limit != null) train = train.head(limit);
         List<String> names = backends != null ? backends : allBackends();
-        String settings = String.format("preset %s, %d epochs of %d examples, batch %d, seed %d", preset, epochs, train.rows(), p.batch(), seed);
+        List<Integer> hidden = layers != null ? layers : p.layers();
+        int batchSize = batch != null ? batch : p.batch();
+        String settings = String.format("preset %s, %d epochs of %d examples, batch %d, seed %d", preset, epochs, train.rows(), batchSize, seed);
+        if (sweep != null) return sweep(p, names, hidden.size(), batchSize, train, settings);
+        settings = String.format("preset %s, layers %s, %d epochs of %d examples, batch %d, seed %d", preset, widths(hidden), epochs,
+                train.rows(), batchSize, seed);
         System.out.println("bench: " + settings);
+        List<Row> rows = measure(p, names, hidden, batchSize, train, true);
+        String note = String.format("epoch s: median of epochs %s; GEMM: %dx%dx%d, the first layer's forward product",
+                epochs > 1 ? "2.." + epochs : "1", batchSize, train.features(), hidden.get(0));
+        print(rows, note);
+        int steps = (train.rows() + batchSize - 1) / batchSize;
+        String model = roofline(rows, flops(p, hidden, train) * train.rows(), train.rows(), steps);
+        System.out.print(model);
+        write(rows, settings, note + "\n\n" + model);
+        return 0;
+    }
+
+    /**
+     * Every backend on the model with these hidden widths; with detail, also the first layer's GEMM
+     * rate, the device's GEMM peak and (OpenCL) the launch cost. Speed-ups are over cpu's row.
+     */
+    private List<Row> measure(Preset p, List<String> names, List<Integer> hidden, int batchSize, Dataset train, boolean detail) {
+        long flops = flops(p, hidden, train) * train.rows();
+        String workload;
+        try (Sequential m = model(p, hidden, train)) {
+            workload = GemmTuner.workload(batchSize, m.denseWidths());
+        }
+        int steps = (train.rows() + batchSize - 1) / batchSize;
         List<Row> rows = new ArrayList<>();
         double cpuSeconds = Double.NaN;
-        long flops;
-        String workload;
-        try (Sequential m = p.model()) {
-            flops = m.trainingFlopsPerExample() * train.rows();
-            workload = GemmTuner.workload(p.batch(), m.denseWidths());
-        }
-        int steps = (train.rows() + p.batch() - 1) / p.batch();
         for (String name : names) {
             try (Backend b = Backends.open(name, false, workload)) {
                 System.out.printf("  %s: %s ...%n", b.name(), b.description());
-                if (b instanceof OpenClBackend cl) System.out.printf("    GEMM %s (%s)%n", cl.gemmParams(), cl.gemmReason());
+                if (b instanceof OpenClBackend cl && detail) System.out.printf("    GEMM %s (%s)%n", cl.gemmParams(), cl.gemmReason());
                 long launched = b instanceof OpenClBackend cl ? cl.launches() : 0;
-                double[] seconds = epochSeconds(b, p, train);
+                double[] seconds = epochSeconds(b, p, hidden, batchSize, train);
                 double perStep = b instanceof OpenClBackend cl ? (cl.launches() - launched) / (double) (steps * epochs) : Double.NaN;
                 double median = median(epochs > 1 ? Arrays.copyOfRange(seconds, 1, seconds.length) : seconds);
                 if (b instanceof CpuBackend) cpuSeconds = median;
-                int hidden = p.layers().get(0);
-                double peak = gemmGflops(b, PEAK_SIDE, PEAK_SIDE, PEAK_SIDE), launch = b instanceof OpenClBackend ? launchMicros(b) : Double.NaN;
-                rows.add(new Row(b.name(), b.description(), median, train.rows() / median, gemmGflops(b, p.batch(), Preset.MNIST_INPUTS, hidden), Double.NaN,
+                double peak = detail ? gemmGflops(b, PEAK_SIDE, PEAK_SIDE, PEAK_SIDE) : Double.NaN;
+                double launch = detail && b instanceof OpenClBackend ? launchMicros(b) : Double.NaN;
+                double first = detail ? gemmGflops(b, batchSize, train.features(), hidden.get(0)) : Double.NaN;
+                rows.add(new Row(b.name(), b.description(), median, train.rows() / median, first, Double.NaN,
                         flops / median / 1e9, peak, perStep, launch, steps * perStep * launch / 1e6 + flops / (peak * 1e9)));
             }
         }
         final double base = cpuSeconds;
         rows.replaceAll(r -> r.withSpeedup(base / r.medianSeconds()));
-        String note = String.format("epoch s: median of epochs %s; GEMM: %dx%dx%d, the first layer's forward product",
-                epochs > 1 ? "2.." + epochs : "1", p.batch(), Preset.MNIST_INPUTS, p.layers().get(0));
-        print(rows, note);
-        String model = roofline(rows, flops, train.rows(), steps);
-        System.out.print(model);
-        write(rows, settings, note + "\n\n" + model);
+        return rows;
+    }
+
+    /** --sweep: every backend at each width, a line per (width, backend), then the CSV and the two plots. */
+    private int sweep(Preset p, List<String> names, int depth, int batchSize, Dataset train, String settings) {
+        System.out.println("bench: " + settings + ", " + depth + " hidden layers of each width in " + widths(sweep));
+        StringBuilder csv = new StringBuilder("width,backend,device,median_epoch_seconds,training_gflops,speedup_vs_cpu\n");
+        java.util.Map<String, List<double[]>> series = new java.util.LinkedHashMap<>(); // backend: (width, seconds, GFLOP/s)
+        for (int w : sweep) {
+            for (Row r : measure(p, names, java.util.Collections.nCopies(depth, w), batchSize, train, false)) {
+                System.out.printf(Locale.ROOT, "width %5d  %-10s %8.3f s/epoch %8.1f GFLOP/s %7.2fx%n", w, r.backend(), r.medianSeconds(),
+                        r.achievedGflops(), r.speedup());
+                csv.append(String.format(Locale.ROOT, "%d,%s,\"%s\",%.4f,%.2f,%.3f%n", w, r.backend(), r.device().replace("\"", "'"),
+                        r.medianSeconds(), r.achievedGflops(), r.speedup()));
+                series.computeIfAbsent(r.backend(), k -> new ArrayList<>()).add(new double[] {w, r.medianSeconds(), r.achievedGflops()});
+            }
+        }
+        AtomicFiles.write(out.resolve("bench-sweep.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+        Charts.sweep(series, "preset " + preset + ", batch " + batchSize + ", " + depth + " hidden layers", out.resolve("bench-sweep.png"));
+        System.out.println("(training GFLOP/s: the epoch's products counted dense, over the median epoch time)");
+        System.out.println("wrote " + out.resolve("bench-sweep.csv") + " and " + out.resolve("bench-sweep.png"));
         return 0;
     }
+
+    /** The preset's model with these hidden widths, sized for the data: its activations where they fit, else its first one for all. */
+    private static Sequential model(Preset p, List<Integer> hidden, Dataset train) {
+        List<String> acts = p.activations().size() == 1 || p.activations().size() == hidden.size() ? p.activations() : p.activations().subList(0, 1);
+        return Preset.model(hidden, acts, p.init(), p.dropout(), train.features(), train.classes());
+    }
+
+    private static long flops(Preset p, List<Integer> hidden, Dataset train) {
+        try (Sequential m = model(p, hidden, train)) {
+            return m.trainingFlopsPerExample();
+        }
+    }
+
+    private static String widths(List<Integer> w) { return w.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")); }
 
     static List<String> allBackends() {
         List<String> names = new ArrayList<>(List.of("cpu"));
@@ -118,10 +176,10 @@ final class BenchCommand implements Callable<Integer> {
         return names;
     }
 
-    private double[] epochSeconds(Backend b, Preset p, Dataset train) {
-        try (Sequential model = p.model()) {
+    private double[] epochSeconds(Backend b, Preset p, List<Integer> hidden, int batchSize, Dataset train) {
+        try (Sequential model = model(p, hidden, train)) {
             model.compile(b, p.newOptimizer(), seed);
-            History h = model.fit(train, null, new FitOptions(epochs, p.batch(), seed), null);
+            History h = model.fit(train, null, new FitOptions(epochs, batchSize, seed), null);
             return h.epochs().stream().mapToDouble(History.Epoch::seconds).toArray();
         }
     }

@@ -126,6 +126,30 @@ public final class Charts {
         return BitmapEncoder.getBufferedImage(c);
     }
 
+    /**
+     * bench-sweep.png: epoch seconds and training GFLOP/s against the hidden width, a line per backend.
+     *
+     * @param series per backend, its points (width, seconds per epoch, GFLOP/s) in the order run
+     * @param title  the run's settings
+     * @param file   where the PNG goes
+     */
+    public static void sweep(java.util.Map<String, List<double[]>> series, String title, Path file) {
+        XYChart time = new XYChartBuilder().width(640).height(420).title("Epoch time, " + title).xAxisTitle("hidden width")
+                .yAxisTitle("seconds per epoch").build();
+        XYChart rate = new XYChartBuilder().width(640).height(420).title("Training GFLOP/s, " + title).xAxisTitle("hidden width")
+                .yAxisTitle("GFLOP/s").build();
+        for (XYChart c : List.of(time, rate)) {
+            c.getStyler().setChartBackgroundColor(Color.WHITE);
+            c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        }
+        series.forEach((backend, points) -> {
+            double[] x = points.stream().mapToDouble(q -> q[0]).toArray();
+            time.addSeries(backend, x, points.stream().mapToDouble(q -> q[1]).toArray());
+            rate.addSeries(backend, x, points.stream().mapToDouble(q -> q[2]).toArray());
+        });
+        Png.write(file, Png.grid(List.of(BitmapEncoder.getBufferedImage(time), BitmapEncoder.getBufferedImage(rate)), 2));
+    }
+
     /** predictions.png: the first images of a 28x28 dataset with predicted and true labels (wrong ones in red). */
     public static void predictions(Dataset data, int[] predicted, int count, Path file) {
         int n = Math.min(count, Math.min(data.rows(), predicted.length));

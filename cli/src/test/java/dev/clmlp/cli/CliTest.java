@@ -138,6 +138,28 @@ class CliTest {
     }
 
     @Test
+    void benchSweepsWidthsWithTheGivenBatch() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path data = Generated.mnistDir(tmp.resolve("data"), 300, 50);
+        String out = run(0, "bench", "--sweep", "8,24", "--layers", "5,5,5", "--batch", "50", "--epochs", "1", "--data", data.toString(),
+                "--out", tmp.toString(), "--backends", "cpu,opencl:0");
+        assertTrue(out.contains("batch 50") && out.contains("3 hidden layers of each width in 8,24"), out);
+        List<String> csv = Files.readAllLines(tmp.resolve("bench-sweep.csv"));
+        assertEquals("width,backend,device,median_epoch_seconds,training_gflops,speedup_vs_cpu", csv.get(0));
+        assertEquals(List.of("8,cpu", "8,opencl:0", "24,cpu", "24,opencl:0"),
+                csv.subList(1, csv.size()).stream().map(r -> r.substring(0, r.indexOf(",\""))).toList());
+        for (String row : csv.subList(1, csv.size())) {
+            String[] f = row.replaceAll("\"[^\"]*\"", "device").split(",");
+            int w = Integer.parseInt(f[0]);
+            long perExample = 2L * (784 * w * 2 + 2 * w * w * 3 + w * 10 * 3); // 784-w-w-w-10: the first layer has no input gradient
+            double seconds = Double.parseDouble(f[3]), gflops = Double.parseDouble(f[4]);
+            assertEquals(300 * perExample / seconds / 1e9, gflops, gflops * 0.01, row);
+        }
+        assertTrue(Files.size(tmp.resolve("bench-sweep.png")) > 100);
+        run(2, "bench", "--sweep", "0", "--data", data.toString(), "--out", tmp.toString());
+    }
+
+    @Test
     void badArgumentsGiveClearErrors() {
         run(2, "train", "--epochs", "x");
         run(2, "train", "--preset", "nope", "--data", tmp.toString());
