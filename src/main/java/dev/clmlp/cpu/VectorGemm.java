@@ -8,10 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * module ({@link CpuBackend#VECTOR_API}); the same structure as gemm_packed in gemm_packed.cl.
  * C is cut into strips of W = 2 vectors of columns and blocks of rows, one task each. For every
  * KC values of p a task packs its strip's KC x W panel of op(B) (transposed, or zero-padded past
- * n) into a contiguous array, or reads it in place when B is row-major, narrow and the strip is
- * whole (for the notebooks' layers the copy cost a tenth of a training step), then sweeps its rows
- * MR at a time with MR x 2 vector accumulators in registers. Partial sums of earlier panels wait
- * in C. Each element is summed in the same order whatever the thread count.
+ * n) into a contiguous array, or reads it in place when B is row-major and the strip is whole
+ * (the copy cost a tenth of a notebook's training step, and 8% of an epoch at 512-512), then
+ * sweeps its rows MR at a time with MR x 2 vector accumulators in registers. Partial sums of
+ * earlier panels wait in C. Each element is summed in the same order whatever the thread count.
  */
 final class VectorGemm {
     /** A constant species, so the JIT compiles the vector operations to SIMD instructions. */
@@ -20,12 +20,6 @@ final class VectorGemm {
 
     /** Tuning constants: rows of the register block, depth of a packed panel. */
     static final int MR = 6, KC = 256;
-    /**
-     * B's rows are read in place only when they are shorter than this: KC rows a multiple of 1 KB
-     * apart fall into a few sets of the L1 cache and evict each other (512^3 and 64x1024x1024 were
-     * 5-20% faster packed, AVX2 and AVX-512 alike; docs/performance.md).
-     */
-    static final int DIRECT_BELOW = 256;
     /** Products below this many multiply-adds run on the calling thread: forking costs more. */
     static final long SERIAL_BELOW = 1 << 17;
 
@@ -61,7 +55,7 @@ final class VectorGemm {
         CpuGemm.run(serial ? null : pool, strips * ((m + rows - 1) / rows), t -> {
             int j0 = t % strips * W, i0 = t / strips * rows, i1 = Math.min(m, i0 + rows), cols = Math.min(W, n - j0);
             float[] panel = PANEL.get();
-            boolean direct = bCs == 1 && cols == W && n < DIRECT_BELOW; // B's rows already hold the strip contiguously: read them in place
+            boolean direct = bCs == 1 && cols == W; // B's rows already hold the strip contiguously: read them in place
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
                 if (!direct) pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);
