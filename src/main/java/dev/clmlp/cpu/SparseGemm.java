@@ -100,33 +100,72 @@ final class SparseGemm {
 
     /**
      * C[m x n] = alpha * A[m x k] B[k x n] + beta * C, beta 0 or 1 (0: C is not read), all row-major
-     * at their offsets with leading dimensions k, n, n; then the epilogue on each finished block of rows.
+     * at their offsets with leading dimensions k, n, n; then the epilogue on each finished block of C.
      */
     static void times(Workers pool, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
                       float beta, float[] c, int cOff, VectorGemm.Epilogue epilogue) {
         Workers team = team(pool, m, n, k);
+        if (n / WIDTH >= WIDE) {
+            timesByStrips(team, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, epilogue);
+            return;
+        }
         int blocks = (m + MR - 1) / MR, per = (blocks + tasks(team, blocks) - 1) / tasks(team, blocks);
         CpuGemm.run(team, (blocks + per - 1) / per, t -> {
             int i0 = t * per * MR, i1 = Math.min(m, i0 + per * MR);
             int[] idx = indices(k);
             for (int i = i0; i < i1; i += MR) {
-                int rows = Math.min(MR, i1 - i); // rows past the last repeat it, and are not stored
-                int a0 = aOff + i * k, a1 = a0 + Math.min(1, rows - 1) * k, a2 = a0 + (rows - 1) * k, a3 = a2;
-                int count = 0;
-                for (int q0 = 0; q0 < k; q0 += MASK)
-                    for (int bits = nonzeroBits(a, a0 + q0, a1 + q0, a2 + q0, a3 + q0, Math.min(MASK, k - q0)); bits != 0; bits &= bits - 1)
-                        idx[count++] = q0 + Integer.numberOfTrailingZeros(bits);
-                for (int j0 = 0; j0 < n; j0 += WIDTH)
-                    for (int p0 = 0, from = 0; p0 < k; p0 += VectorGemm.KC) { // VectorGemm's panels of p: sums from zero in each
-                        int to = from, p1 = Math.min(k, p0 + VectorGemm.KC);
-                        while (to < count && idx[to] < p1) to++;
-                        kernel(alpha, p0 == 0 ? beta : 1f, a, a0, a1, a2, a3, 1, idx, from, to, b, bOff + j0, n,
-                                rows, c, cOff + i * n + j0, n);
-                        from = to;
-                    }
+                int count = nonzeroColumns(a, aOff, k, i, Math.min(MR, i1 - i), idx, 0);
+                for (int j0 = 0; j0 < n; j0 += WIDTH) block(alpha, beta, a, aOff, k, i, Math.min(MR, i1 - i), idx, 0, count, b, bOff, n, j0, c, cOff);
             }
             if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, 0, n);
         });
+    }
+
+    /** Strips of C from which {@link #times} splits the work by columns rather than by rows. */
+    static final int WIDE = 8;
+
+    /**
+     * {@link #times} for a wide C: a task takes a group of strips and all the rows, so that its
+     * strips of B stay in L2 from one block of rows to the next, where split by rows every task
+     * streams all of B (64x784x1024: 3 MB of B for every block of 3 rows). Each task lists the
+     * nonzero columns of every block of rows itself. The same sums in the same order.
+     */
+    private static void timesByStrips(Workers team, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
+                                      float beta, float[] c, int cOff, VectorGemm.Epilogue epilogue) {
+        int blocks = (m + MR - 1) / MR, strips = n / WIDTH, per = (strips + tasks(team, strips) - 1) / tasks(team, strips);
+        CpuGemm.run(team, (strips + per - 1) / per, t -> {
+            int s0 = t * per, s1 = Math.min(strips, s0 + per);
+            int[] idx = indices(blocks * k), counts = new int[blocks];
+            for (int bl = 0; bl < blocks; bl++) counts[bl] = nonzeroColumns(a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), idx, bl * k);
+            for (int s = s0; s < s1; s++)
+                for (int bl = 0; bl < blocks; bl++)
+                    block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), idx, bl * k, counts[bl], b, bOff, n, s * WIDTH, c, cOff);
+            if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, s0 * WIDTH, (s1 - s0) * WIDTH);
+        });
+    }
+
+    /** Writes to idx[at..) the columns q where one of rows i .. i+rows-1 of A (m x k at aOff) is not zero, in order; returns how many. */
+    private static int nonzeroColumns(float[] a, int aOff, int k, int i, int rows, int[] idx, int at) {
+        int a0 = aOff + i * k, a1 = a0 + Math.min(1, rows - 1) * k, a2 = a0 + (rows - 1) * k, count = 0;
+        for (int q0 = 0; q0 < k; q0 += MASK)
+            for (int bits = nonzeroBits(a, a0 + q0, a1 + q0, a2 + q0, a2 + q0, Math.min(MASK, k - q0)); bits != 0; bits &= bits - 1)
+                idx[at + count++] = q0 + Integer.numberOfTrailingZeros(bits);
+        return count;
+    }
+
+    /**
+     * Rows i .. i+rows-1 and columns j0 .. j0+WIDTH of C from the nonzero columns idx[from .. from+count)
+     * of those rows of A, in VectorGemm's panels of p: sums from zero in each.
+     */
+    private static void block(float alpha, float beta, float[] a, int aOff, int k, int i, int rows, int[] idx, int from, int count,
+                              float[] b, int bOff, int n, int j0, float[] c, int cOff) {
+        int a0 = aOff + i * k, a1 = a0 + Math.min(1, rows - 1) * k, a2 = a0 + (rows - 1) * k; // rows past the last repeat it, and are not stored
+        for (int p0 = 0, end = from + count; p0 < k; p0 += VectorGemm.KC) {
+            int to = from, p1 = Math.min(k, p0 + VectorGemm.KC);
+            while (to < end && idx[to] < p1) to++;
+            kernel(alpha, p0 == 0 ? beta : 1f, a, a0, a1, a2, a2, 1, idx, from, to, b, bOff + j0, n, rows, c, cOff + i * n + j0, n);
+            from = to;
+        }
     }
 
     /**

@@ -28,7 +28,7 @@ class SparseGemmTest {
     }
 
     @Property(tries = 60)
-    void timesMatchesVectorGemmBitForBit(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 2) int strips,
+    void timesMatchesVectorGemmBitForBit(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = SparseGemm.WIDE + 2) int strips,
                                          @ForAll @IntRange(min = 1, max = 600) int k, @ForAll @IntRange(min = 0, max = 40) int percent,
                                          @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll boolean accumulate, @ForAll long seed) {
         Random r = new Random(seed);
