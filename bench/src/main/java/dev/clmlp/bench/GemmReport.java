@@ -26,7 +26,7 @@ public final class GemmReport {
             if (shape == null) continue;
             String name = r.getParams().getBenchmark();
             if (!name.endsWith(".gemm") && !name.endsWith(".gemmPipelined")) continue;
-            String backend = name.contains("ClBlast") ? "clblast" : r.getParams().getParam("backend");
+            String backend = name.contains("ClBlast") ? "clblast" : name.contains("OpenBlas") ? "openblas" : r.getParams().getParam("backend");
             String mode = name.endsWith("Pipelined") ? "pipelined" : "waited";
             double us = r.getPrimaryResult().getScore();
             System.out.printf("%-10s %-20s %-10s %12.1f %10.1f%n", backend, shape, mode, us, new Shapes(shape).flops() / (us * 1e3));

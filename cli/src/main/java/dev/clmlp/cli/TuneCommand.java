@@ -1,7 +1,6 @@
 package dev.clmlp.cli;
 
 import dev.clmlp.nn.Preset;
-import dev.clmlp.nn.Sequential;
 
 import dev.clmlp.opencl.ClDevice;
 import dev.clmlp.opencl.GemmTuner;
@@ -14,10 +13,12 @@ import java.util.concurrent.Callable;
 
 /** ./clmlp tune: search GEMM parameters on an OpenCL device for a preset's training step and cache the winner. */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-        description = "Find the fastest GEMM parameters of an OpenCL device for a preset's training step; later runs use them.")
+        description = "Find the fastest GEMM parameters of an OpenCL device for a preset's training step (or --layers, --batch); later runs of that model use them.")
 final class TuneCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "0", paramLabel = "N", description = "OpenCL device opencl:N (default: ${DEFAULT-VALUE})") int device;
     @Option(names = "--preset", defaultValue = "scratch", description = "scratch or keras: the shapes to tune for (default: ${DEFAULT-VALUE})") String preset;
+    @Option(names = "--layers", split = ",", paramLabel = "N", description = "hidden layer sizes, as given to train (default: the preset's)") List<Integer> layers;
+    @Option(names = "--batch", paramLabel = "N", description = "batch size, as given to train (default: the preset's)") Integer batch;
 
     @Override public Integer call() throws UsageError {
         Preset p = UsageError.value(() -> Preset.named(preset));
@@ -25,12 +26,15 @@ final class TuneCommand implements Callable<Integer> {
         if (device < 0 || device >= devices.size())
             throw new UsageError("--device: no OpenCL device opencl:" + device + " (" + devices.size() + " present; see ./clmlp devices)");
         ClDevice d = devices.get(device);
-        int[] widths;
-        try (Sequential m = p.model()) {
-            widths = m.denseWidths();
-        }
-        List<GemmTuner.Shape> shapes = GemmTuner.trainingStep(p.batch(), widths);
-        String workload = GemmTuner.workload(p.batch(), widths);
+        if (batch != null && batch < 1) throw new UsageError("--batch must be at least 1, got " + batch);
+        if (layers != null) for (int w : layers) if (w < 1) throw new UsageError("--layers takes widths of 1 or more, got " + w);
+        int[] widths = new int[(layers != null ? layers : p.layers()).size() + 2];
+        widths[0] = Preset.MNIST_INPUTS; // the model's dense widths, as train's Sequential.denseWidths() gives them
+        for (int i = 1; i < widths.length - 1; i++) widths[i] = (layers != null ? layers : p.layers()).get(i - 1);
+        widths[widths.length - 1] = Preset.MNIST_CLASSES;
+        int b = batch != null ? batch : p.batch();
+        List<GemmTuner.Shape> shapes = GemmTuner.trainingStep(b, widths);
+        String workload = GemmTuner.workload(b, widths);
         System.out.println("tuning GEMM on " + d.backendName() + " " + d.name() + " for " + workload + ": " + shapes);
         long t0 = System.nanoTime();
         List<GemmTuner.Result> results = GemmTuner.tune(d, workload, shapes, System.out::println);
