@@ -140,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
             for (Row r : measure(p, names, java.util.Collections.nCopies(depth, w), batchSize, train, false)) {
                 System.out.printf(Locale.ROOT, "width %5d  %-10s %8.3f s/epoch %8.1f GFLOP/s %7.2fx%n", w, r.backend(), r.medianSeconds(),
                         r.achievedGflops(), r.speedup());
-                csv.append(String.format(Locale.ROOT, "%d,%s,\"%s\",%.4f,%.2f,%.3f%n", w, r.backend(), r.device().replace("\"", "'"),
+                csv.append(String.format(Locale.ROOT, "%d,%s,\"%s\",%.6f,%.3f,%.3f%n", w, r.backend(), r.device().replace("\"", "'"),
                         r.medianSeconds(), r.achievedGflops(), r.speedup()));
                 series.computeIfAbsent(r.backend(), k -> new ArrayList<>()).add(new double[] {w, r.medianSeconds(), r.achievedGflops()});
             }

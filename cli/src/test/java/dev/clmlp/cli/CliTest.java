@@ -153,7 +153,7 @@ class CliTest {
             int w = Integer.parseInt(f[0]);
             long perExample = 2L * (784 * w * 2 + 2 * w * w * 3 + w * 10 * 3); // 784-w-w-w-10: the first layer has no input gradient
             double seconds = Double.parseDouble(f[3]), gflops = Double.parseDouble(f[4]);
-            assertEquals(300 * perExample / seconds / 1e9, gflops, gflops * 0.01, row);
+            assertEquals(300 * perExample / seconds / 1e9, gflops, Math.max(gflops * 0.01, 0.002), row); // the CSV's rounding
         }
         assertTrue(Files.size(tmp.resolve("bench-sweep.png")) > 100);
         run(2, "bench", "--sweep", "0", "--data", data.toString(), "--out", tmp.toString());
