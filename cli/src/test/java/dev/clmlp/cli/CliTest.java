@@ -162,6 +162,8 @@ class CliTest {
     @Test
     void badArgumentsGiveClearErrors() {
         run(2, "train", "--epochs", "x");
+        run(2, "tune", "--layers", "512,0");
+        run(2, "tune", "--batch", "0");
         run(2, "train", "--preset", "nope", "--data", tmp.toString());
         run(2, "evaluate", "--model", tmp.resolve("missing").toString(), "--backend", "cpu", "--data", tmp.toString());
     }
