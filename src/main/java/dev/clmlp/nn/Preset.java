@@ -44,7 +44,21 @@ public record Preset(String name, List<Integer> layers, List<String> activations
     }
 
     /** @return a new model as the preset describes it, not compiled */
-    public Sequential model() { return model(layers, activations, init, dropout, MNIST_INPUTS, MNIST_CLASSES); }
+    public Sequential model() { return model(layers, MNIST_INPUTS, MNIST_CLASSES); }
+
+    /**
+     * The preset's model with other hidden widths and data sizes (bench --layers and --sweep, tune
+     * --layers): its activations where they fit the layers, else its first one for every layer.
+     *
+     * @param hidden  the hidden layers' widths
+     * @param inputs  the width of an example
+     * @param classes the number of classes
+     * @return the model, not compiled
+     */
+    public Sequential model(List<Integer> hidden, int inputs, int classes) {
+        List<String> acts = activations.size() == 1 || activations.size() == hidden.size() ? activations : activations.subList(0, 1);
+        return model(hidden, acts, init, dropout, inputs, classes);
+    }
 
     /** MNIST's input width (28 x 28 pixels) and number of classes. */
     public static final int MNIST_INPUTS = 784, MNIST_CLASSES = 10;

@@ -81,10 +81,9 @@ final class BenchCommand implements Callable<Integer> {
         List<String> names = backends != null ? backends : allBackends();
         List<Integer> hidden = layers != null ? layers : p.layers();
         int batchSize = batch != null ? batch : p.batch();
-        String settings = String.format("preset %s, %d epochs of %d examples, batch %d, seed %d", preset, epochs, train.rows(), batchSize, seed);
-        if (sweep != null) return sweep(p, names, hidden.size(), batchSize, train, settings);
-        settings = String.format("preset %s, layers %s, %d epochs of %d examples, batch %d, seed %d", preset, widths(hidden), epochs,
-                train.rows(), batchSize, seed);
+        String run = String.format("%d epochs of %d examples, batch %d, seed %d", epochs, train.rows(), batchSize, seed);
+        if (sweep != null) return sweep(p, names, hidden.size(), batchSize, train, "preset " + preset + ", " + run);
+        String settings = "preset " + preset + ", layers " + widths(hidden) + ", " + run;
         System.out.println("bench: " + settings);
         List<Row> rows = measure(p, names, hidden, batchSize, train, true);
         String note = String.format("epoch s: median of epochs %s; GEMM: %dx%dx%d, the first layer's forward product",
@@ -102,9 +101,10 @@ final class BenchCommand implements Callable<Integer> {
      * rate, the device's GEMM peak and (OpenCL) the launch cost. Speed-ups are over cpu's row.
      */
     private List<Row> measure(Preset p, List<String> names, List<Integer> hidden, int batchSize, Dataset train, boolean detail) {
-        long flops = flops(p, hidden, train) * train.rows();
+        long flops;
         String workload;
         try (Sequential m = model(p, hidden, train)) {
+            flops = m.trainingFlopsPerExample() * train.rows();
             workload = GemmTuner.workload(batchSize, m.denseWidths());
         }
         int steps = (train.rows() + batchSize - 1) / batchSize;
@@ -152,10 +152,9 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The preset's model with these hidden widths, sized for the data: its activations where they fit, else its first one for all. */
+    /** The preset's model with these hidden widths, sized for the data. */
     private static Sequential model(Preset p, List<Integer> hidden, Dataset train) {
-        List<String> acts = p.activations().size() == 1 || p.activations().size() == hidden.size() ? p.activations() : p.activations().subList(0, 1);
-        return Preset.model(hidden, acts, p.init(), p.dropout(), train.features(), train.classes());
+        return p.model(hidden, train.features(), train.classes());
     }
 
     private static long flops(Preset p, List<Integer> hidden, Dataset train) {

@@ -1,6 +1,7 @@
 package dev.clmlp.cli;
 
 import dev.clmlp.nn.Preset;
+import dev.clmlp.nn.Sequential;
 
 import dev.clmlp.opencl.ClDevice;
 import dev.clmlp.opencl.GemmTuner;
@@ -28,10 +29,10 @@ final class TuneCommand implements Callable<Integer> {
         ClDevice d = devices.get(device);
         if (batch != null && batch < 1) throw new UsageError("--batch must be at least 1, got " + batch);
         if (layers != null) for (int w : layers) if (w < 1) throw new UsageError("--layers takes widths of 1 or more, got " + w);
-        int[] widths = new int[(layers != null ? layers : p.layers()).size() + 2];
-        widths[0] = Preset.MNIST_INPUTS; // the model's dense widths, as train's Sequential.denseWidths() gives them
-        for (int i = 1; i < widths.length - 1; i++) widths[i] = (layers != null ? layers : p.layers()).get(i - 1);
-        widths[widths.length - 1] = Preset.MNIST_CLASSES;
+        int[] widths;
+        try (Sequential m = p.model(layers != null ? layers : p.layers(), Preset.MNIST_INPUTS, Preset.MNIST_CLASSES)) {
+            widths = m.denseWidths();
+        }
         int b = batch != null ? batch : p.batch();
         List<GemmTuner.Shape> shapes = GemmTuner.trainingStep(b, widths);
         String workload = GemmTuner.workload(b, widths);

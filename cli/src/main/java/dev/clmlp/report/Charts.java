@@ -29,7 +29,7 @@ public final class Charts {
 
     /** @return loss and accuracy per epoch, train and validation side by side */
     public static BufferedImage history(History h) {
-        XYChart loss = chart("Loss", "loss"), acc = chart("Accuracy", "accuracy");
+        XYChart loss = chart("Loss", "epoch", "loss"), acc = chart("Accuracy", "epoch", "accuracy");
         acc.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         addSeries(loss, h, "loss", History.Epoch::loss);
         addSeries(loss, h, "val_loss", History.Epoch::valLoss);
@@ -38,8 +38,8 @@ public final class Charts {
         return Png.grid(List.of(BitmapEncoder.getBufferedImage(loss), BitmapEncoder.getBufferedImage(acc)), 2);
     }
 
-    private static XYChart chart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
+    private static XYChart chart(String title, String xTitle, String yTitle) {
+        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         return c;
@@ -71,7 +71,7 @@ public final class Charts {
         List<BufferedImage> tiles = new ArrayList<>();
         double[] x = t.epochs.stream().mapToDouble(Integer::doubleValue).toArray();
         for (WeightTracker.Series s : t.layers) {
-            XYChart c = chart(s.layer + " " + what + ": " + sm(samples, s) + " sampled, mean and mean +- std", "value");
+            XYChart c = chart(s.layer + " " + what + ": " + sm(samples, s) + " sampled, mean and mean +- std", "epoch", "value");
             c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
             c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
             List<float[]> sm = samples.apply(s);
@@ -134,14 +134,9 @@ public final class Charts {
      * @param file   where the PNG goes
      */
     public static void sweep(java.util.Map<String, List<double[]>> series, String title, Path file) {
-        XYChart time = new XYChartBuilder().width(640).height(420).title("Epoch time, " + title).xAxisTitle("hidden width")
-                .yAxisTitle("seconds per epoch").build();
-        XYChart rate = new XYChartBuilder().width(640).height(420).title("Training GFLOP/s, " + title).xAxisTitle("hidden width")
-                .yAxisTitle("GFLOP/s").build();
-        for (XYChart c : List.of(time, rate)) {
-            c.getStyler().setChartBackgroundColor(Color.WHITE);
-            c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-        }
+        XYChart time = chart("Epoch time, " + title, "hidden width", "seconds per epoch");
+        XYChart rate = chart("Training GFLOP/s, " + title, "hidden width", "GFLOP/s");
+        for (XYChart c : List.of(time, rate)) c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         series.forEach((backend, points) -> {
             double[] x = points.stream().mapToDouble(q -> q[0]).toArray();
             time.addSeries(backend, x, points.stream().mapToDouble(q -> q[1]).toArray());
