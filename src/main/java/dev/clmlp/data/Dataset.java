@@ -4,6 +4,7 @@ import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Examples (rows x features) with integer class labels, held on the host either as uint8 pixels
@@ -16,6 +17,7 @@ public final class Dataset {
     private final byte[] pixels;
     private final float[] values;
     private final int[] labels;
+    private List<String> classNames; // null: the classes are the numbers 0 .. classes-1
 
     private Dataset(String name, int rows, int features, byte[] pixels, float[] values, int[] labels, int classes) {
         if (labels == null) labels = new int[rows]; // unlabeled: class 0 on the device, never read back
@@ -139,6 +141,31 @@ public final class Dataset {
     /** @return the number of classes (one more than the largest label), 0 for unlabeled data */
     public int classes() { return classes; }
 
+    /**
+     * @param names one name per class, in class order (the classes read from a file: "setosa", or
+     *              "1000" for a label 1000 that became class 2); null, or the numbers "0" .. themselves,
+     *              for the numbers 0 .. classes-1
+     * @return this dataset with those names (the arrays shared)
+     */
+    public Dataset withClassNames(List<String> names) {
+        if (names != null && names.size() != classes)
+            throw new IllegalArgumentException(name + ": " + names.size() + " class names for " + classes + " classes");
+        return new Dataset(name, rows, features, pixels, values, labeled() ? labels : null, classes).named(customNames(names));
+    }
+
+    /**
+     * @param names class names, or null
+     * @return a copy of them, or null when there are none or they are the numbers 0 .. n-1 themselves
+     */
+    public static List<String> customNames(List<String> names) {
+        if (names == null) return null;
+        for (int c = 0; c < names.size(); c++) if (!names.get(c).equals(Integer.toString(c))) return List.copyOf(names);
+        return null;
+    }
+
+    /** @return the classes' names, or null when they are the numbers 0 .. classes-1 */
+    public List<String> classNames() { return classNames; }
+
     /** @return whether the examples have labels */
     public boolean labeled() { return classes > 0; }
 
@@ -173,7 +200,8 @@ public final class Dataset {
     public Dataset head(int n) {
         if (n <= 0 || n > rows) throw new IllegalArgumentException(name + ": cannot take " + n + " of " + rows + " examples");
         return new Dataset(name, n, features, pixels != null ? Arrays.copyOf(pixels, n * features) : null,
-                values != null ? Arrays.copyOf(values, n * features) : null, labeled() ? Arrays.copyOf(labels, n) : null, classes);
+                values != null ? Arrays.copyOf(values, n * features) : null, labeled() ? Arrays.copyOf(labels, n) : null, classes)
+                .named(classNames);
     }
 
     /**
@@ -192,8 +220,13 @@ public final class Dataset {
             if (px != null) System.arraycopy(pixels, r * features, px, i * features, features);
             else System.arraycopy(values, r * features, v, i * features, features);
         }
-        return px != null ? new Dataset(name, rows.length, features, px, null, l, classes)
-                : new Dataset(name, rows.length, features, null, v, labeled() ? l : null, classes);
+        return (px != null ? new Dataset(name, rows.length, features, px, null, l, classes)
+                : new Dataset(name, rows.length, features, null, v, labeled() ? l : null, classes)).named(classNames);
+    }
+
+    private Dataset named(List<String> names) {
+        classNames = names;
+        return this;
     }
 
     /** Two parts of one dataset: what is trained on and what is held out for validation. */
@@ -208,6 +241,21 @@ public final class Dataset {
      * @return the rest and the held-out part, each in the original order
      */
     public Split holdOut(double fraction, long seed) {
+        int[][] parts = holdOutRows(name, rows, fraction, seed);
+        return new Split(select(parts[0], name + " (training part)"), select(parts[1], name + " (held out)"));
+    }
+
+    /**
+     * The rows {@link #holdOut} keeps and holds out, for data that is not a Dataset yet (a table).
+     *
+     * @param name     the data's name, for the message
+     * @param rows     how many rows
+     * @param fraction the share held out, in (0, 1), at least one row on each side
+     * @param seed     the shuffle's seed
+     * @return {the rest, the held-out rows}, each in the original order
+     * @throws IllegalArgumentException when a side would be empty
+     */
+    public static int[][] holdOutRows(String name, int rows, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) throw new IllegalArgumentException("validation split must be in (0, 1), got " + fraction);
         int held = (int) Math.round(rows * fraction);
         if (held < 1 || held >= rows)
@@ -219,7 +267,17 @@ public final class Dataset {
         int[] val = Arrays.copyOf(order, held), rest = Arrays.copyOfRange(order, held, rows);
         Arrays.sort(val);
         Arrays.sort(rest);
-        return new Split(select(rest, name + " (training part)"), select(val, name + " (held out)"));
+        return new int[][] {rest, val};
+    }
+
+    /**
+     * @param labels  one class per example, each in [0, classes)
+     * @param classes the number of classes
+     * @param names   their names, or null for the numbers
+     * @return the same examples with these labels (the features shared)
+     */
+    public Dataset withLabels(int[] labels, int classes, List<String> names) {
+        return new Dataset(name, rows, features, pixels, values, labels, classes).withClassNames(names);
     }
 
     /**

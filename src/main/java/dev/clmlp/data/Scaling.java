@@ -51,8 +51,19 @@ public record Scaling(String kind, float[] offset, float[] factor) {
      * @param data the training data whose statistics are taken (in float64)
      * @return the scaling
      */
-    public static Scaling fit(String kind, Dataset data) {
+    public static Scaling fit(String kind, Dataset data) { return fit(kind, data, null); }
+
+    /**
+     * @param kind    none, minmax or standard
+     * @param data    the training data whose statistics are taken (in float64)
+     * @param columns the features to scale (numbers, not one-hot or missing-flag columns, which
+     *                keep offset 0 and factor 1), or null for all
+     * @return the scaling
+     */
+    public static Scaling fit(String kind, Dataset data, boolean[] columns) {
         String k = checkKind(kind);
+        if (columns != null && columns.length != data.features())
+            throw new IllegalArgumentException("scaling: " + columns.length + " column flags for " + data.features() + " features");
         int d = data.features(), n = data.rows();
         float[] offset = new float[d], factor = new float[d];
         java.util.Arrays.fill(factor, 1f);
@@ -68,6 +79,7 @@ public record Scaling(String kind, float[] offset, float[] factor) {
             }
         }
         for (int j = 0; j < d; j++) {
+            if (columns != null && !columns[j]) continue;
             double lo, spread;
             if (minmax) { lo = a[j]; spread = b[j] - a[j]; }
             else { lo = a[j] / n; spread = Math.sqrt(Math.max(0, b[j] / n - lo * lo)); }
@@ -105,7 +117,7 @@ public record Scaling(String kind, float[] offset, float[] factor) {
             applyInPlace(x);
             System.arraycopy(x, 0, v, r * d, d);
         }
-        return data.labeled() ? Dataset.ofFloats(data.name(), v, data.rows(), d, data.labels(), data.classes())
+        return data.labeled() ? Dataset.ofFloats(data.name(), v, data.rows(), d, data.labels(), data.classes()).withClassNames(data.classNames())
                 : Dataset.unlabeled(data.name(), v, data.rows(), d);
     }
 

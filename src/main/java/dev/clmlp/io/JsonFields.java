@@ -139,6 +139,23 @@ public record JsonFields(JsonObject object, String path) {
     }
 
     /**
+     * @param name a field holding an array of strings
+     * @return its strings
+     * @throws IllegalArgumentException naming the field when it is missing or holds anything else
+     */
+    public java.util.List<String> strings(String name) {
+        JsonArray a = array(name);
+        java.util.List<String> out = new java.util.ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            JsonElement e = a.get(i);
+            if (!(e instanceof JsonPrimitive p && p.isString()))
+                throw new IllegalArgumentException("field '" + at(name) + "[" + i + "]': expected a string, found " + brief(e));
+            out.add(e.getAsString());
+        }
+        return out;
+    }
+
+    /**
      * @param name an array field
      * @param i    an index into it
      * @return element i, which must be an object, with its path ("layers[1]")

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import dev.clmlp.data.Scaling;
 import dev.clmlp.io.JsonFields;
 import dev.clmlp.optim.Optimizer;
+import dev.clmlp.table.Schema;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,13 @@ final class ModelConfig {
             ls.add(o);
         }
         root.add("layers", ls);
+        if (m.table() != null) root.add("table", m.table().toJson());
         if (m.inputScaling() != null) root.add("input_scaling", m.inputScaling().toJson());
+        if (m.classNames() != null) {
+            JsonArray classes = new JsonArray();
+            m.classNames().forEach(classes::add);
+            root.add("class_names", classes);
+        }
         root.addProperty("loss", "categorical_crossentropy");
         if (m.optimizer != null) {
             root.add("optimizer", m.optimizer.config());
@@ -73,6 +80,20 @@ final class ModelConfig {
                     throw new IllegalArgumentException("field 'input_scaling.offset': expected " + model.inputSize()
                             + " numbers (the input size), found " + s.offset().length);
                 model.scaleInputs(s);
+            }
+            if (root.has("class_names")) {
+                List<String> names = root.strings("class_names");
+                if (names.size() != model.classes())
+                    throw new IllegalArgumentException("field 'class_names': expected " + model.classes() + " names (the last layer's units), found " + names.size());
+                model.nameClasses(names);
+            }
+            if (root.has("table")) {
+                List<String> names = new ArrayList<>();
+                for (int c = 0; c < model.classes(); c++) names.add(model.className(c));
+                Schema table = Schema.fromJson(root.object("table"), names);
+                if (model.inputSize() > 0 && table.width() != model.inputSize())
+                    throw new IllegalArgumentException("field 'table.features': expected " + model.inputSize() + " inputs (the input size), found " + table.width());
+                model.readTables(table);
             }
             Optimizer opt = root.has("optimizer") ? Optimizer.fromConfig(root.object("optimizer")) : null;
             Long seed = root.has("seed") ? root.integer("seed") : null;

@@ -2,6 +2,7 @@ package dev.clmlp.nn;
 
 import dev.clmlp.data.Dataset;
 import dev.clmlp.data.Scaling;
+import dev.clmlp.table.Schema;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.optim.Optimizer;
 import dev.clmlp.tensor.Backend;
@@ -33,6 +34,8 @@ public final class Sequential implements AutoCloseable {
     private Network train, eval; // device buffers for the last batch sizes used
     private Plan plan; // computed once the input size is known
     private Scaling scaling; // applied to every dataset given to fit, evaluate and predict; null: none
+    private Schema table; // how a table's rows become inputs; null: the model takes numbers only
+    private List<String> classNames; // null: the classes are the numbers 0 .. classes-1
 
     /**
      * @param inputSize the width of an input row (784 for MNIST)
@@ -155,6 +158,8 @@ public final class Sequential implements AutoCloseable {
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.features() + " features, the model takes " + inputSize);
         if (d.classes() > classes())
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.classes() + " classes, the model outputs " + classes());
+        if (d.labeled() && classNames != null && d.classNames() != null && !classNames.equals(d.classNames()))
+            throw new IllegalArgumentException(op + ": " + d.name() + "'s classes " + d.classNames() + " are not the model's " + classNames);
     }
 
     /**
@@ -191,6 +196,7 @@ public final class Sequential implements AutoCloseable {
     public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener, TrainingState from) {
         if (!train.labeled() || validation != null && !validation.labeled())
             throw new IllegalArgumentException("fit: " + (train.labeled() ? validation : train).name() + " has no labels");
+        if (classNames == null && train.classNames() != null) nameClasses(train.classNames());
         History h = new Training(this).fit(scaled(train), scaled(validation), opts, listener, from);
         if (listener != null) listener.trainingEnded(this);
         return h;
@@ -279,6 +285,47 @@ public final class Sequential implements AutoCloseable {
         scaling = s == null || s.kind().equals(Scaling.NONE) ? null : s;
         return this;
     }
+
+    /**
+     * Names the classes (saved in config.json as "class_names"); fit takes them from its training
+     * data when the model has none.
+     *
+     * @param names one per class, in class order; null (or "0", "1", ...) for the numbers 0 .. classes-1
+     * @return this model
+     */
+    public Sequential nameClasses(List<String> names) {
+        if (names != null && names.size() != classes())
+            throw new IllegalArgumentException("nameClasses: " + names.size() + " names, the model outputs " + classes() + " classes");
+        classNames = Dataset.customNames(names);
+        return this;
+    }
+
+    /** @return the classes' names, or null when they are the numbers 0 .. classes-1 */
+    public List<String> classNames() { return classNames; }
+
+    /**
+     * @param c a class
+     * @return its name: the name given, else the number
+     */
+    public String className(int c) { return classNames != null ? classNames.get(c) : Integer.toString(c); }
+
+    /**
+     * Makes the model read tables as the schema says (saved with it, in config.json): the
+     * schema's width is the model's input size, its classes the model's class names.
+     *
+     * @param s the schema fitted on the training table ({@link Schema#fit})
+     * @return this model
+     */
+    public Sequential readTables(Schema s) {
+        if (inputSize > 0 && s.width() != inputSize)
+            throw new IllegalArgumentException("readTables: the schema gives " + s.width() + " inputs, the model takes " + inputSize);
+        nameClasses(s.classes());
+        table = s;
+        return this;
+    }
+
+    /** @return how the model reads a table's rows, or null when it takes numbers only */
+    public Schema table() { return table; }
 
     /** @return the input scaling, or null when the model takes its inputs as they are */
     public Scaling inputScaling() { return scaling; }

@@ -32,7 +32,11 @@ import java.util.Map;
  * Gemm(x, NAME.kernel, NAME.bias) per Dense layer, then Relu / Sigmoid / Tanh / nothing (linear)
  * Softmax(axis 1)                 the last layer
  * </pre>
- * Dropout is left out (it is the identity at inference). MNIST models take pixels scaled to
+ * Dropout is left out (it is the identity at inference). The metadata holds the model's
+ * config.json ({@code clmlp.config}) and, for named classes, {@code class_names} (a JSON array in
+ * the order of the probabilities). A model trained on a table takes the table's encoded columns
+ * (gaps filled, categories one-hot, missing flags: {@link dev.clmlp.table.Schema}); the input's
+ * doc string says so. MNIST models take pixels scaled to
  * [0, 1], as {@link dev.clmlp.data.Dataset#example} gives them. Built with protobuf-java from the
  * official onnx.proto; protobuf-java is an optional dependency of clmlp that exporting apps add.
  */
@@ -74,7 +78,11 @@ public final class OnnxExport {
 
     private static ModelProto build(Sequential m) {
         GraphProto.Builder g = GraphProto.newBuilder().setName("clmlp_sequential");
-        g.addInput(value(INPUT, m.inputSize()));
+        ValueInfoProto input = value(INPUT, m.inputSize());
+        if (m.table() != null) // ONNX's standard operators cannot parse a CSV row: the graph starts after the table's encoding
+            input = input.toBuilder().setDocString("the table's columns encoded as metadata clmlp.config's \"table\" says: numbers with gaps filled by"
+                    + " the training mean, categories one-hot in its order, a 0/1 input after each column with a missing_flag (" + m.table().width() + " inputs)").build();
+        g.addInput(input);
         String x = INPUT;
         Scaling s = m.inputScaling();
         if (s != null) {
@@ -102,7 +110,13 @@ public final class OnnxExport {
             in = d.units();
         }
         g.addOutput(value(OUTPUT, m.classes()));
-        return ModelProto.newBuilder()
+        ModelProto.Builder model = ModelProto.newBuilder();
+        if (m.classNames() != null) {
+            com.google.gson.JsonArray classes = new com.google.gson.JsonArray();
+            m.classNames().forEach(classes::add);
+            model.addMetadataProps(StringStringEntryProto.newBuilder().setKey("class_names").setValue(classes.toString()));
+        }
+        return model
                 .setIrVersion(IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setProducerName("clmlp")

@@ -6,7 +6,6 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import dev.clmlp.data.Csv;
 import dev.clmlp.data.Generated;
 import dev.clmlp.data.Npy;
 import dev.clmlp.data.Idx;
@@ -173,8 +172,10 @@ class ReaderFuzzTest {
     @Property(tries = 600)
     void csvFiles(@ForAll long seed) throws IOException {
         check("csv", mutate(csv, seed), DataFileException.class, f -> {
-            Csv.read(f, null, 0);
-            Csv.readForModel(f, null, 2, 3);
+            dev.clmlp.table.Table t = dev.clmlp.table.Table.read(f);
+            dev.clmlp.table.Schema s = dev.clmlp.table.Schema.fit(t, t.labelColumn(null));
+            s.encode(t, true);
+            s.encode(t, false);
         });
     }
 

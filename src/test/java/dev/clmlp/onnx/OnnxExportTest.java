@@ -101,6 +101,46 @@ class OnnxExportTest {
         }
     }
 
+    /**
+     * A table with a category and gaps: the saved model, loaded again, encodes it as training did,
+     * and ONNX Runtime on the encoded rows gives its predictions; the class names are in the metadata.
+     */
+    @Test
+    void aTableWithCategoriesAndGapsRunsInOnnxRuntimeOnItsEncodedRows() throws Exception {
+        java.util.Random rnd = new java.util.Random(5);
+        StringBuilder sb = new StringBuilder("size,colour,weight,kind\n");
+        String[] colours = {"red", "green", "blue"}, kinds = {"apple", "pear", "plum"};
+        for (int i = 0; i < 300; i++) {
+            int k = rnd.nextInt(3);
+            sb.append(rnd.nextInt(10) == 0 ? "" : String.format(Locale.ROOT, "%.3f", 5 + 3 * k + rnd.nextGaussian())).append(',')
+                    .append(rnd.nextInt(8) == 0 ? "" : colours[(k + (rnd.nextInt(4) == 0 ? 1 : 0)) % 3]).append(',')
+                    .append(String.format(Locale.ROOT, "%.1f", 100 + 40 * rnd.nextGaussian())).append(',').append(kinds[k]).append('\n');
+        }
+        Path csv = Files.writeString(tmp.resolve("fruit.csv"), sb);
+        dev.clmlp.table.Table t = dev.clmlp.table.Table.read(csv);
+        dev.clmlp.table.Schema schema = dev.clmlp.table.Schema.fit(t, t.labelColumn("kind"));
+        Dataset d = schema.encode(t, true);
+        assertEquals(2 + 4 + 1, d.features(), "size and its flag, three colours and a flag, weight");
+        Path dir = tmp.resolve("fruit");
+        try (Backend b = new CpuBackend(); Sequential m = new Sequential(d.features(), new Dense(16, "relu"), new Dense(3, "softmax"))) {
+            m.readTables(schema).scaleInputs(Scaling.fit("standard", d, schema.scaledInputs()));
+            m.compile(b, new Adam(0.01f), 3);
+            m.fit(d, null, new FitOptions(20, 16, 3), null);
+            m.save(dir);
+        }
+        try (Backend b = new CpuBackend(); Sequential m = Sequential.load(dir, b)) {
+            assertEquals(java.util.List.of("apple", "pear", "plum"), m.classNames());
+            Dataset again = m.table().encode(dev.clmlp.table.Table.read(csv), true);
+            assertTrue(m.evaluate(again)[1] > 0.8, "the fruit are learnable: accuracy " + m.evaluate(again)[1]);
+            Path file = tmp.resolve("fruit.onnx");
+            OnnxExport.write(m, file);
+            assertAgree(m, again, onnxRuntime(file, again), "a table with a category and gaps (" + again.rows() + " rows)");
+            try (OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString(), new OrtSession.SessionOptions())) {
+                assertEquals("[\"apple\",\"pear\",\"plum\"]", s.getMetadata().getCustomMetadata().get("class_names"));
+            }
+        }
+    }
+
     @Test
     void theFileDeclaresTheOpsetAndAFreeBatchSize() throws IOException {
         try (Backend b = new CpuBackend(); Sequential m = new Sequential(5, new Dense(3, "relu"), new Dense(2, "softmax"))) {
