@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
         Preset p = UsageError.value(() -> Preset.named(preset));
         if (backends != null) for (String name : backends) UsageError.check(() -> Backends.checkSpec(name));
         data.check();
-        Dataset train = data.load(seed).train();
+        Dataset train = data.load(seed, null).split().train();
         if (limit != null) train = train.head(limit);
         List<String> names = backends != null ? backends : allBackends();
         List<Integer> hidden = layers != null ? layers : p.layers();

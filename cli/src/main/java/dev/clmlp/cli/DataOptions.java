@@ -1,12 +1,14 @@
 package dev.clmlp.cli;
 
 import com.google.gson.JsonObject;
-import dev.clmlp.data.Csv;
 import dev.clmlp.data.Dataset;
 import dev.clmlp.data.Mnist;
 import dev.clmlp.data.Npy;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.io.JsonFields;
+import dev.clmlp.nn.Sequential;
+import dev.clmlp.table.Schema;
+import dev.clmlp.table.Table;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -96,20 +98,30 @@ final class DataOptions {
     }
 
     /**
-     * @param seed shuffles the held-out share of own data
+     * Training and validation data, and for a CSV file the schema that encodes it.
+     *
+     * @param split the two parts
+     * @param table how the table's columns became inputs and classes, or null for other formats
+     */
+    record Loaded(Dataset.Split split, Schema table) {}
+
+    /**
+     * @param seed  shuffles the held-out share of own data
+     * @param known the schema of a model trained on this table (resume, report), or null to learn
+     *              it from the training part
      * @return training and validation data
      */
-    Dataset.Split load(long seed) throws IOException {
+    Loaded load(long seed, Schema known) throws IOException {
         Format f = format();
         if (f == null) {
             Mnist.Split s = Mnist.load(variant(), path, msg -> System.err.println("clmlp: " + msg));
-            return new Dataset.Split(s.train(), s.test());
+            return new Loaded(new Dataset.Split(s.train(), s.test()), null);
         }
+        if (f == Format.CSV) return loadTable(seed, known);
         Dataset.Split s = switch (f) {
-            case CSV -> new Dataset.Split(Csv.read(path, label, 0), val != null ? Csv.read(val, label, 0) : null);
             case NPY -> new Dataset.Split(Npy.dataset(Npy.read(path), Npy.read(labels), 0, path.getFileName().toString()),
                     val != null ? Npy.npz(val, 0).train() : null);
-            case NPZ -> {
+            default -> {
                 Dataset.Split own = Npy.npz(path, 0);
                 yield val != null ? new Dataset.Split(own.train(), Npy.npz(val, 0).train()) : own;
             }
@@ -118,28 +130,64 @@ final class DataOptions {
             if (s.validation().features() != s.train().features())
                 throw new DataFileException(val != null ? val : path, "validation data has " + s.validation().features()
                         + " features, the training data " + s.train().features());
-            return s;
+        } else {
+            s = holdOut(s.train(), seed);
         }
-        return s.train().holdOut(valSplit != null ? valSplit : 0.2, seed);
+        return new Loaded(ClassValues.name(s, val != null ? val : path), null);
+    }
+
+    private Dataset.Split holdOut(Dataset d, long seed) throws DataFileException {
+        try {
+            return d.holdOut(valSplit != null ? valSplit : 0.2, seed);
+        } catch (IllegalArgumentException e) {
+            throw new DataFileException(path, e.getMessage());
+        }
+    }
+
+    /** A CSV file: the schema learned from the training part (a held-out share is split off first), then both parts encoded. */
+    private Loaded loadTable(long seed, Schema known) throws IOException {
+        Table all = Table.read(path);
+        Table train = all, validation;
+        if (val != null) {
+            validation = Table.read(val);
+        } else {
+            int[][] parts;
+            try {
+                parts = Dataset.holdOutRows(all.name(), all.rows(), valSplit != null ? valSplit : 0.2, seed);
+            } catch (IllegalArgumentException e) {
+                Schema.fit(all, all.labelColumn(label)); // a bad cell is the first thing to fix: named here if there is one
+                throw new DataFileException(path, e.getMessage());
+            }
+            train = all.select(parts[0], "training part");
+            validation = all.select(parts[1], "held out");
+        }
+        Schema schema = known != null ? known : Schema.fit(train, train.labelColumn(label));
+        return new Loaded(new Dataset.Split(schema.encode(train, true), schema.encode(validation, true)), schema);
     }
 
     /**
      * Data to predict or evaluate with a model: the MNIST test set, or the whole of --data.
      *
-     * @param features the model's input width
-     * @param classes  the model's classes: labels must stay below
+     * @param model      the model: its input width, classes and schema
      * @param needLabels whether the data must have labels (evaluate) or may lack them (predict)
      */
-    Dataset loadFor(int features, int classes, boolean needLabels) throws IOException {
+    Dataset loadFor(Sequential model, boolean needLabels) throws IOException, UsageError {
         Format f = format();
         if (f == null) return Mnist.load(variant(), path, msg -> System.err.println("clmlp: " + msg)).test();
+        if (f == Format.CSV) {
+            Table t = Table.read(path);
+            Schema schema = model.table();
+            if (schema == null) throw new DataFileException(path, "the model was not trained on a table (CSV): give data in its format");
+            if (label != null) throw new UsageError("--label: the model reads its label column " + schema.label().describe() + " as in training");
+            return schema.encode(t, needLabels);
+        }
         Dataset d = switch (f) {
-            case CSV -> needLabels ? Csv.read(path, label, classes) : Csv.readForModel(path, label, features, classes);
-            case NPY -> Npy.dataset(Npy.read(path), labels != null ? Npy.read(labels) : null, classes, path.getFileName().toString());
-            case NPZ -> Npy.npz(path, classes).train();
+            case NPY -> Npy.dataset(Npy.read(path), labels != null ? Npy.read(labels) : null, 0, path.getFileName().toString());
+            default -> Npy.npz(path, 0).train();
         };
-        if (d.features() != features) throw new DataFileException(path, d.features() + " features per example, the model takes " + features);
-        return d;
+        if (d.features() != model.inputSize())
+            throw new DataFileException(path, d.features() + " features per example, the model takes " + model.inputSize());
+        return d.labeled() ? ClassValues.asModel(d, model, path) : d;
     }
 
     /** @return these options, for a checkpoint and run.json: --resume and report reload the same data */

@@ -24,7 +24,7 @@ final class EvaluateCommand implements Callable<Integer> {
         UsageError.check(() -> Backends.checkSpec(backend));
         data.check();
         try (Backend b = Backends.open(backend); Sequential m = Sequential.load(model, b)) {
-            Dataset test = data.loadFor(m.inputSize(), m.classes(), true);
+            Dataset test = data.loadFor(m, true);
             double[] r = m.evaluate(test);
             System.out.printf(Locale.ROOT, "%s on %s (%s): loss %.4f, accuracy %.4f%n", model, test, b.name(), r[0], r[1]);
         }

@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -37,18 +42,17 @@ final class PredictCommand implements Callable<Integer> {
         data.check();
         if (png != null && data.format() != null) throw new UsageError("--png draws MNIST images; --data " + data.path + " is your own data");
         try (Backend b = Backends.open(backend); Sequential m = Sequential.load(model, b)) {
-            Dataset all = data.loadFor(m.inputSize(), m.classes(), false);
+            Dataset all = data.loadFor(m, false);
             int n = images != null ? images : data.format() == null ? 10 : all.rows();
             if (n > all.rows()) throw new UsageError("--images must be at most the " + all.rows() + " examples of " + all.name() + ", got " + n);
             Dataset test = n < all.rows() ? all.head(n) : all;
             float[] p = m.predict(test);
-            int k = m.classes();
             int[] predicted = m.classesOf(p);
             if (out != null) {
-                AtomicFiles.write(out, csv(test, p, predicted, k).getBytes(StandardCharsets.UTF_8));
+                AtomicFiles.write(out, csv(test, p, predicted, m).getBytes(StandardCharsets.UTF_8));
                 System.out.println("wrote " + n + " predictions to " + out);
             } else {
-                table(test, p, predicted, k);
+                table(test, p, predicted, m);
             }
             if (test.labeled()) {
                 int right = 0;
@@ -60,24 +64,37 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void table(Dataset d, float[] p, int[] predicted, int k) {
-        System.out.println("example  predicted" + (d.labeled() ? "  true" : "") + "  probability");
+    private static void table(Dataset d, float[] p, int[] predicted, Sequential m) {
+        int k = m.classes(), w = 9;
+        for (int j = 0; j < k; j++) w = Math.max(w, m.className(j).length());
+        String cls = "  %" + w + "s";
+        System.out.println("example" + String.format(cls, "predicted") + (d.labeled() ? String.format(cls, "true") : "") + "  probability");
         for (int i = 0; i < d.rows(); i++) {
             boolean wrong = d.labeled() && predicted[i] != d.label(i);
-            System.out.printf(Locale.ROOT, "%7d  %9d%s  %11.4f%s%n", i, predicted[i], d.labeled() ? String.format("  %4d", d.label(i)) : "",
+            System.out.printf(Locale.ROOT, "%7d" + cls + "%s  %11.4f%s%n", i, m.className(predicted[i]), d.labeled() ? String.format(cls, m.className(d.label(i))) : "",
                     p[i * k + predicted[i]], wrong ? "  <- wrong" : "");
         }
     }
 
-    static String csv(Dataset d, float[] p, int[] predicted, int k) {
-        StringBuilder sb = new StringBuilder("row,predicted,probability").append(d.labeled() ? ",label" : "");
-        for (int j = 0; j < k; j++) sb.append(",p").append(j);
-        sb.append('\n');
-        for (int i = 0; i < d.rows(); i++) {
-            sb.append(i).append(',').append(predicted[i]).append(',').append(p[i * k + predicted[i]]);
-            if (d.labeled()) sb.append(',').append(d.label(i));
-            for (int j = 0; j < k; j++) sb.append(',').append(p[i * k + j]);
-            sb.append('\n');
+    /** CSV: row, predicted (the class's name), probability, label when known, then per class its probability (p_NAME, or pJ for numbered classes). */
+    static String csv(Dataset d, float[] p, int[] predicted, Sequential m) {
+        int k = m.classes();
+        List<String> header = new ArrayList<>(List.of("row", "predicted", "probability"));
+        if (d.labeled()) header.add("label");
+        for (int j = 0; j < k; j++) header.add(m.classNames() != null ? "p_" + m.className(j) : "p" + j);
+        StringBuilder sb = new StringBuilder();
+        try (CSVPrinter out = new CSVPrinter(sb, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
+            out.printRecord(header);
+            List<Object> row = new ArrayList<>();
+            for (int i = 0; i < d.rows(); i++) {
+                row.clear();
+                row.addAll(List.of(i, m.className(predicted[i]), p[i * k + predicted[i]]));
+                if (d.labeled()) row.add(m.className(d.label(i)));
+                for (int j = 0; j < k; j++) row.add(p[i * k + j]);
+                out.printRecord(row);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
         }
         return sb.toString();
     }

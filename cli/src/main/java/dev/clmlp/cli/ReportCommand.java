@@ -43,9 +43,9 @@ final class ReportCommand implements Callable<Integer> {
         DataOptions data = new DataOptions();
         data.resume(new JsonFields(run.data(), "data"));
         History history = History.readCsv(RunDirectory.Artefact.HISTORY.in(dir));
-        Dataset test = data.load(run.seed()).validation();
         Path file = out != null ? out : RunDirectory.Artefact.REPORT.in(dir);
         try (Backend b = Backends.open(backend); Sequential m = Sequential.load(dir, b)) {
+            Dataset test = data.load(run.seed(), m.table()).split().validation();
             Report.write(new Report.Training(dir.toString(), run.command(), trainedOn, m, history, weights, test, data.format() == null), file);
         }
         System.out.println("wrote " + file);

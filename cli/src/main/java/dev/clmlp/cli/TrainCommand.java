@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.clmlp.Backends;
 import dev.clmlp.data.Dataset;
 import dev.clmlp.data.Scaling;
+import dev.clmlp.table.Schema;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.io.JsonFields;
 import dev.clmlp.nn.Checkpoint;
@@ -69,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of initial weights, shuffles and dropout (default: 1)") Long seed;
     @Option(names = "--limit", paramLabel = "N", description = "train on the first N training examples only") Integer limit;
     @Option(names = "--scale", paramLabel = "KIND",
-            description = "scale the features: none (default), minmax (to [0, 1]) or standard (mean 0, deviation 1), fitted on the training data and saved with the model")
+            description = "scale the features: standard (mean 0, deviation 1: the default for your own data), minmax (to [0, 1]) or none (the default for MNIST), fitted on the training data and saved with the model")
     String scale;
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl[:N] (JOCL) or lwjgl[:N] (LWJGL) (default: ${DEFAULT-VALUE})") String backend;
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<time>-<preset>)") Path out;
@@ -234,10 +235,11 @@ final class TrainCommand implements Callable<Integer> {
     /** One run, top to bottom: data and model, backend, compile, fit, then the run directory's files. */
     private int train(Plan plan, RunDirectory run, StopSignal stop) throws IOException {
         RunOptions opts = plan.run();
-        Dataset.Split split = data.load(opts.seed());
+        DataOptions.Loaded loaded = data.load(opts.seed(), plan.model() != null ? plan.model().table() : null);
+        Dataset.Split split = loaded.split();
         Dataset train = opts.limit() != null ? split.train().head(Math.min(opts.limit(), split.train().rows())) : split.train(),
                 test = split.validation();
-        Sequential model = modelFor(plan, train, test);
+        Sequential model = modelFor(plan, train, test, loaded.table());
         int steps = (train.rows() + opts.batch() - 1) / opts.batch();
         if (lrSchedule != null) plan.optimizer().withSchedule(Schedule.parse(lrSchedule, steps, (long) steps * opts.epochs()));
         boolean bar = progress != null ? progress : System.console() != null;
@@ -273,11 +275,18 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The model to train: the resumed one, or a fresh one whose first and last layers fit the data (with its input scaling). */
-    private Sequential modelFor(Plan plan, Dataset train, Dataset test) {
+    /**
+     * The model to train: the resumed one, or a fresh one whose first and last layers fit the data,
+     * with the table's schema and class names, and its input scaling: --scale, else standard for
+     * own data (a table's numeric columns only: not one-hot or missing flags), none for MNIST.
+     */
+    private Sequential modelFor(Plan plan, Dataset train, Dataset test, Schema table) {
         if (plan.model() != null) return plan.model();
         Sequential model = model(Preset.named(preset), train.features(), Math.max(train.classes(), test.classes()));
-        if (scale != null) model.scaleInputs(Scaling.fit(scale, train));
+        if (table != null) model.readTables(table);
+        else model.nameClasses(train.classNames());
+        String kind = scale != null ? scale : data.format() != null ? Scaling.STANDARD : null;
+        if (kind != null) model.scaleInputs(Scaling.fit(kind, train, table != null ? table.scaledInputs() : null));
         return model;
     }
 
@@ -286,6 +295,10 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println("backend " + b.name() + ": " + b.description()
                 + (backend.equalsIgnoreCase("auto") ? " [auto: " + Backends.autoReason() + "]" : ""));
         System.out.println("data: " + train + ", validation: " + test);
+        if (model.table() != null) System.out.println("table: " + model.table().describe());
+        if (model.classNames() != null) System.out.println("classes: " + String.join(", ", model.classNames()));
+        if (plan.model() == null && data.format() != null)
+            System.out.println("scaling: " + (model.inputScaling() == null ? "none" : model.inputScaling().kind() + (scale == null ? " (the default for own data; --scale none keeps the features as they are)" : "")));
         System.out.println("optimizer: " + plan.optimizer() + ", batch " + opts.batch() + ", epochs " + opts.epochs() + ", seed " + opts.seed());
         System.out.print(model.summary());
     }

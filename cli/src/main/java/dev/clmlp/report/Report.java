@@ -96,7 +96,7 @@ public final class Report {
         }
 
         h.h2("Confusion matrix (" + test.name() + ")");
-        h.raw(confusion(test, predicted, k));
+        h.raw(confusion(test, predicted, m::className, k));
 
         int[] first = IntStream.range(0, Math.min(FIRST, n)).toArray();
         int[] wrong = IntStream.range(0, n).filter(r -> predicted[r] != test.label(r)).boxed()
@@ -116,21 +116,21 @@ public final class Report {
         }
         List<List<String>> out = new ArrayList<>();
         for (int r : rows)
-            out.add(List.of(Integer.toString(r), Integer.toString(predicted[r]), Integer.toString(t.test().label(r)), fmt("%.4f", confidence[r])));
+            out.add(List.of(Integer.toString(r), t.model().className(predicted[r]), t.model().className(t.test().label(r)), fmt("%.4f", confidence[r])));
         h.table(List.of("example", "predicted", "true", "probability"), out);
     }
 
     /** Rows: true class; columns: predicted; cells shaded by their share of the row; recall per row and precision per column. */
-    static String confusion(Dataset test, int[] predicted, int k) {
+    static String confusion(Dataset test, int[] predicted, java.util.function.IntFunction<String> name, int k) {
         long[][] c = new long[k][k];
         for (int r = 0; r < test.rows(); r++) c[test.label(r)][predicted[r]]++;
         StringBuilder sb = new StringBuilder("<table class=\"cm\"><tr><th class=\"l\">true \\ predicted</th>");
-        for (int j = 0; j < k; j++) sb.append("<th>").append(j).append("</th>");
+        for (int j = 0; j < k; j++) sb.append("<th>").append(Html.esc(name.apply(j))).append("</th>");
         sb.append("<th>recall</th></tr>\n");
         for (int i = 0; i < k; i++) {
             long row = 0;
             for (int j = 0; j < k; j++) row += c[i][j];
-            sb.append("<tr><th class=\"l\">").append(i).append("</th>");
+            sb.append("<tr><th class=\"l\">").append(Html.esc(name.apply(i))).append("</th>");
             for (int j = 0; j < k; j++) {
                 double share = row == 0 ? 0 : c[i][j] / (double) row;
                 String color = i == j ? "46,160,67" : "207,34,46";

@@ -48,7 +48,9 @@ class OwnDataTest {
         }
     }
 
-    static double numpyReference() throws IOException, InterruptedException {
+    static double numpyReference() throws IOException, InterruptedException { return numpyReference(train, val); }
+
+    static double numpyReference(Path train, Path val) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("python3", Path.of("src/test/python/mlp_reference.py").toString(), train.toString(), val.toString(),
                 LAYERS, LR, BATCH, EPOCHS, "1").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
@@ -63,24 +65,39 @@ class OwnDataTest {
         return Double.parseDouble(m.group(1));
     }
 
+    static String lastLog;
+
+    /** Trains as the numpy reference does (its layers, activation, init, optimizer, batch and epochs) and checks the accuracy against it. */
+    static double trainsToTheReference(String what, double reference, Path out, String... data) {
+        List<String> args = new java.util.ArrayList<>(List.of("train"));
+        args.addAll(List.of(data));
+        args.addAll(List.of("--layers", LAYERS, "--activation", "relu", "--init", "he_normal", "--optimizer", "adam", "--lr", LR, "--batch", BATCH,
+                "--epochs", EPOCHS, "--backend", "cpu", "--no-progress", "--no-plots", "--out", out.toString()));
+        lastLog = CliTest.run(0, args.toArray(new String[0]));
+        double clmlp = lastValAccuracy(lastLog);
+        System.out.printf(Locale.ROOT, "%s: clmlp %.4f, numpy reference %.4f%n", what, clmlp, reference);
+        assertTrue(clmlp >= reference - 0.02, what + ": clmlp " + clmlp + " vs numpy " + reference);
+        return clmlp;
+    }
+
+    /** predict --out on the validation file: the accuracy train measured; returns the CSV's lines. */
+    static List<String> predictsWhatItMeasured(Path model, Path val, double accuracy) throws IOException {
+        Path preds = model.resolveSibling(model.getFileName() + "-predictions.csv");
+        String p = CliTest.run(0, "predict", "--model", model.toString(), "--data", val.toString(), "--out", preds.toString(), "--backend", "cpu");
+        assertTrue(p.contains(String.format(Locale.ROOT, "(accuracy %.4f)", accuracy)), p + " vs " + accuracy);
+        return Files.readAllLines(preds);
+    }
+
     @Test
     void reachesTheAccuracyOfTheNumpyReferenceAndPredictsWhatItMeasured() throws Exception {
         double reference = numpyReference();
         assertTrue(reference > 0.6, "the blobs are learnable (chance is 0.25): numpy reached " + reference);
         Path out = dir.resolve("run");
-        String log = CliTest.run(0, "train", "--data", train.toString(), "--val", val.toString(), "--scale", "standard", "--layers", LAYERS,
-                "--activation", "relu", "--init", "he_normal", "--optimizer", "adam", "--lr", LR, "--batch", BATCH, "--epochs", EPOCHS,
-                "--backend", "cpu", "--no-progress", "--no-plots", "--out", out.toString());
-        double clmlp = lastValAccuracy(log);
-        System.out.printf(Locale.ROOT, "blobs: clmlp %.4f, numpy reference %.4f%n", clmlp, reference);
-        assertTrue(clmlp >= reference - 0.02, "clmlp " + clmlp + " vs numpy " + reference);
+        double clmlp = trainsToTheReference("blobs", reference, out, "--data", train.toString(), "--val", val.toString(), "--scale", "standard");
         assertTrue(Files.readString(out.resolve("config.json")).contains("\"input_scaling\""), "the scaling is saved with the model");
 
         // the saved model, scaling included, predicts the validation file as train measured it
-        Path preds = dir.resolve("predictions.csv");
-        String p = CliTest.run(0, "predict", "--model", out.toString(), "--data", val.toString(), "--out", preds.toString(), "--backend", "cpu");
-        assertTrue(p.contains(String.format(Locale.ROOT, "(accuracy %.4f)", clmlp)), p + " vs " + clmlp);
-        List<String> lines = Files.readAllLines(preds);
+        List<String> lines = predictsWhatItMeasured(out, val, clmlp);
         assertEquals("row,predicted,probability,label,p0,p1,p2,p3", lines.get(0));
         assertEquals(401, lines.size());
         String[] first = lines.get(1).split(",");
@@ -88,6 +105,48 @@ class OwnDataTest {
         for (int j = 4; j < 8; j++) sum += Double.parseDouble(first[j]);
         assertEquals(1, sum, 1e-5, "probabilities of a row sum to 1");
         assertEquals(Double.parseDouble(first[2]), Double.parseDouble(first[4 + Integer.parseInt(first[1])]), "probability is the predicted class's");
+    }
+
+    /**
+     * An iris-style file: the species as names in the first column. clmlp, with its default
+     * scaling, reaches the numpy reference trained on the same rows with the species' sorted index
+     * as the label, and predicts by name.
+     */
+    @Test
+    void namedClassesTrainAsTheirIndicesDoAndArePredictedByName() throws Exception {
+        Random rnd = new Random(11);
+        String[] species = {"virginica", "setosa", "versicolor"}; // sorted: setosa 0, versicolor 1, virginica 2
+        int[] index = {2, 0, 1};
+        double[][] centers = {{6.6, 3.0, 5.6, 2.0}, {5.0, 3.4, 1.5, 0.25}, {5.9, 2.8, 4.3, 1.3}};
+        Path named = dir.resolve("iris-train.csv"), namedVal = dir.resolve("iris-val.csv");
+        Path numbered = dir.resolve("iris-train-numbered.csv"), numberedVal = dir.resolve("iris-val-numbered.csv");
+        for (Path[] p : new Path[][] {{named, numbered}, {namedVal, numberedVal}}) {
+            StringBuilder a = new StringBuilder("species,sepal_length,sepal_width,petal_length,petal_width\n"), b = new StringBuilder("f0,f1,f2,f3,label\n");
+            for (int i = 0; i < (p[0] == named ? 240 : 120); i++) {
+                int k = rnd.nextInt(3);
+                StringBuilder row = new StringBuilder();
+                for (int j = 0; j < 4; j++) row.append(String.format(Locale.ROOT, "%.2f,", centers[k][j] + 0.45 * rnd.nextGaussian()));
+                a.append(species[k]).append(',').append(row, 0, row.length() - 1).append('\n');
+                b.append(row).append(index[k]).append('\n');
+            }
+            Files.writeString(p[0], a);
+            Files.writeString(p[1], b);
+        }
+        double reference = numpyReference(numbered, numberedVal);
+        Path out = dir.resolve("iris-run");
+        double clmlp = trainsToTheReference("iris-style named species", reference, out, "--data", named.toString(), "--val", namedVal.toString(),
+                "--label", "species");
+        assertTrue(lastLog.contains("classes: setosa, versicolor, virginica") && lastLog.contains("scaling: standard (the default for own data"), lastLog);
+        assertTrue(Files.readString(out.resolve("config.json")).contains("\"class_names\""), "the names are saved with the model");
+
+        List<String> lines = predictsWhatItMeasured(out, namedVal, clmlp);
+        assertEquals("row,predicted,probability,label,p_setosa,p_versicolor,p_virginica", lines.get(0));
+        List<String> valLines = Files.readAllLines(namedVal);
+        for (int r = 1; r < lines.size(); r++) {
+            String[] cells = lines.get(r).split(",");
+            assertTrue(List.of(species).contains(cells[1]), lines.get(r));
+            assertEquals(valLines.get(r).split(",")[0], cells[3], "the true species of row " + r);
+        }
     }
 
     /** The same files as numpy's .npz (written by numpy itself): clmlp reaches the reference there too. */
@@ -102,12 +161,27 @@ class OwnDataTest {
                 train.toString(), trainNpz.toString(), val.toString(), valNpz.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
-        String log = CliTest.run(0, "train", "--data", trainNpz.toString(), "--val", valNpz.toString(), "--scale", "standard", "--layers", LAYERS,
-                "--activation", "relu", "--init", "he_normal", "--optimizer", "adam", "--lr", LR, "--batch", BATCH, "--epochs", EPOCHS,
-                "--backend", "cpu", "--no-progress", "--no-plots", "--out", dir.resolve("npz-run").toString());
-        double clmlp = lastValAccuracy(log);
-        System.out.printf(Locale.ROOT, "blobs as .npz: clmlp %.4f, numpy reference %.4f%n", clmlp, reference);
-        assertTrue(clmlp >= reference - 0.02, "clmlp " + clmlp + " vs numpy " + reference);
+        trainsToTheReference("blobs as .npz", reference, dir.resolve("npz-run"), "--data", trainNpz.toString(), "--val", valNpz.toString(), "--scale", "standard");
+    }
+
+    /** NumPy labels 10, 20, 30 are three classes named by their values (not 31 outputs); a value the training data lacks is refused. */
+    @Test
+    void numpyLabelsThatAreNotZeroToKAreNamedByTheirValues() throws Exception {
+        Path x = dir.resolve("codes-x.npy"), y = dir.resolve("codes-y.npy"), odd = dir.resolve("codes-odd.npz");
+        Process p = new ProcessBuilder("python3", "-c", "import numpy as np, sys\n"
+                + "r = np.random.default_rng(3); y = r.choice([10, 20, 30], 300)\n"
+                + "np.save(sys.argv[1], (r.normal(size=(300, 2)) + y[:, None] / 10).astype(np.float32)); np.save(sys.argv[2], y)\n"
+                + "np.savez(sys.argv[3], x=np.zeros((2, 2), np.float32), y=np.array([10, 40]))\n",
+                x.toString(), y.toString(), odd.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        Path model = dir.resolve("codes-run");
+        String log = CliTest.run(0, "train", "--data", x.toString(), "--labels", y.toString(), "--layers", "8", "--epochs", "2", "--backend", "cpu",
+                "--no-progress", "--no-plots", "--out", model.toString());
+        assertTrue(log.contains("3 classes") && log.contains("classes: 10, 20, 30"), log);
+        assertTrue(CliTest.run(0, "evaluate", "--model", model.toString(), "--data", x.toString(), "--labels", y.toString(), "--backend", "cpu").contains("accuracy"));
+        assertEquals("clmlp: " + odd + ": example 1: class 40 is not among the 3 classes of the training data (10, 20, 30)",
+                CliTest.runErr(3, "evaluate", "--model", model.toString(), "--data", odd.toString(), "--backend", "cpu").strip());
     }
 
     @Test
@@ -139,9 +213,9 @@ class OwnDataTest {
     @Test
     void badFilesExitWith3NamingRowAndColumn() throws IOException {
         String[][] cases = {
-                {"a,b,label\n1,2,0\n3,4\n", "row 3: 2 columns, expected 3 as in the header"},
-                {"a,b,label\n1,2,0\n3,x,1\n", "row 3, column 2 'b': expected a number, found \"x\""},
-                {"a,b,label\n1,2,0\n3,nan,1\n", "row 3, column 2 'b': expected a number, found nan (not a finite number)"},
+                {"a,b,label\n1,2,0\n\n3,4\n", "line 4: 2 columns, expected 3 as in the header"},
+                {"a,b,label\n1,2,0\n3,4,1.5\n", "line 3, column 3 'label': found the real number 1.5, expected a class label: a name or a whole number (clmlp trains classifiers)"},
+                {"a,b,label\n1,2,0\n3,-inf,1\n", "line 3, column 2 'b': expected a number, found -inf (not a finite number)"},
                 {"", "empty: expected a header or data rows, found no rows"},
         };
         for (String[] c : cases) {
@@ -155,7 +229,7 @@ class OwnDataTest {
         CliTest.run(0, "train", "--data", train.toString(), "--epochs", "1", "--layers", "8", "--backend", "cpu", "--no-progress", "--no-plots", "--out", model.toString());
         Path f = dir.resolve("outside.csv");
         Files.writeString(f, "f0,f1,f2,f3,f4,f5,label\n1,2,3,4,5,6,1\n1,2,3,4,5,6,4\n");
-        assertEquals("clmlp: " + f + ": row 3, column 7 'label': class 4 is outside the 4 classes (0 to 3)",
+        assertEquals("clmlp: " + f + ": line 3, column 7 'label': class \"4\" is not among the 4 classes the model was trained on (0, 1, 2, 3)",
                 CliTest.runErr(3, "evaluate", "--model", model.toString(), "--data", f.toString(), "--backend", "cpu").strip());
     }
 }
