@@ -17,8 +17,6 @@ public final class Column {
     /** What a cell may hold besides a number: pandas' default missing-value markers count as empty. */
     static final java.util.Set<String> MISSING = java.util.Set.of("", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "null", "NULL",
             "None", "<NA>", "#N/A", "#NA", "#N/A N/A", "-1.#IND", "1.#IND", "-1.#QNAN", "1.#QNAN");
-    // a plain decimal number; Java's own parser would also take "1f", "0x1p3" and "Infinity"
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern INFINITY = Pattern.compile("(?i)[+-]?(inf|infinity)");
     private static final int MISSING_CODE = -1;
 
@@ -45,12 +43,12 @@ public final class Column {
             if (codes != null) codes = Arrays.copyOf(codes, rows * 2);
         }
         float v = Float.NaN;
-        if (MISSING.contains(cell)) {
-            missing++;
-            if (firstMissingLine < 0) firstMissingLine = line;
-        } else if (NUMBER.matcher(cell).matches()) {
+        if (isNumber(cell)) {
             v = Float.parseFloat(cell);
             if (!Float.isFinite(v)) throw new TableException(line, name, "expected a number within float range, found \"" + cell + "\"");
+        } else if (MISSING.contains(cell)) {
+            missing++;
+            if (firstMissingLine < 0) firstMissingLine = line;
         } else if (INFINITY.matcher(cell).matches()) {
             throw new TableException(line, name, "expected a number, found " + cell + " (not a finite number)");
         } else if (firstText == null) {
@@ -87,10 +85,37 @@ public final class Column {
     }
 
     /**
+     * A plain decimal number, [+-](digits[.digits]|.digits)[(e|E)[+-]digits]: Java's own parser
+     * would also take "1f", "0x1p3" and "Infinity". A loop, not a regular expression: it runs
+     * for every cell, and took most of the time of reading a table of numbers.
+     */
+    static boolean isNumber(String s) {
+        int i = 0, n = s.length();
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
+        int digits = 0;
+        while (i < n && isDigit(s.charAt(i))) { i++; digits++; }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(s.charAt(i))) { i++; digits++; }
+        }
+        if (digits == 0) return false;
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
+            int exp = 0;
+            while (i < n && isDigit(s.charAt(i))) { i++; exp++; }
+            if (exp == 0) return false;
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
+
+    /**
      * @param cell a trimmed cell
      * @return whether it is text: not a number, not empty, not a missing-value marker
      */
-    static boolean isText(String cell) { return !MISSING.contains(cell) && !NUMBER.matcher(cell).matches() && !INFINITY.matcher(cell).matches(); }
+    static boolean isText(String cell) { return !MISSING.contains(cell) && !isNumber(cell) && !INFINITY.matcher(cell).matches(); }
 
     /** @return the header's name for this column, or null in a file without a header */
     public String header() { return header; }
