@@ -241,25 +241,29 @@ public final class Dataset {
      * @return the rest and the held-out part, each in the original order
      */
     public Split holdOut(double fraction, long seed) {
-        int[][] parts = holdOutRows(name, rows, fraction, seed);
+        int[][] parts;
+        try {
+            parts = holdOutRows(rows, fraction, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
         return new Split(select(parts[0], name + " (training part)"), select(parts[1], name + " (held out)"));
     }
 
     /**
      * The rows {@link #holdOut} keeps and holds out, for data that is not a Dataset yet (a table).
      *
-     * @param name     the data's name, for the message
      * @param rows     how many rows
      * @param fraction the share held out, in (0, 1), at least one row on each side
      * @param seed     the shuffle's seed
      * @return {the rest, the held-out rows}, each in the original order
      * @throws IllegalArgumentException when a side would be empty
      */
-    public static int[][] holdOutRows(String name, int rows, double fraction, long seed) {
+    public static int[][] holdOutRows(int rows, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) throw new IllegalArgumentException("validation split must be in (0, 1), got " + fraction);
         int held = (int) Math.round(rows * fraction);
         if (held < 1 || held >= rows)
-            throw new IllegalArgumentException(name + ": a validation split of " + fraction + " of " + rows + " examples leaves one side empty");
+            throw new IllegalArgumentException("a validation split of " + fraction + " of " + rows + " examples leaves one side empty");
         int[] order = new int[rows];
         for (int i = 0; i < rows; i++) order[i] = i;
         java.util.Random rnd = new java.util.Random(seed);

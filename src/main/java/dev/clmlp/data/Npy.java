@@ -105,6 +105,11 @@ public record Npy(String where, String dtype, int[] shape, boolean fortran, Byte
         if (size >= 0 && available != data)
             throw new DataFileException(where, (available < data ? "truncated" : "trailing bytes") + ": expected " + data
                     + " data bytes for shape (" + s.group(1) + ") of " + dtype + ", found " + available);
+        Runtime rt = Runtime.getRuntime();
+        long needed = data + count * 4, left = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()); // the bytes, then the float features
+        if (needed > left)
+            throw new DataFileException(where, String.format(java.util.Locale.ROOT, "shape (%s) of %s needs %,d MB, more than the %,d MB left of the Java heap:"
+                    + " give Java more (CLMLP_JAVA_OPTS=-Xmx8g ./clmlp ...) or use a smaller file", s.group(1), dtype, needed >> 20, left >> 20));
         byte[] raw = in.readNBytes((int) data);
         if (raw.length != data) throw new DataFileException(where, "truncated: expected " + data + " data bytes, found " + raw.length);
         ByteBuffer b = ByteBuffer.wrap(raw).order(d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);

@@ -82,6 +82,12 @@ public record Preset(String name, List<Integer> layers, List<String> activations
         if (acts.size() != 1 && acts.size() != hidden.size())
             throw new IllegalArgumentException("--activation: give one activation or one per hidden layer (" + hidden.size() + "), got " + acts);
         if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("--dropout: the rate must be in [0, 1), got " + rate);
+        long params = 0, in = inputs; // every parameter lives in one array: Java's arrays stop at 2^31 - 1 elements
+        for (int units : hidden) { params += (in + 1) * units; in = units; }
+        params += (in + 1) * classes;
+        if (params > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--layers %s: %,d parameters with %d inputs and %d classes, more than the %,d one array holds",
+                    hidden.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")), params, inputs, classes, Integer.MAX_VALUE - 8));
         List<Layer> ls = new ArrayList<>();
         for (int i = 0; i < hidden.size(); i++)
             ls.add(new Dense(hidden.get(i), acts.get(acts.size() == 1 ? 0 : i), initializer));

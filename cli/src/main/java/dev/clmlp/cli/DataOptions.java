@@ -139,10 +139,12 @@ final class DataOptions {
     private Dataset.Split holdOut(Dataset d, long seed) throws DataFileException {
         try {
             return d.holdOut(valSplit != null ? valSplit : 0.2, seed);
-        } catch (IllegalArgumentException e) {
-            throw new DataFileException(path, e.getMessage());
+        } catch (IllegalArgumentException e) { // its cause's message without the data's name, which the file's path replaces
+            throw new DataFileException(path, (e.getCause() != null ? e.getCause() : e).getMessage() + TOO_FEW);
         }
     }
+
+    private static final String TOO_FEW = " (give more rows, another --val-split, or --val FILE)";
 
     /** A CSV file: the schema learned from the training part (a held-out share is split off first), then both parts encoded. */
     private Loaded loadTable(long seed, Schema known) throws IOException {
@@ -153,10 +155,10 @@ final class DataOptions {
         } else {
             int[][] parts;
             try {
-                parts = Dataset.holdOutRows(all.name(), all.rows(), valSplit != null ? valSplit : 0.2, seed);
+                parts = Dataset.holdOutRows(all.rows(), valSplit != null ? valSplit : 0.2, seed);
             } catch (IllegalArgumentException e) {
                 Schema.fit(all, all.labelColumn(label)); // a bad cell is the first thing to fix: named here if there is one
-                throw new DataFileException(path, e.getMessage());
+                throw new DataFileException(path, e.getMessage() + TOO_FEW);
             }
             train = all.select(parts[0], "training part");
             validation = all.select(parts[1], "held out");

@@ -41,7 +41,13 @@ public final class Main implements Runnable {
             err.flush();
             return code;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) { // one line, not a stack trace: what the limit was and how to raise it
+            System.err.printf("clmlp: out of memory: the Java heap's limit is %,d MB; give Java more (CLMLP_JAVA_OPTS=-Xmx8g ./clmlp ...), or use less data (--limit N) or smaller layers%n",
+                    Runtime.getRuntime().maxMemory() >> 20);
+            return FAILURE;
+        }
     }
 
     /** One line naming the problem, and where to read the usage. */

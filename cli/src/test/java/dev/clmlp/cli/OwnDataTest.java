@@ -217,6 +217,7 @@ class OwnDataTest {
                 {"a,b,label\n1,2,0\n3,4,1.5\n", "line 3, column 3 'label': found the real number 1.5, expected a class label: a name or a whole number (clmlp trains classifiers)"},
                 {"a,b,label\n1,2,0\n3,-inf,1\n", "line 3, column 2 'b': expected a number, found -inf (not a finite number)"},
                 {"", "empty: expected a header or data rows, found no rows"},
+                {"a,b,label\n1,2,x\n3,4,y\n", "a validation split of 0.2 of 2 examples leaves one side empty (give more rows, another --val-split, or --val FILE)"},
         };
         for (String[] c : cases) {
             Path f = dir.resolve("bad.csv");
