@@ -8,6 +8,7 @@ import dev.clmlp.nn.Preset;
 import dev.clmlp.nn.Sequential;
 import dev.clmlp.tensor.Activation;
 import dev.clmlp.tensor.Backend;
+import dev.clmlp.tensor.RegressionLoss;
 import dev.clmlp.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -252,6 +253,14 @@ public final class SelfCheck {
                     return concat(p.download(), d.download(), new float[] {sums.download()[0] / rows, hits.downloadInts()[0]});
                 }
             }));
+            for (RegressionLoss loss : RegressionLoss.values()) // the logits as predictions, the probabilities' log as targets
+                lines.add(compare("regressionLossStats " + loss.key(), shape, 1e-5, device, reference, be -> {
+                    try (Tensor y = be.upload(logits, rows, k); Tensor t = be.upload(shifted(logits), rows, k); Tensor d = be.zeros(rows, k);
+                         Tensor lossSum = be.zeros(1, 1); Tensor absSum = be.zeros(1, 1)) {
+                        be.regressionLossStats(y, t, d, loss, RegressionLoss.HUBER_DELTA, lossSum, absSum, 0);
+                        return concat(d.download(), new float[] {lossSum.download()[0] / rows, absSum.download()[0] / (rows * k)});
+                    }
+                }));
             lines.add(compare("argmaxRows + countCorrect", shape, 0, device, reference, be -> {
                 try (Tensor x = be.upload(logits, rows, k); Tensor l = be.upload(labels, rows, 1); Tensor am = be.upload(new int[rows], rows, 1);
                      Tensor hits = be.upload(new int[2], 1, 2)) {
@@ -350,6 +359,13 @@ public final class SelfCheck {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = r.nextFloat() * 2 - 1;
         return a;
+    }
+
+    /** Targets near the predictions and far from them: x / 2 + 1.5 puts errors on both sides of Huber's delta. */
+    private static float[] shifted(float[] x) {
+        float[] t = new float[x.length];
+        for (int i = 0; i < x.length; i++) t[i] = x[i] * 0.5f + 1.5f;
+        return t;
     }
 
     private static float[] concat(float[]... parts) {

@@ -4,6 +4,7 @@ import dev.clmlp.tensor.Activation;
 import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.DType;
 import dev.clmlp.tensor.Philox;
+import dev.clmlp.tensor.RegressionLoss;
 import dev.clmlp.tensor.Storage;
 import dev.clmlp.tensor.Tensor;
 import dev.clmlp.tensor.Tuning;
@@ -366,6 +367,30 @@ public final class CpuBackend extends Backend {
         for (int r = 0; r < scores.rows(); r++)
             if (argmax(f(scores), off(scores) + r * k, k) == ints(labels)[off(labels) + r]) count++;
         ints(out)[off(out) + index] = count;
+    }
+
+    @Override protected void doRegressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
+                                                   Tensor lossSums, Tensor absSums, int index) {
+        float[] y = f(pred), t = f(targets), d = f(dpred);
+        int rows = pred.rows(), k = pred.cols(), yo = off(pred), to = off(targets), dOff = off(dpred);
+        float invK = 1f / k, scale = 1f / ((float) rows * k), lossAcc = 0f, absAcc = 0f;
+        for (int r = 0; r < rows; r++) { // as regression.cl, element by element
+            float row = 0f;
+            for (int j = 0; j < k; j++) {
+                float e = y[yo + r * k + j] - t[to + r * k + j], a = Math.abs(e), l, slope;
+                switch (loss) {
+                    case MSE -> { l = e * e; slope = 2f * e; }
+                    case MAE -> { l = a; slope = Math.signum(e); }
+                    default -> { l = a <= delta ? 0.5f * e * e : delta * (a - 0.5f * delta); slope = Math.max(-delta, Math.min(delta, e)); }
+                }
+                d[dOff + r * k + j] = slope * scale;
+                row += l;
+                absAcc += a;
+            }
+            lossAcc += row * invK;
+        }
+        f(lossSums)[off(lossSums) + index] = lossAcc;
+        f(absSums)[off(absSums) + index] = absAcc;
     }
 
     @Override protected void doSum(Tensor x, Tensor out, int index) {

@@ -3,6 +3,7 @@ package dev.clmlp.opencl;
 import dev.clmlp.tensor.Activation;
 import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.DType;
+import dev.clmlp.tensor.RegressionLoss;
 import dev.clmlp.tensor.Storage;
 import dev.clmlp.tensor.Tensor;
 import java.util.ArrayList;
@@ -309,6 +310,13 @@ public final class OpenClBackend extends Backend {
                                                         Tensor lossSums, Tensor correct, int index) {
         launch("softmax_xent_stats", new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, logits.rows(), logits.cols(),
                 logits, labels, probs, dlogits, lossSums.view(index, 1, 1), correct.view(index, 1, 1),
+                new Kernels.Local(4L * reduceGroupSize), new Kernels.Local(4L * reduceGroupSize));
+    }
+
+    @Override protected void doRegressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
+                                                   Tensor lossSums, Tensor absSums, int index) {
+        launch("regression_stats", new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, pred.rows(), pred.cols(), loss.ordinal(), delta,
+                pred, targets, dpred, lossSums.view(index, 1, 1), absSums.view(index, 1, 1),
                 new Kernels.Local(4L * reduceGroupSize), new Kernels.Local(4L * reduceGroupSize));
     }
 

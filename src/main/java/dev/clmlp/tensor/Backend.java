@@ -694,6 +694,36 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
     }
 
     /**
+     * The training step's loss for a regression ({@link RegressionLoss}): dpred = the loss's
+     * gradient with respect to pred (averaged over the n x k elements), lossSums[index] = the sum
+     * over rows of each row's mean loss, absSums[index] = the sum of |pred - targets| (FLOAT32
+     * accumulators read once per epoch: loss = sum / n, MAE = sum / (n k)).
+     *
+     * @param pred     n x k: the last layer's linear outputs
+     * @param targets  n x k
+     * @param dpred    n x k, written
+     * @param loss     mse, mae or huber
+     * @param delta    Huber's delta (positive; unused by the others)
+     * @param lossSums FLOAT32 accumulator, any shape
+     * @param absSums  FLOAT32 accumulator, any shape
+     * @param index    the element of both accumulators written
+     */
+    public final void regressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
+                                          Tensor lossSums, Tensor absSums, int index) {
+        String op = "regressionLossStats";
+        Checks.checkFloat(this, op, "pred", pred); Checks.checkFloat(this, op, "targets", targets); Checks.checkFloat(this, op, "dpred", dpred);
+        Checks.checkFloat(this, op, "lossSums", lossSums); Checks.checkFloat(this, op, "absSums", absSums);
+        Checks.checkSameShape(op, "targets", targets, pred);
+        Checks.checkSameShape(op, "dpred", dpred, pred);
+        Checks.checkIndex(op, lossSums, index);
+        Checks.checkIndex(op, absSums, index);
+        if (!(delta > 0 && Float.isFinite(delta))) throw new IllegalArgumentException(op + ": delta must be a positive finite number, got " + delta);
+        long t0 = OpTimes.start(opTimes);
+        doRegressionLossStats(pred, targets, dpred, loss, delta, lossSums, absSums, index);
+        OpTimes.stop(opTimes, op, t0);
+    }
+
+    /**
      * The backend's {@link #dense}, its arguments checked.
      *
      * @param x as in {@link #dense}

@@ -24,6 +24,7 @@ package dev.clmlp.tensor;
  * <tr><td>denseInputGrad</td><td>Backend.doDenseInputGrad</td><td>the GEMM with its slope epilogue</td><td>denseAndDenseInputGradMatchTheReference</td></tr>
  * <tr><td>denseWeightGrad, denseSgd</td><td>Backend.doDenseWeightGrad (denseSgd composes it with sgd)</td><td>the GEMM, its column sums the bias gradient</td><td>denseWeightGradMatchesTheReference, denseSgdIsTheWeightGradientAndAnSgdStep</td></tr>
  * <tr><td>softmaxCrossEntropyStats</td><td>Backend.doSoftmaxCrossEntropyStats</td><td>softmax_xent_stats</td><td>softmaxCrossEntropyStatsSumsLossAndHits</td></tr>
+ * <tr><td>regressionLossStats</td><td>doRegressionLossStats</td><td>regression_stats</td><td>regressionLossStatsMatchesTheReference</td></tr>
  * </table>
  * The Java backend implements each in {@code cpu/CpuBackend}; the OpenCL backend launches the
  * kernels from {@code opencl/OpenClBackend}. {@code ./clmlp check} ({@code check/SelfCheck})
@@ -226,4 +227,19 @@ public abstract sealed class Implementation permits Backend {
      * @param index as in {@link Backend#sum}
      */
     protected abstract void doSum(Tensor x, Tensor out, int index);
+
+    /**
+     * The backend's {@link Backend#regressionLossStats}, its arguments checked.
+     *
+     * @param pred     as there
+     * @param targets  as there
+     * @param dpred    as there
+     * @param loss     as there
+     * @param delta    as there
+     * @param lossSums as there
+     * @param absSums  as there
+     * @param index    as there
+     */
+    protected abstract void doRegressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
+                                                  Tensor lossSums, Tensor absSums, int index);
 }

@@ -645,4 +645,34 @@ abstract class BackendContract {
             d.assertSurroundingUntouched("dlogits");
         }
     }
+
+    @Property(tries = 20)
+    void regressionLossStatsMatchesTheReference(@ForAll @IntRange(min = 1, max = 600) int rows, @ForAll @IntRange(min = 1, max = 9) int k,
+                                                @ForAll RegressionLoss loss, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] y = Rand.floats(r, rows * k, 3), t = Rand.floats(r, rows * k, 3);
+        float delta = 0.25f + r.nextFloat() * 2;
+        try (Tensor ty = backend().upload(y, rows, k); Tensor tt = backend().upload(t, rows, k);
+             Placed d = place(r, null, rows, k); Placed sums = place(r, null, 1, 3); Placed abs = place(r, null, 2, 2)) {
+            backend().regressionLossStats(ty, tt, d.view(), loss, delta, sums.view(), abs.view(), 2);
+            float[] dv = d.view().download(), sv = sums.view().download(), av = abs.view().download();
+            double lossSum = 0, absSum = 0, n = (double) rows * k;
+            for (int i = 0; i < rows; i++) {
+                double row = 0;
+                for (int j = 0; j < k; j++) {
+                    double e = (double) y[i * k + j] - t[i * k + j], a = Math.abs(e);
+                    double l = switch (loss) { case MSE -> e * e; case MAE -> a; case HUBER -> a <= delta ? e * e / 2 : delta * (a - delta / 2); };
+                    double slope = switch (loss) { case MSE -> 2 * e; case MAE -> Math.signum(e); case HUBER -> Math.max(-delta, Math.min(delta, e)); };
+                    assertClose("dpred", slope / n, dv[i * k + j], 1e-6 * Math.abs(slope / n) + 1e-12);
+                    row += l;
+                    absSum += a;
+                }
+                lossSum += row / k;
+            }
+            assertClose("loss sum", lossSum, sv[2], 1e-5 * (lossSum + rows));
+            assertClose("abs sum", absSum, av[2], 1e-5 * (absSum + n));
+            assertTrue(Float.isNaN(sv[0]) && Float.isNaN(sv[1]) && Float.isNaN(av[0]) && Float.isNaN(av[3]), "only slot 2 of the sums is written");
+            d.assertSurroundingUntouched("dpred");
+        }
+    }
 }
