@@ -7,9 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Examples (rows x features) with integer class labels, held on the host either as uint8 pixels
- * (scaled to [0,1] when gathered into a batch) or as float32 features. A dataset read for
- * prediction may have no labels ({@link #labeled()} false, {@link #classes()} 0).
+ * Examples (rows x features) with integer class labels, or for a regression real-valued targets
+ * ({@link #ofTargets}), held on the host either as uint8 pixels (scaled to [0,1] when gathered
+ * into a batch) or as float32 features. A dataset read for prediction may have no labels
+ * ({@link #labeled()} false, {@link #classes()} 0).
  */
 public final class Dataset {
     private final String name;
@@ -18,6 +19,8 @@ public final class Dataset {
     private final float[] values;
     private final int[] labels;
     private List<String> classNames; // null: the classes are the numbers 0 .. classes-1
+    private float[] targets; // a regression's: rows x outputs, row-major; null for classes
+    private int outputs;
 
     private Dataset(String name, int rows, int features, byte[] pixels, float[] values, int[] labels, int classes) {
         if (labels == null) labels = new int[rows]; // unlabeled: class 0 on the device, never read back
@@ -68,6 +71,45 @@ public final class Dataset {
         if (values.length != (long) rows * features)
             throw new IllegalArgumentException(name + ": " + values.length + " values, expected " + rows + "x" + features);
         return new Dataset(name, rows, features, null, values, labels, classes);
+    }
+
+    /**
+     * A dataset for a regression: float features and real-valued targets. The arrays are kept, not copied.
+     *
+     * @param name     for messages
+     * @param values   rows * features floats, row-major
+     * @param rows     the number of examples
+     * @param features the width of an example
+     * @param targets  rows * outputs floats, row-major, each finite
+     * @param outputs  the targets per example
+     * @return the dataset, with {@link #regression()} true and {@link #classes()} 0
+     */
+    public static Dataset ofTargets(String name, float[] values, int rows, int features, float[] targets, int outputs) {
+        if (values.length != (long) rows * features)
+            throw new IllegalArgumentException(name + ": " + values.length + " values, expected " + rows + "x" + features);
+        if (outputs < 1 || targets.length != (long) rows * outputs)
+            throw new IllegalArgumentException(name + ": " + targets.length + " targets, expected " + rows + "x" + outputs);
+        for (int i = 0; i < targets.length; i++)
+            if (!Float.isFinite(targets[i])) throw new IllegalArgumentException(name + ": target " + targets[i] + " of example " + i / outputs);
+        return new Dataset(name, rows, features, null, values, null, 0).withTargets(targets, outputs);
+    }
+
+    private Dataset withTargets(float[] t, int k) {
+        targets = t;
+        outputs = k;
+        return this;
+    }
+
+    /** @return whether the examples have real-valued targets (a regression) rather than classes */
+    public boolean regression() { return targets != null; }
+
+    /** @return the model outputs the data needs: its targets per example, or its classes */
+    public int outputs() { return targets != null ? outputs : classes; }
+
+    /** @return a copy of the targets, rows x outputs, row-major */
+    public float[] targets() {
+        if (targets == null) throw new IllegalStateException(name + " has classes, not targets");
+        return targets.clone();
     }
 
     /**
@@ -148,6 +190,7 @@ public final class Dataset {
      * @return this dataset with those names (the arrays shared)
      */
     public Dataset withClassNames(List<String> names) {
+        if (targets != null) throw new IllegalStateException(name + " has targets, not classes");
         if (names != null && names.size() != classes)
             throw new IllegalArgumentException(name + ": " + names.size() + " class names for " + classes + " classes");
         return new Dataset(name, rows, features, pixels, values, labeled() ? labels : null, classes).named(customNames(names));
@@ -166,8 +209,8 @@ public final class Dataset {
     /** @return the classes' names, or null when they are the numbers 0 .. classes-1 */
     public List<String> classNames() { return classNames; }
 
-    /** @return whether the examples have labels */
-    public boolean labeled() { return classes > 0; }
+    /** @return whether the examples have labels: classes, or a regression's targets */
+    public boolean labeled() { return classes > 0 || targets != null; }
 
     /**
      * @param row an example
@@ -179,7 +222,7 @@ public final class Dataset {
     public int[] labels() { requireLabels(); return labels.clone(); }
 
     private void requireLabels() {
-        if (!labeled()) throw new IllegalStateException(name + " has no labels");
+        if (classes == 0) throw new IllegalStateException(name + (targets != null ? " has targets, not classes" : " has no labels"));
     }
 
     /**
@@ -200,8 +243,8 @@ public final class Dataset {
     public Dataset head(int n) {
         if (n <= 0 || n > rows) throw new IllegalArgumentException(name + ": cannot take " + n + " of " + rows + " examples");
         return new Dataset(name, n, features, pixels != null ? Arrays.copyOf(pixels, n * features) : null,
-                values != null ? Arrays.copyOf(values, n * features) : null, labeled() ? Arrays.copyOf(labels, n) : null, classes)
-                .named(classNames);
+                values != null ? Arrays.copyOf(values, n * features) : null, classes > 0 ? Arrays.copyOf(labels, n) : null, classes)
+                .named(classNames).withTargets(targets != null ? Arrays.copyOf(targets, n * outputs) : null, outputs);
     }
 
     /**
@@ -220,8 +263,10 @@ public final class Dataset {
             if (px != null) System.arraycopy(pixels, r * features, px, i * features, features);
             else System.arraycopy(values, r * features, v, i * features, features);
         }
+        float[] t = targets != null ? new float[rows.length * outputs] : null;
+        for (int i = 0; t != null && i < rows.length; i++) System.arraycopy(targets, rows[i] * outputs, t, i * outputs, outputs);
         return (px != null ? new Dataset(name, rows.length, features, px, null, l, classes)
-                : new Dataset(name, rows.length, features, null, v, labeled() ? l : null, classes)).named(classNames);
+                : new Dataset(name, rows.length, features, null, v, classes > 0 ? l : null, classes)).named(classNames).withTargets(t, outputs);
     }
 
     private Dataset named(List<String> names) {
@@ -295,11 +340,13 @@ public final class Dataset {
 
     /**
      * @param b a backend
-     * @return the labels on it, owned by the caller: INT32 rows x 1
+     * @return the labels on it, owned by the caller: INT32 rows x 1, or a regression's targets,
+     *         FLOAT32 rows x outputs
      */
-    public Tensor uploadLabels(Backend b) { return b.upload(labels, rows, 1); }
+    public Tensor uploadLabels(Backend b) { return targets != null ? b.upload(targets, rows, outputs) : b.upload(labels, rows, 1); }
 
     @Override public String toString() {
-        return name + " (" + rows + " x " + features + (labeled() ? ", " + classes + " classes)" : ", unlabeled)");
+        return name + " (" + rows + " x " + features + (targets != null ? ", " + outputs + (outputs == 1 ? " target)" : " targets)")
+                : labeled() ? ", " + classes + " classes)" : ", unlabeled)");
     }
 }

@@ -65,8 +65,7 @@ public final class Checkpoint {
         tensors.put("params", vector(s.params()));
         for (int i = 0; i < s.optimizerState().size(); i++) tensors.put("optimizer." + i, vector(s.optimizerState().get(i)));
         tensors.put("epoch.loss_sums", vector(s.lossSums()));
-        float[] correct = new float[s.correct().length]; // counts of at most a batch: exact in float32
-        for (int i = 0; i < correct.length; i++) correct[i] = s.correct()[i];
+        float[] correct = s.metricSums(); // hit counts of at most a batch (exact in float32), or |error| sums
         tensors.put("epoch.correct", vector(correct));
         Map<String, String> meta = new TreeMap<>();
         meta.put("format", FORMAT);
@@ -103,9 +102,7 @@ public final class Checkpoint {
             JsonFields st = JsonFields.parse(meta.get("state"));
             List<float[]> opt = new ArrayList<>();
             while (tensors.containsKey("optimizer." + opt.size())) opt.add(tensors.get("optimizer." + opt.size()).data());
-            float[] correctF = tensor(tensors, "epoch.correct");
-            int[] correct = new int[correctF.length];
-            for (int i = 0; i < correct.length; i++) correct[i] = (int) correctF[i];
+            float[] correct = tensor(tensors, "epoch.correct");
             List<History.Epoch> history = new ArrayList<>();
             for (JsonElement e : st.array("history")) history.add(epoch(e));
             TrainingState s = new TrainingState(st.integer("epoch", 1, Integer.MAX_VALUE), st.integer("step", 0, Integer.MAX_VALUE),
@@ -170,7 +167,7 @@ public final class Checkpoint {
         for (History.Epoch e : s.history()) {
             JsonArray row = new JsonArray();
             row.add(e.epoch());
-            for (double v : new double[] {e.loss(), e.accuracy(), e.valLoss(), e.valAccuracy(), e.seconds()})
+            for (double v : e.values())
                 row.add(Double.isFinite(v) ? new JsonPrimitive(v) : JsonNull.INSTANCE); // no validation: NaN, written as null
             h.add(row);
         }
@@ -180,10 +177,10 @@ public final class Checkpoint {
 
     private static History.Epoch epoch(JsonElement e) {
         JsonArray a = e.getAsJsonArray();
-        if (a.size() != 6) throw new IllegalArgumentException("history row " + a + ": expected 6 values");
-        double[] v = new double[5];
-        for (int i = 0; i < 5; i++) v[i] = a.get(i + 1).isJsonNull() ? Double.NaN : a.get(i + 1).getAsDouble();
-        return new History.Epoch(a.get(0).getAsInt(), v[0], v[1], v[2], v[3], v[4]);
+        if (a.size() != 6 && a.size() != 8) throw new IllegalArgumentException("history row " + a + ": expected 6 values (a classifier's) or 8 (a regression's)");
+        double[] v = new double[a.size() - 1];
+        for (int i = 0; i < v.length; i++) v[i] = a.get(i + 1).isJsonNull() ? Double.NaN : a.get(i + 1).getAsDouble();
+        return History.Epoch.of(a.get(0).getAsInt(), v);
     }
 
     /** SHA-256 over the metadata (sorted, without the checksum) and every tensor's name, shape and bits. */

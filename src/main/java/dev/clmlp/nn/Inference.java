@@ -12,8 +12,12 @@ final class Inference {
     /** Rows per forward pass in evaluation and prediction. */
     static final int EVAL_BATCH = 1000;
 
-    /** {loss, accuracy} over the first n rows of a resident dataset (no dropout). */
+    /**
+     * Over the first n rows of a resident dataset (no dropout): a classifier's {loss, accuracy},
+     * a regression's {loss, MAE, RMSE, R^2} (from its outputs, in float64 on the host).
+     */
     static double[] evaluate(Sequential m, Resident data, int n) {
+        if (m.regression()) return RegressionMetrics.of(outputs(m, data, n), data.y().rows(0, n).download(), m.outputs(), m.regressionLoss);
         int steps = (n + EVAL_BATCH - 1) / EVAL_BATCH;
         Network net = m.evalNetwork(Math.min(EVAL_BATCH, n));
         Backend backend = m.backend;
@@ -22,26 +26,33 @@ final class Inference {
                 int start = s * net.batch, rows = Math.min(net.batch, n - start);
                 backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
                 net.forward(m.params, rows, false, m.seed, 0);
-                net.loss(data.y().rows(start, rows), rows, lossSums, correct, s); // in order: no gather; the gradient it writes is not used
+                net.loss(null, data.y().rows(start, rows), rows, lossSums, correct, s); // in order: no gather; the gradient it writes is not used
             }
             return new double[] {sum(lossSums.download()) / n, sum(correct.downloadInts()) / (double) n};
         }
     }
 
-    /** Class probabilities, rows x classes, row-major. */
+    /** A classifier's class probabilities, or a regression's outputs: rows x outputs, row-major. */
     static float[] predict(Sequential m, Dataset data) {
-        int n = data.rows(), k = m.classes();
+        try (Resident r = Resident.of(m.backend, data)) {
+            return outputs(m, r, data.rows());
+        }
+    }
+
+    /** The model's outputs for the first n rows of a resident dataset: probabilities (softmax) or linear outputs. */
+    private static float[] outputs(Sequential m, Resident data, int n) {
+        int k = m.outputs();
         float[] out = new float[n * k];
         Network net = m.evalNetwork(Math.min(EVAL_BATCH, n));
-        Backend backend = m.backend;
-        try (Resident r = Resident.of(backend, data)) {
-            for (int start = 0; start < n; start += net.batch) {
-                int rows = Math.min(net.batch, n - start);
-                backend.gatherRows(r.x(), r.order(), start, net.input.rows(0, rows));
-                net.forward(m.params, rows, false, m.seed, 0);
+        for (int start = 0; start < n; start += net.batch) {
+            int rows = Math.min(net.batch, n - start);
+            m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
+            Tensor y = net.forward(m.params, rows, false, m.seed, 0);
+            if (!m.regression()) {
                 net.softmax(rows);
-                System.arraycopy(net.probs.rows(0, rows).download(), 0, out, start * k, rows * k);
+                y = net.probs.rows(0, rows);
             }
+            System.arraycopy(y.download(), 0, out, start * k, rows * k);
         }
         return out;
     }

@@ -49,7 +49,7 @@ final class ModelConfig {
             m.classNames().forEach(classes::add);
             root.add("class_names", classes);
         }
-        root.addProperty("loss", "categorical_crossentropy");
+        root.addProperty("loss", m.loss());
         if (m.optimizer != null) {
             root.add("optimizer", m.optimizer.config());
             root.addProperty("seed", m.seed);
@@ -90,12 +90,19 @@ final class ModelConfig {
             if (root.has("table")) {
                 List<String> names = new ArrayList<>();
                 for (int c = 0; c < model.classes(); c++) names.add(model.className(c));
-                Schema table = Schema.fromJson(root.object("table"), names);
+                Schema table = Schema.fromJson(root.object("table"), model.regression() ? List.of() : names);
                 if (model.inputSize() > 0 && table.width() != model.inputSize())
                     throw new IllegalArgumentException("field 'table.features': expected " + model.inputSize() + " inputs (the input size), found " + table.width());
                 model.readTables(table);
             }
-            Optimizer opt = root.has("optimizer") ? Optimizer.fromConfig(root.object("optimizer")) : null;
+            if (root.has("loss")) {
+                try {
+                    model.loss(root.string("loss"));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("field 'loss': " + e.getMessage());
+                }
+            }
+                        Optimizer opt = root.has("optimizer") ? Optimizer.fromConfig(root.object("optimizer")) : null;
             Long seed = root.has("seed") ? root.integer("seed") : null;
             return new Sequential.Config(model, opt, seed);
         } catch (IllegalArgumentException e) {

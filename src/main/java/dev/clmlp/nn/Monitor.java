@@ -19,8 +19,9 @@ public record Monitor(String name, double minDelta) {
      */
     public Monitor {
         name = name.toLowerCase(Locale.ROOT);
-        if (!name.matches("(val_)?(loss|accuracy)"))
-            throw new IllegalArgumentException("monitor: unknown quantity '" + name + "': expected val_loss, val_accuracy, loss or accuracy");
+        if (!name.matches("(val_)?(loss|accuracy|mae)|val_(rmse|r2)"))
+            throw new IllegalArgumentException("monitor: unknown quantity '" + name + "': expected val_loss, val_accuracy, loss or accuracy"
+                    + " (a regression's: val_mae, val_rmse, val_r2, mae)");
         if (!(minDelta >= 0)) throw new IllegalArgumentException("monitor: minDelta must be >= 0, got " + minDelta);
     }
 
@@ -29,11 +30,16 @@ public record Monitor(String name, double minDelta) {
      * @return the watched quantity (NaN for a validation quantity without validation data)
      */
     public double value(History.Epoch e) {
+        History.Errors r = e.errors();
         return switch (name) {
             case "loss" -> e.loss();
             case "accuracy" -> e.accuracy();
             case "val_loss" -> e.valLoss();
-            default -> e.valAccuracy();
+            case "val_accuracy" -> e.valAccuracy();
+            case "mae" -> r == null ? Double.NaN : r.mae();
+            case "val_mae" -> r == null ? Double.NaN : r.valMae();
+            case "val_rmse" -> r == null ? Double.NaN : r.valRmse();
+            default -> r == null ? Double.NaN : r.valR2();
         };
     }
 
@@ -45,6 +51,7 @@ public record Monitor(String name, double minDelta) {
     public boolean improves(double value, double best) {
         if (Double.isNaN(value)) return false;
         if (Double.isNaN(best)) return true;
-        return name.endsWith("loss") ? value < best - minDelta : value > best + minDelta;
+        boolean lower = name.endsWith("loss") || name.endsWith("mae") || name.endsWith("rmse"); // errors fall, accuracy and R^2 rise
+        return lower ? value < best - minDelta : value > best + minDelta;
     }
 }

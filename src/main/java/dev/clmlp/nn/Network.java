@@ -3,6 +3,7 @@ package dev.clmlp.nn;
 import dev.clmlp.optim.Optimizer;
 import dev.clmlp.tensor.Activation;
 import dev.clmlp.tensor.Backend;
+import dev.clmlp.tensor.RegressionLoss;
 import dev.clmlp.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -72,14 +73,17 @@ final class Network implements AutoCloseable {
     }
 
     /**
-     * Softmax cross-entropy on the logits of the last forward pass against labels (rows x 1,
-     * int32): probs, the logits' gradient, and the batch's loss sum and correct count into slot
-     * s of the accumulators.
+     * The loss of the last forward pass into slot s of the accumulators, and its gradient. A
+     * classifier (regression null): softmax cross-entropy on the logits against labels (rows x 1,
+     * int32), probs, the batch's loss sum and correct count. A regression: its loss on the linear
+     * outputs against targets (rows x outputs, float32), the batch's loss sum and |error| sum.
      */
-    void loss(Tensor labels, int rows, Tensor lossSums, Tensor correct, int s) {
+    void loss(RegressionLoss regression, Tensor labels, int rows, Tensor lossSums, Tensor metricSums, int s) {
         int last = layers.size() - 1;
-        b.softmaxCrossEntropyStats(out[last].rows(0, rows), labels, probs.rows(0, rows),
-                grad[last].rows(0, rows), lossSums, correct, s);
+        if (regression != null)
+            b.regressionLossStats(out[last].rows(0, rows), labels, grad[last].rows(0, rows), regression, RegressionLoss.HUBER_DELTA, lossSums, metricSums, s);
+        else
+            b.softmaxCrossEntropyStats(out[last].rows(0, rows), labels, probs.rows(0, rows), grad[last].rows(0, rows), lossSums, metricSums, s);
     }
 
     /** probs = softmax(logits) without a loss (inference). */

@@ -6,6 +6,7 @@ import dev.clmlp.table.Schema;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.optim.Optimizer;
 import dev.clmlp.tensor.Backend;
+import dev.clmlp.tensor.RegressionLoss;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ public final class Sequential implements AutoCloseable {
     private Scaling scaling; // applied to every dataset given to fit, evaluate and predict; null: none
     private Schema table; // how a table's rows become inputs; null: the model takes numbers only
     private List<String> classNames; // null: the classes are the numbers 0 .. classes-1
+    RegressionLoss regressionLoss; // a regression's loss (its last layer linear); null for a classifier
 
     /**
      * @param inputSize the width of an input row (784 for MNIST)
@@ -56,14 +58,15 @@ public final class Sequential implements AutoCloseable {
      */
     public Sequential(int inputSize, List<Layer> layers) {
         if (inputSize < 0) throw new IllegalArgumentException("Sequential: input size must be positive, got " + inputSize);
-        if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof Dense last) || !last.isSoftmax())
-            throw new IllegalArgumentException("Sequential: the last layer must be Dense with softmax activation (the loss is softmax cross-entropy), got "
-                    + (layers.isEmpty() ? "no layers" : layers.get(layers.size() - 1)));
+        if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof Dense last) || !last.isSoftmax() && !last.activation().equals("linear"))
+            throw new IllegalArgumentException("Sequential: the last layer must be Dense with softmax activation (a classifier: softmax cross-entropy)"
+                    + " or linear (a regression: mse, mae or huber), got " + (layers.isEmpty() ? "no layers" : layers.get(layers.size() - 1)));
         for (int i = 0; i < layers.size() - 1; i++)
             if (layers.get(i) instanceof Dense d && d.isSoftmax())
                 throw new IllegalArgumentException("Sequential: softmax is only supported on the last layer, found it on layer " + i);
         this.inputSize = inputSize;
         this.layers = List.copyOf(layers);
+        if (!last.isSoftmax()) regressionLoss = RegressionLoss.MSE;
     }
 
     /** @return the input width, or 0 while it is not known yet */
@@ -72,8 +75,38 @@ public final class Sequential implements AutoCloseable {
     /** @return the layers, unmodifiable */
     public List<Layer> layers() { return layers; }
 
-    /** @return the number of classes: the last layer's width */
-    public int classes() { return layers.get(layers.size() - 1).outputSize(0); }
+    /** @return the number of classes: the last layer's width (a regression's outputs) */
+    public int classes() { return outputs(); }
+
+    /** @return the last layer's width: the classes, or a regression's targets */
+    public int outputs() { return layers.get(layers.size() - 1).outputSize(0); }
+
+    /** @return whether the model is a regression (its last layer linear) rather than a classifier */
+    public boolean regression() { return regressionLoss != null; }
+
+    /**
+     * Chooses a regression's loss, as Keras' compile(loss=...) does; a classifier's is
+     * categorical_crossentropy, the only one for a softmax output.
+     *
+     * @param name mse, mae or huber for a regression (default mse); categorical_crossentropy for a classifier
+     * @return this model
+     * @throws IllegalArgumentException for a loss that does not fit the last layer
+     */
+    public Sequential loss(String name) {
+        if (!regression()) {
+            if (!name.equals(CROSSENTROPY))
+                throw new IllegalArgumentException("loss: a softmax output trains with " + CROSSENTROPY + ", got '" + name + "'; a regression ends in a linear Dense layer");
+            return this;
+        }
+        regressionLoss = RegressionLoss.named(name);
+        return this;
+    }
+
+    /** @return the loss's name: categorical_crossentropy, mse, mae or huber */
+    public String loss() { return regression() ? regressionLoss.key() : CROSSENTROPY; }
+
+    /** The loss of a softmax output, as Keras names it. */
+    public static final String CROSSENTROPY = "categorical_crossentropy";
 
     /** @return the backend the model was compiled on, or null before {@link #compile} */
     public Backend backend() { return backend; }
@@ -156,6 +189,10 @@ public final class Sequential implements AutoCloseable {
         }
         if (d.features() != inputSize)
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.features() + " features, the model takes " + inputSize);
+        if (d.labeled() && d.regression() != regression())
+            throw new IllegalArgumentException(op + ": " + d.name() + (d.regression() ? " has targets, the model is a classifier" : " has classes, the model is a regression"));
+        if (d.regression() && d.outputs() != outputs())
+            throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.outputs() + " targets per example, the model outputs " + outputs());
         if (d.classes() > classes())
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.classes() + " classes, the model outputs " + classes());
         if (d.labeled() && classNames != null && d.classNames() != null && !classNames.equals(d.classNames()))
@@ -319,7 +356,12 @@ public final class Sequential implements AutoCloseable {
     public Sequential readTables(Schema s) {
         if (inputSize > 0 && s.width() != inputSize)
             throw new IllegalArgumentException("readTables: the schema gives " + s.width() + " inputs, the model takes " + inputSize);
-        nameClasses(s.classes());
+        if (s.regression() != regression())
+            throw new IllegalArgumentException("readTables: the schema is a " + (s.regression() ? "regression's" : "classifier's") + ", the model "
+                    + (regression() ? "a regression (a linear last layer)" : "a classifier (a softmax last layer)"));
+        if (s.regression() && s.targets().size() != outputs())
+            throw new IllegalArgumentException("readTables: the schema has " + s.targets().size() + " targets, the model " + outputs() + " outputs");
+        if (!s.regression()) nameClasses(s.classes());
         table = s;
         return this;
     }

@@ -31,7 +31,8 @@ final class Training {
         TrainingListener l = listener != null ? listener : new TrainingListener() {};
         int n = train.rows(), steps = (n + opts.batchSize() - 1) / opts.batchSize();
         Network net = m.trainNetwork(Math.min(opts.batchSize(), n));
-        History history = new History();
+        boolean regression = m.regression();
+        History history = new History(regression);
         int firstEpoch = 1, firstStep = 0;
         if (from != null) {
             restore(from, steps);
@@ -40,47 +41,49 @@ final class Training {
             firstStep = from.step();
         }
         try (Resident data = Resident.of(m.backend, train); Resident val = validation == null ? null : Resident.of(m.backend, validation);
-             Tensor lossSums = m.backend.zeros(1, steps); Tensor correct = m.backend.allocate(DType.INT32, 1, steps);
-             Tensor labels = m.backend.allocate(DType.INT32, n, 1)) {
+             Tensor lossSums = m.backend.zeros(1, steps); Tensor metricSums = m.backend.allocate(regression ? DType.FLOAT32 : DType.INT32, 1, steps);
+             Tensor labels = regression ? m.backend.allocate(DType.FLOAT32, n, m.outputs()) : m.backend.allocate(DType.INT32, n, 1)) {
             for (int epoch = firstEpoch; epoch <= opts.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 int s0 = epoch == firstEpoch ? firstStep : 0, checked = s0;
                 l.epochStarted(epoch, steps);
                 data.order().upload(Philox.permutation(n, opts.shuffleSeed(), epoch));
-                m.backend.gatherRows(data.y(), data.order(), 0, labels); // the epoch's labels in shuffled order
+                m.backend.gatherRows(data.y(), data.order(), 0, labels); // the epoch's labels (or targets) in shuffled order
                 if (s0 > 0) { // the resumed epoch's statistics so far
                     lossSums.view(0, 1, s0).upload(from.lossSums());
-                    correct.view(0, 1, s0).upload(from.correct());
+                    upload(metricSums.view(0, 1, s0), from.metricSums());
                 }
                 for (int s = s0; s < steps; s++) {
                     int start = s * opts.batchSize(), rows = Math.min(opts.batchSize(), n - start);
-                    trainStep(net, data, labels.rows(start, rows), start, rows, lossSums, correct, s);
+                    trainStep(net, data, labels.rows(start, rows), start, rows, lossSums, metricSums, s);
                     if (opts.syncEvery() > 0 && (s + 1) % opts.syncEvery() == 0) m.backend.finish();
                     l.stepDone(epoch, s);
                     boolean stop = l.stopRequested();
                     if (s + 1 < steps && (stop || opts.checkpointEvery() > 0 && (s + 1) % opts.checkpointEvery() == 0)) {
                         float[] stepLoss = checkedLosses(lossSums.view(0, 1, s + 1), epoch, checked, steps);
-                        l.checkpoint(checkedState(epoch, s + 1, checked, steps, stepLoss, correct.view(0, 1, s + 1).downloadInts(), history));
+                        l.checkpoint(checkedState(epoch, s + 1, checked, steps, stepLoss, download(metricSums.view(0, 1, s + 1)), history));
                         checked = s + 1;
                         if (stop) return history;
                     }
                 }
                 float[] stepLoss = checkedLosses(lossSums, epoch, checked, steps);
-                int[] hits = correct.downloadInts();
-                double loss = Inference.sum(stepLoss) / n, acc = Inference.sum(hits) / (double) n;
+                float[] stepMetric = download(metricSums);
+                double loss = Inference.sum(stepLoss) / n, metric = Inference.sum(stepMetric) / ((double) n * (regression ? m.outputs() : 1)); // accuracy or MAE
                 OpTimes times = m.backend.opTimes(); // --profile: the steps' budget, without the evaluation
                 if (times != null) times.pause();
-                double[] v = val == null ? new double[] {Double.NaN, Double.NaN} : Inference.evaluate(m, val, validation.rows());
+                double[] v = val != null ? Inference.evaluate(m, val, validation.rows()) : new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
                 if (times != null) times.resume();
                 if (val != null && !Double.isFinite(v[0]))
                     throw new TrainingDivergedException(epoch, checked + 1, steps, steps, "the validation loss is " + v[0]
                             + " (weights finite, but so large that the outputs overflow)");
-                History.Epoch e = new History.Epoch(epoch, loss, acc, v[0], v[1], (System.nanoTime() - t0) / 1e9);
-                TrainingState end = checkedState(epoch, steps, checked, steps, stepLoss, hits, history);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                History.Epoch e = regression ? History.Epoch.regression(epoch, loss, v[0], seconds, new History.Errors(metric, v[1], v[2], v[3]))
+                        : new History.Epoch(epoch, loss, metric, v[0], v[1], seconds);
+                TrainingState end = checkedState(epoch, steps, checked, steps, stepLoss, stepMetric, history);
                 history.add(e);
                 l.epochEnded(e, m);
                 l.checkpoint(new TrainingState(epoch + 1, 0, end.globalStep(), end.optimizerSteps(), end.params(),
-                        end.optimizerState(), new float[0], new int[0], history.epochs()));
+                        end.optimizerState(), new float[0], new float[0], history.epochs()));
                 if (epoch < opts.epochs() && l.stopRequested()) return history;
             }
         }
@@ -112,7 +115,7 @@ final class Training {
      * The state after `done` steps of the epoch (their checked losses and hits given), once all
      * parameters, optimizer state and last gradients are finite.
      */
-    private TrainingState checkedState(int epoch, int done, int checked, int steps, float[] stepLoss, int[] hits, History history) {
+    private TrainingState checkedState(int epoch, int done, int checked, int steps, float[] stepLoss, float[] stepMetric, History history) {
         float[] p = m.params.flat.download();
         requireFinite("weights", p, epoch, checked, done, steps);
         requireFinite("gradients", m.grads.flat.download(), epoch, checked, done, steps);
@@ -122,7 +125,7 @@ final class Training {
             requireFinite(m.optimizer.name() + " state", values, epoch, checked, done, steps);
             state.add(values);
         }
-        return new TrainingState(epoch, done, m.step, m.optimizer.steps(), p, state, stepLoss, hits, history.epochs());
+        return new TrainingState(epoch, done, m.step, m.optimizer.steps(), p, state, stepLoss, stepMetric, history.epochs());
     }
 
     private void requireFinite(String what, float[] values, int epoch, int checked, int done, int steps) {
@@ -135,12 +138,28 @@ final class Training {
     /** "dense_1.kernel" or "dense_1.bias": the tensor that holds flat parameter i. */
     private String parameterName(int i) { return m.plan("fit").parameterName(i); }
 
-    /** One step: gather the batch, forward, loss, backward, update. Loss and hits go to slot s. */
-    private void trainStep(Network net, Resident data, Tensor labels, int start, int rows, Tensor lossSums, Tensor correct, int s) {
+    /** A step's metric sums as floats: hit counts (INT32 on the device, exact as floats) or |error| sums. */
+    private static float[] download(Tensor metricSums) {
+        if (metricSums.dtype() == DType.FLOAT32) return metricSums.download();
+        int[] hits = metricSums.downloadInts();
+        float[] out = new float[hits.length];
+        for (int i = 0; i < hits.length; i++) out[i] = hits[i];
+        return out;
+    }
+
+    private static void upload(Tensor metricSums, float[] values) {
+        if (metricSums.dtype() == DType.FLOAT32) { metricSums.upload(values); return; }
+        int[] hits = new int[values.length];
+        for (int i = 0; i < hits.length; i++) hits[i] = (int) values[i];
+        metricSums.upload(hits);
+    }
+
+    /** One step: gather the batch, forward, loss, backward, update. Loss and hits (or |error|) go to slot s. */
+    private void trainStep(Network net, Resident data, Tensor labels, int start, int rows, Tensor lossSums, Tensor metricSums, int s) {
         m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
         m.step++;
         net.forward(m.params, rows, true, m.seed, m.step);
-        net.loss(labels, rows, lossSums, correct, s);
+        net.loss(m.regressionLoss, labels, rows, lossSums, metricSums, s);
         if (fusedUpdates) { // the optimizer inside the weight-gradient products: no separate pass over the gradients
             m.optimizer.startUpdate();
             net.backward(m.params, m.grads, rows, m.optimizer);

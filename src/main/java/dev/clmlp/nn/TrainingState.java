@@ -10,11 +10,12 @@ import java.util.List;
  * @param params         every parameter, in the model's flat layout
  * @param optimizerState the optimizer's state tensors (Adam: m then v; SGD with momentum: velocity)
  * @param lossSums       the loss sum of each step of this epoch done so far (step entries)
- * @param correct        the correct predictions of each step of this epoch done so far
+ * @param metricSums     per step of this epoch done so far: its correct predictions (a classifier),
+ *                       or its sum of |prediction - target| (a regression)
  * @param history        the epochs completed
  */
 public record TrainingState(int epoch, int step, long globalStep, long optimizerSteps, float[] params,
-                            List<float[]> optimizerState, float[] lossSums, int[] correct, List<History.Epoch> history) {
+                            List<float[]> optimizerState, float[] lossSums, float[] metricSums, List<History.Epoch> history) {
     /**
      * Checks the counters and the lengths of the epoch's statistics.
      *
@@ -25,16 +26,16 @@ public record TrainingState(int epoch, int step, long globalStep, long optimizer
      * @param params         every parameter
      * @param optimizerState the optimizer's state tensors
      * @param lossSums       the loss sum of each step of this epoch so far
-     * @param correct        the correct predictions of each step of this epoch so far
+     * @param metricSums     the correct predictions, or the |error| sums, of each step of this epoch so far
      * @param history        the epochs completed
      */
     public TrainingState {
         if (epoch < 1 || step < 0 || globalStep < 0 || optimizerSteps < 0)
             throw new IllegalArgumentException("training state: epoch " + epoch + ", step " + step + ", global step " + globalStep
                     + ", optimizer steps " + optimizerSteps + ": expected epoch >= 1 and the rest >= 0");
-        if (lossSums.length != step || correct.length != step)
-            throw new IllegalArgumentException("training state: " + lossSums.length + " loss sums and " + correct.length
-                    + " correct counts for " + step + " steps done in epoch " + epoch);
+        if (lossSums.length != step || metricSums.length != step)
+            throw new IllegalArgumentException("training state: " + lossSums.length + " loss sums and " + metricSums.length
+                    + " metric sums for " + step + " steps done in epoch " + epoch);
         optimizerState = List.copyOf(optimizerState);
         history = List.copyOf(history);
     }

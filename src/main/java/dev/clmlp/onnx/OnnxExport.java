@@ -30,7 +30,7 @@ import java.util.Map;
  * <pre>
  * [Sub offset, Mul factor]       the model's input scaling, if it has one
  * Gemm(x, NAME.kernel, NAME.bias) per Dense layer, then Relu / Sigmoid / Tanh / nothing (linear)
- * Softmax(axis 1)                 the last layer
+ * Softmax(axis 1)                 the last layer of a classifier; a regression's linear outputs are {@code predictions}
  * </pre>
  * Dropout is left out (it is the identity at inference). The metadata holds the model's
  * config.json ({@code clmlp.config}) and, for named classes, {@code class_names} (a JSON array in
@@ -43,12 +43,20 @@ import java.util.Map;
 public final class OnnxExport {
     private OnnxExport() {}
 
-    /** The operator set the graph uses (Gemm, Relu, Sigmoid, Tanh, Softmax with an axis, Sub, Mul). */
+    /** The operator set the graph uses (Gemm, Relu, Sigmoid, Tanh, Softmax with an axis, Sub, Mul, Identity). */
     public static final int OPSET = 13;
     /** The IR version that goes with {@link #OPSET}. */
     public static final int IR_VERSION = 7;
     /** The graph's input and output names. */
     public static final String INPUT = "input", OUTPUT = "probabilities";
+    /** A regression's output: its last layer's linear values. */
+    public static final String PREDICTIONS = "predictions";
+
+    /**
+     * @param model a model
+     * @return the name of its graph's output: {@link #OUTPUT} for a classifier, {@link #PREDICTIONS} for a regression
+     */
+    public static String outputName(Sequential model) { return model.regression() ? PREDICTIONS : OUTPUT; }
 
     private static final Map<String, String> OPS = Map.of("relu", "Relu", "sigmoid", "Sigmoid", "tanh", "Tanh");
 
@@ -107,9 +115,13 @@ public final class OnnxExport {
             } else if (OPS.containsKey(d.activation())) {
                 x = node(g, OPS.get(d.activation()), name + "/" + d.activation(), x);
             }
+            if (i == layers.size() - 1 && m.regression()) { // the linear outputs, by their name
+                g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name + "/predictions").addInput(x).addOutput(PREDICTIONS));
+                x = PREDICTIONS;
+            }
             in = d.units();
         }
-        g.addOutput(value(OUTPUT, m.classes()));
+        g.addOutput(value(outputName(m), m.outputs()));
         ModelProto.Builder model = ModelProto.newBuilder();
         if (m.classNames() != null) {
             com.google.gson.JsonArray classes = new com.google.gson.JsonArray();

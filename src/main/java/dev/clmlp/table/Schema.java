@@ -22,15 +22,17 @@ import java.util.Map;
  *     a value not seen then is all zeros); an empty cell takes the most frequent value;</li>
  * <li>a column with empty cells in training also gets a missing-flag input (1 where it was empty);</li>
  * <li>the label column's values are the class names, sorted (numbers by value: labels 1, 2, 10
- *     are classes 0, 1, 2 named "1", "2", "10").</li>
+ *     are classes 0, 1, 2 named "1", "2", "10");</li>
+ * <li>or, for a regression (a target of real numbers, or several target columns), the target
+ *     columns' numbers are the outputs.</li>
  * </ul>
  * Saved in the model's config.json and applied again to every file it evaluates or predicts.
  *
  * @param features the input columns, in the file's order
- * @param label    the label column
- * @param classes  the class names, in class order
+ * @param targets  the label column, or a regression's target columns
+ * @param classes  the class names, in class order; empty for a regression
  */
-public record Schema(List<Feature> features, Source label, List<String> classes) {
+public record Schema(List<Feature> features, List<Source> targets, List<String> classes) {
     /** Where a column was in the training file: its header name (null without a header) and 0-based position. */
     public record Source(String header, int index) {
         /** @return the column for messages: 'name', or column N */
@@ -77,13 +79,56 @@ public record Schema(List<Feature> features, Source label, List<String> classes)
      * @throws DataFileException when a column cannot be encoded (a label that is a real number or
      *                           missing, a single class, too many categories, a column with no values)
      */
-    public static Schema fit(Table t, int label) throws DataFileException {
-        if (t.columns().size() < 2)
+    public static Schema fit(Table t, int label) throws DataFileException { return fit(t, new int[] {label}, null); }
+
+    /**
+     * Learns the encoding from training data, for a classifier or a regression.
+     *
+     * @param t          the training table
+     * @param targets    the label column, or a regression's target columns (indices in t)
+     * @param regression true or false to choose; null to infer: a regression for several targets,
+     *                   or for one whose values are numbers and not all whole
+     * @return the schema ({@link #regression()} says which)
+     * @throws DataFileException when a column cannot be encoded, naming it (and the line)
+     */
+    public static Schema fit(Table t, int[] targets, Boolean regression) throws DataFileException {
+        java.util.Set<Integer> chosen = new java.util.TreeSet<>();
+        for (int c : targets) if (!chosen.add(c)) throw new DataFileException(t.file(), t.columns().get(c).name() + " is given twice as a target");
+        if (t.columns().size() <= targets.length)
             throw new DataFileException(t.file(), "expected at least one feature column besides the label, found " + t.columns().size() + " column(s)");
+        boolean reg = regression != null ? regression : targets.length > 1 || realNumbers(t.columns().get(targets[0]));
+        if (!reg && targets.length > 1)
+            throw new DataFileException(t.file(), targets.length + " target columns: several targets train a regression (--task regression), a classifier has one label column");
         List<Feature> features = new ArrayList<>();
-        for (int c = 0; c < t.columns().size(); c++) if (c != label) features.add(feature(t, c));
-        return new Schema(List.copyOf(features), source(t, label), classes(t, label));
+        for (int c = 0; c < t.columns().size(); c++) if (!chosen.contains(c)) features.add(feature(t, c));
+        List<Source> sources = new ArrayList<>();
+        for (int c : targets) {
+            sources.add(source(t, c));
+            if (reg) checkTarget(t, t.columns().get(c));
+        }
+        return new Schema(List.copyOf(features), List.copyOf(sources), reg ? List.of() : classes(t, targets[0]));
     }
+
+    /** Whether a column holds numbers, some of them not whole: a regression's target. */
+    private static boolean realNumbers(Column col) {
+        if (!col.numeric()) return false;
+        for (int r = 0; r < col.rows(); r++) if (!col.isMissing(r) && col.number(r) != Math.rint(col.number(r))) return true;
+        return false;
+    }
+
+    private static void checkTarget(Table t, Column col) throws DataFileException {
+        if (!col.numeric())
+            throw new DataFileException(t.file(), "line " + col.firstTextLine() + ", " + col.name() + ": expected a number (a regression's target), found \""
+                    + brief(col.firstText()) + "\"");
+        for (int r = 0; r < col.rows(); r++)
+            if (col.isMissing(r)) throw new DataFileException(t.file(), "line " + t.lines()[r] + ", " + col.name() + ": the target is empty");
+    }
+
+    /** @return whether the schema is a regression's (targets, no classes) */
+    public boolean regression() { return classes.isEmpty(); }
+
+    /** @return the label column (a classifier's), or a regression's first target */
+    public Source label() { return targets.get(0); }
 
     private static Source source(Table t, int c) { return new Source(t.columns().get(c).header(), c); }
 
@@ -117,7 +162,7 @@ public record Schema(List<Feature> features, Source label, List<String> classes)
             for (int r = 0; r < col.rows(); r++)
                 if (col.number(r) != Math.rint(col.number(r)))
                     throw new DataFileException(t.file(), "line " + t.lines()[r] + ", " + col.name() + ": found the real number " + col.number(r)
-                            + ", expected a class label: a name or a whole number (clmlp trains classifiers)");
+                            + ", expected a class label: a name or a whole number (--task regression for real-valued targets)");
         if (!col.counted())
             throw new DataFileException(t.file(), col.name() + ": more than " + Table.MAX_CATEGORIES + " distinct labels; is it the label column? (choose it with --label)");
         List<String> names = new ArrayList<>(col.values());
@@ -155,7 +200,8 @@ public record Schema(List<Feature> features, Source label, List<String> classes)
     public Dataset encode(Table t, boolean needLabels) throws DataFileException {
         int[] at = new int[features.size()];
         for (int i = 0; i < at.length; i++) at[i] = locate(t, features.get(i).source(), i, true);
-        int labelAt = locate(t, label, -1, needLabels);
+        int[] targetAt = new int[targets.size()];
+        for (int i = 0; i < targetAt.length; i++) targetAt[i] = locate(t, targets.get(i), -1, needLabels);
         int n = t.rows(), d = width();
         float[] x = new float[Math.multiplyExact(n, d)];
         int j = 0;
@@ -164,8 +210,20 @@ public record Schema(List<Feature> features, Source label, List<String> classes)
             j += features.get(i).width();
         }
         String name = t.name();
-        if (labelAt < 0) return Dataset.unlabeled(name, x, n, d);
-        return Dataset.ofFloats(name, x, n, d, labels(t, t.columns().get(labelAt)), classes.size()).withClassNames(classes);
+        if (targetAt[0] < 0) return Dataset.unlabeled(name, x, n, d);
+        if (regression()) return Dataset.ofTargets(name, x, n, d, targets(t, targetAt), targetAt.length);
+        return Dataset.ofFloats(name, x, n, d, labels(t, t.columns().get(targetAt[0])), classes.size()).withClassNames(classes);
+    }
+
+    private static float[] targets(Table t, int[] at) throws DataFileException {
+        int n = t.rows(), k = at.length;
+        float[] y = new float[n * k];
+        for (int j = 0; j < k; j++) {
+            Column col = t.columns().get(at[j]);
+            checkTarget(t, col);
+            for (int r = 0; r < n; r++) y[r * k + j] = col.number(r);
+        }
+        return y;
     }
 
     /** The column of `source` in t: by name where both have a header, else by position; -1 when absent and not required. */
@@ -175,12 +233,13 @@ public record Schema(List<Feature> features, Source label, List<String> classes)
             if (c >= 0 || !required) return c;
             throw new DataFileException(t.file(), "no column '" + source.header() + "', which the model was trained with");
         }
-        int total = features.size() + 1, have = t.columns().size();
-        if (have != total && have != total - 1)
-            throw new DataFileException(t.file(), have + " columns, the model takes " + features.size() + " (" + total + " with the label)");
+        int total = features.size() + targets.size(), have = t.columns().size();
+        if (have != total && have != features.size())
+            throw new DataFileException(t.file(), have + " columns, the model takes " + features.size() + " (" + total + " with the "
+                    + (regression() ? "targets" : "label") + ")");
         if (have == total) return source.index(); // the training file's layout
         if (feature < 0) { // no label column
-            if (required) throw new DataFileException(t.file(), have + " columns: the label column " + label.describe() + " is missing");
+            if (required) throw new DataFileException(t.file(), have + " columns: the " + (regression() ? "target" : "label") + " column " + source.describe() + " is missing");
             return -1;
         }
         return feature; // the features alone, in order
@@ -237,15 +296,18 @@ public record Schema(List<Feature> features, Source label, List<String> classes)
         long numbers = features.stream().filter(f -> f instanceof Numeric).count(), flags = features.stream().filter(Feature::flag).count();
         List<String> cats = features.stream().filter(f -> f instanceof Categorical)
                 .map(f -> f.source().describe() + " (" + ((Categorical) f).values().size() + ")").toList();
-        return String.format(Locale.ROOT, "%d numeric column%s%s -> %d inputs%s; %d classes", numbers, numbers == 1 ? "" : "s",
+        return String.format(Locale.ROOT, "%d numeric column%s%s -> %d inputs%s; %s", numbers, numbers == 1 ? "" : "s",
                 cats.isEmpty() ? "" : ", categories one-hot: " + brief(String.join(", ", cats)), width(),
-                flags == 0 ? "" : "; " + flags + " column" + (flags == 1 ? "" : "s") + " with gaps filled (mean or most frequent) and flagged", classes.size());
+                flags == 0 ? "" : "; " + flags + " column" + (flags == 1 ? "" : "s") + " with gaps filled (mean or most frequent) and flagged",
+                regression() ? "regression on " + String.join(", ", targets.stream().map(Source::describe).toList()) : classes.size() + " classes");
     }
 
     /** @return the schema as config.json holds it ("table"; the class names are the model's "class_names") */
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
-        o.add("label", source(label));
+        JsonArray ts = new JsonArray();
+        targets.forEach(s -> ts.add(source(s)));
+        o.add("targets", ts);
         JsonArray fs = new JsonArray();
         for (Feature f : features) {
             JsonObject e = source(f.source());
@@ -276,7 +338,7 @@ public record Schema(List<Feature> features, Source label, List<String> classes)
 
     /**
      * @param o       what {@link #toJson()} wrote
-     * @param classes the model's class names
+     * @param classes the model's class names; empty for a regression
      * @return the schema
      * @throws IllegalArgumentException naming the field that is missing or wrong
      */
@@ -298,7 +360,11 @@ public record Schema(List<Feature> features, Source label, List<String> classes)
                 default -> throw new IllegalArgumentException("field '" + e.path() + ".kind': expected number or category, found \"" + brief(kind) + "\"");
             });
         }
-        return new Schema(List.copyOf(fs), source(o.object("label")), List.copyOf(classes));
+        List<Source> ts = new ArrayList<>();
+        for (int i = 0; i < o.array("targets").size(); i++) ts.add(source(o.element("targets", i)));
+        if (ts.isEmpty() || !classes.isEmpty() && ts.size() != 1)
+            throw new IllegalArgumentException("field '" + o.path() + ".targets': expected one label column, or a regression's targets, found " + ts.size());
+        return new Schema(List.copyOf(fs), List.copyOf(ts), List.copyOf(classes));
     }
 
     private static Source source(JsonFields e) {

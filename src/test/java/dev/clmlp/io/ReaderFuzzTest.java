@@ -71,7 +71,7 @@ class ReaderFuzzTest {
             config = m.toJson();
             int n = (int) m.parameterCount();
             TrainingState s = new TrainingState(2, 1, 7, 7, new float[n], List.of(new float[n], new float[n]), new float[] {3.5f},
-                    new int[] {4}, List.of(new History.Epoch(1, 2.3, 0.1, 2.2, 0.15, 0.01)));
+                    new float[] {4}, List.of(new History.Epoch(1, 2.3, 0.1, 2.2, 0.15, 0.01)));
             checkpoint = Files.readAllBytes(Checkpoint.write(dir.resolve("ckpt"), config, "{}", s));
         }
     }

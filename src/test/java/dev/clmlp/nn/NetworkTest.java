@@ -65,7 +65,7 @@ class NetworkTest {
 
     private static double meanLoss(Network net, Parameters p, Tensor labels, Tensor lossSum, Tensor correct) {
         net.forward(p, ROWS, true, SEED, STEP);
-        net.loss(labels, ROWS, lossSum, correct, 0);
+        net.loss(null, labels, ROWS, lossSum, correct, 0);
         return lossSum.download()[0] / ROWS;
     }
 }

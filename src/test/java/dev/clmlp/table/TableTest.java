@@ -124,7 +124,9 @@ class TableTest {
         assertTrue(error("a,b,label\n1,2,0\n\n\n3,4\n", null).contains("line 5: 2 columns"), "the file's line after blank lines");
         assertTrue(error("1,2,0\n1,1e39,1\n", null).endsWith("line 2, column 2: expected a number within float range, found \"1e39\""));
         assertTrue(error("a,b,label\n1,inf,0\n", null).endsWith("line 2, column 2 'b': expected a number, found inf (not a finite number)"));
-        assertTrue(error("a,b,label\n1,2,1.5\n3,4,1\n", null).contains("line 2, column 3 'label': found the real number 1.5"));
+        Path real = file("real.csv", "a,b,label\n1,2,1.5\n3,4,1\n");
+        String msg = assertThrows(DataFileException.class, () -> Schema.fit(Table.read(real), new int[] {2}, false)).getMessage();
+        assertTrue(msg.contains("line 2, column 3 'label': found the real number 1.5, expected a class label"), msg);
         assertTrue(error("a,b,label\n1,2,\n3,4,1\n", null).endsWith("line 2, column 3 'label': the label is empty"));
         assertTrue(error("a,b,label\n1,2,x\n3,4,x\n", null).endsWith("column 3 'label': every row has the class \"x\"; a classifier needs two classes or more"));
         assertTrue(error("a,b,label\n1,,0\n2,,1\n", null).endsWith("column 2 'b': every cell is empty"));
@@ -139,6 +141,29 @@ class TableTest {
         StringBuilder many = new StringBuilder("id,label\n");
         for (int i = 0; i <= Table.MAX_CATEGORIES; i++) many.append("id").append(i).append(',').append(i % 2).append('\n');
         assertTrue(error(many.toString(), null).contains("column 1 'id': more than 1000 distinct values, with text among them (first \"id0\" on line 2)"));
+    }
+
+    @Test
+    void realNumbersOrSeveralTargetsAreARegression() throws IOException {
+        Table t = Table.read(file("reg.csv", "x,c,y,z\n1,a,0.5,1\n2,b,,2\n3,a,2.25,3\n"));
+        String msg = assertThrows(DataFileException.class, () -> Schema.fit(t, new int[] {2}, null)).getMessage();
+        assertTrue(msg.endsWith("line 3, column 3 'y': the target is empty"), msg);
+        Table ok = Table.read(file("reg2.csv", "x,c,y,z\n1,a,0.5,1\n2,b,1.5,2\n3,a,2.25,3\n"));
+        Schema one = Schema.fit(ok, new int[] {2}, null);
+        assertTrue(one.regression(), "0.5, 1.5, 2.25 are real numbers");
+        Dataset d = one.encode(ok, true);
+        assertTrue(d.regression());
+        assertArrayEquals(new float[] {0.5f, 1.5f, 2.25f}, d.targets());
+        assertArrayEquals(new float[] {1, 1, 0, 1}, d.example(0), "x, c one-hot, z");
+        Schema two = Schema.fit(ok, new int[] {2, 3}, null);
+        assertArrayEquals(new float[] {0.5f, 1, 1.5f, 2, 2.25f, 3}, two.encode(ok, true).targets(), "two targets, row by row");
+        assertEquals(two, Schema.fromJson(new JsonFields(two.toJson(), ""), List.of()));
+        assertFalse(Schema.fit(ok, new int[] {3}, null).regression(), "whole numbers are classes unless asked");
+        assertTrue(Schema.fit(ok, new int[] {3}, true).regression());
+        msg = assertThrows(DataFileException.class, () -> Schema.fit(ok, new int[] {1}, true)).getMessage();
+        assertTrue(msg.endsWith("line 2, column 2 'c': expected a number (a regression's target), found \"a\""), msg);
+        msg = assertThrows(DataFileException.class, () -> Schema.fit(ok, new int[] {2, 3}, false)).getMessage();
+        assertTrue(msg.contains("several targets train a regression"), msg);
     }
 
     @Test

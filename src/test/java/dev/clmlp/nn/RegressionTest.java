@@ -1,0 +1,138 @@
+package dev.clmlp.nn;
+
+import dev.clmlp.data.Dataset;
+import dev.clmlp.data.Scaling;
+import dev.clmlp.onnx.OnnxExport;
+import dev.clmlp.optim.Adam;
+import dev.clmlp.tensor.Backend;
+import dev.clmlp.tensor.TestBackends;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A regression with two targets, y0 = sin(2 x0) + x1^2 and y1 = x0 x2 - x1: a linear last layer
+ * and each of mse, mae and huber learns it; evaluate's R^2 is scikit-learn's, computed here from
+ * predict; the Java and OpenCL backends train the same model; save and load keep the loss.
+ */
+class RegressionTest {
+    @TempDir Path tmp;
+
+    static Dataset waves(int n, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n * 3], y = new float[n * 2];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 3; j++) x[i * 3 + j] = (float) (r.nextDouble() * 2 - 1);
+            y[i * 2] = (float) (Math.sin(2 * x[i * 3]) + x[i * 3 + 1] * x[i * 3 + 1] + 0.05 * r.nextGaussian());
+            y[i * 2 + 1] = (float) (x[i * 3] * x[i * 3 + 2] - x[i * 3 + 1] + 0.05 * r.nextGaussian());
+        }
+        return Dataset.ofTargets("waves", x, n, 3, y, 2);
+    }
+
+    static Sequential model() { return new Sequential(3, new Dense(32, "tanh"), new Dense(32, "tanh"), new Dense(2, "linear")); }
+
+    /** scikit-learn's r2_score with multioutput='uniform_average', in float64. */
+    static double r2(float[] pred, float[] t, int k) {
+        int n = pred.length / k;
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            double mean = 0, res = 0, tot = 0;
+            for (int i = 0; i < n; i++) mean += t[i * k + j] / (double) n;
+            for (int i = 0; i < n; i++) {
+                res += Math.pow(pred[i * k + j] - t[i * k + j], 2);
+                tot += Math.pow(t[i * k + j] - mean, 2);
+            }
+            sum += 1 - res / tot;
+        }
+        return sum / k;
+    }
+
+    @Test
+    void eachLossLearnsTheTargetsAndEvaluateReportsScikitLearnsR2() {
+        Dataset train = waves(2000, 1), val = waves(500, 2);
+        for (String loss : new String[] {"mse", "mae", "huber"}) {
+            try (Sequential m = model().loss(loss)) {
+                assertTrue(m.regression());
+                m.compile(TestBackends.cpu(), new Adam(0.01f), 3);
+                History h = m.fit(train, val, new FitOptions(30, 32, 3), null);
+                assertTrue(h.regression());
+                History.Errors e = h.last().errors();
+                assertNotNull(e);
+                assertTrue(h.last().loss() < h.epochs().get(0).loss(), loss + ": the loss falls");
+                double[] ev = m.evaluate(val);
+                float[] pred = m.predict(val);
+                double r2 = r2(pred, val.targets(), 2);
+                System.out.printf(java.util.Locale.ROOT, "waves, %s: val loss %.4f, MAE %.4f, RMSE %.4f, R^2 %.4f%n", loss, ev[0], ev[1], ev[2], ev[3]);
+                assertEquals(r2, ev[3], 1e-9, loss + ": evaluate's R^2 is r2_score of predict's outputs");
+                assertEquals(e.valR2(), ev[3], 1e-9, loss + ": the history's last val_r2 is evaluate's");
+                assertTrue(r2 > 0.9, loss + ": R^2 " + r2);
+            }
+        }
+    }
+
+    @Test
+    void theJavaAndOpenClBackendsTrainTheSameRegression() {
+        Dataset train = waves(600, 4), val = waves(200, 5);
+        double[][] out = new double[2][];
+        float[][] weights = new float[2][];
+        Backend[] backends = {TestBackends.cpu(), TestBackends.opencl()};
+        for (int b = 0; b < 2; b++) {
+            try (Sequential m = model().loss("huber")) {
+                m.compile(backends[b], new Adam(0.01f), 9);
+                m.fit(train, val, new FitOptions(3, 32, 9), null);
+                out[b] = m.evaluate(val);
+                weights[b] = m.weights(0);
+            }
+        }
+        for (int i = 0; i < 4; i++) assertEquals(out[0][i], out[1][i], 1e-3 * (1 + Math.abs(out[0][i])), "metric " + i);
+        for (int i = 0; i < weights[0].length; i++) assertEquals(weights[0][i], weights[1][i], 1e-3, "weight " + i);
+    }
+
+    @Test
+    void savedAndLoadedWithItsLossAndRunInOnnxRuntime() throws Exception {
+        Dataset train = waves(400, 6);
+        Path dir = tmp.resolve("m");
+        float[] before;
+        try (Sequential m = model().loss("mae")) {
+            m.scaleInputs(Scaling.fit("standard", train));
+            m.compile(TestBackends.cpu(), new Adam(0.01f), 1);
+            m.fit(train, null, new FitOptions(2, 32, 1), null);
+            before = m.predict(train);
+            m.save(dir);
+        }
+        assertTrue(Files.readString(dir.resolve("config.json")).contains("\"loss\": \"mae\""));
+        try (Sequential m = Sequential.load(dir, TestBackends.cpu())) {
+            assertEquals("mae", m.loss());
+            assertArrayEquals(before, m.predict(train));
+            Path file = tmp.resolve("waves.onnx");
+            OnnxExport.write(m, file);
+            float[] ort = dev.clmlp.onnx.OnnxExportTest.onnxRuntime(file, train);
+            double worst = 0;
+            for (int i = 0; i < ort.length; i++) worst = Math.max(worst, Math.abs(ort[i] - before[i]));
+            assertTrue(worst <= 1e-5, "ONNX Runtime's predictions differ by " + worst);
+        }
+    }
+
+    @Test
+    void aClassifiersDataIsNotARegressionsAndTheLossMustFit() {
+        try (Sequential m = model()) {
+            m.compile(TestBackends.cpu(), new Adam(0.01f), 1);
+            Dataset classes = Dataset.ofFloats("c", new float[6], 2, 3, new int[] {0, 1}, 2);
+            String msg = assertThrows(IllegalArgumentException.class, () -> m.fit(classes, null, new FitOptions(1, 2, 1), null)).getMessage();
+            assertTrue(msg.contains("has classes, the model is a regression"), msg);
+            assertThrows(IllegalArgumentException.class, () -> m.loss("categorical_crossentropy"));
+        }
+        try (Sequential c = new Sequential(3, new Dense(2, "softmax"))) {
+            assertThrows(IllegalArgumentException.class, () -> c.loss("mse"));
+        }
+    }
+}
