@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -32,6 +33,14 @@ final class DataOptions {
 
     @Option(names = "--label", paramLabel = "COLUMN", description = "CSV: the label column, by header name or 0-based index (default: the column named 'label', else the last)")
     String label;
+
+    @Option(names = "--target", split = ",", paramLabel = "COLUMN",
+            description = "CSV: the regression's target column(s), by header name or 0-based index (several: one output each)")
+    List<String> targets;
+
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "CSV: classification or regression (default: regression for several --target columns or a label of real numbers, else classification)")
+    String task;
 
     @Option(names = "--labels", paramLabel = "FILE", description = ".npy: the labels array that goes with the features in --data")
     Path labels;
@@ -72,7 +81,8 @@ final class DataOptions {
             throw new UsageError("--data " + path + ": expected a directory of IDX files, or a .csv, .npy or .npz file");
         Format f = format();
         if (f == null) {
-            for (String o : new String[] {label != null ? "--label" : null, labels != null ? "--labels" : null, val != null ? "--val" : null,
+            for (String o : new String[] {label != null ? "--label" : null, targets != null ? "--target" : null, task != null ? "--task" : null,
+                    labels != null ? "--labels" : null, val != null ? "--val" : null,
                     valSplit != null ? "--val-split" : null})
                 if (o != null) throw new UsageError(o + " is for your own data (--data FILE.csv, .npy or .npz); MNIST comes with its test set");
             if (path != null) {
@@ -86,6 +96,13 @@ final class DataOptions {
         }
         if (dataset != null) throw new UsageError("--dataset names MNIST or Fashion-MNIST; --data " + path + " is your own data");
         if (label != null && f != Format.CSV) throw new UsageError("--label is for CSV files; --data " + path + " is " + f.name().toLowerCase(Locale.ROOT));
+        for (String o : new String[] {targets != null ? "--target" : null, task != null ? "--task" : null})
+            if (o != null && f != Format.CSV) throw new UsageError(o + " is for CSV files; --data " + path + " is " + f.name().toLowerCase(Locale.ROOT));
+        if (targets != null && label != null) throw new UsageError("--label and --target: give one (--target for a regression's columns)");
+        if (task != null && !task.equals("classification") && !task.equals("regression"))
+            throw new UsageError("--task: expected classification or regression, got '" + task + "'");
+        if (targets != null && targets.size() > 1 && "classification".equals(task))
+            throw new UsageError("--task classification takes one label column; several --target columns train a regression");
         if ((f == Format.NPY) != (labels != null))
             throw new UsageError(f == Format.NPY ? "--data " + path + " holds the features only: give the labels with --labels FILE.npy"
                     : "--labels goes with a features .npy in --data");
@@ -157,14 +174,22 @@ final class DataOptions {
             try {
                 parts = Dataset.holdOutRows(all.rows(), valSplit != null ? valSplit : 0.2, seed);
             } catch (IllegalArgumentException e) {
-                Schema.fit(all, all.labelColumn(label)); // a bad cell is the first thing to fix: named here if there is one
+                Schema.fit(all, targetColumns(all), task == null ? null : task.equals("regression")); // a bad cell is the first thing to fix: named here if there is one
                 throw new DataFileException(path, e.getMessage() + TOO_FEW);
             }
             train = all.select(parts[0], "training part");
             validation = all.select(parts[1], "held out");
         }
-        Schema schema = known != null ? known : Schema.fit(train, train.labelColumn(label));
+        Schema schema = known != null ? known : Schema.fit(train, targetColumns(train), task == null ? null : task.equals("regression"));
         return new Loaded(new Dataset.Split(schema.encode(train, true), schema.encode(validation, true)), schema);
+    }
+
+    /** The label column (--label, or the default), or the --target columns. */
+    private int[] targetColumns(Table t) throws DataFileException {
+        if (targets == null) return new int[] {t.labelColumn(label)};
+        int[] cols = new int[targets.size()];
+        for (int i = 0; i < cols.length; i++) cols[i] = t.column(targets.get(i));
+        return cols;
     }
 
     /**
@@ -180,7 +205,9 @@ final class DataOptions {
             Table t = Table.read(path);
             Schema schema = model.table();
             if (schema == null) throw new DataFileException(path, "the model was not trained on a table (CSV): give data in its format");
-            if (label != null) throw new UsageError("--label: the model reads its label column " + schema.label().describe() + " as in training");
+            if (label != null || targets != null)
+                throw new UsageError((label != null ? "--label" : "--target") + ": the model reads its " + (schema.regression() ? "targets" : "label column") + " "
+                        + String.join(", ", schema.targets().stream().map(Schema.Source::describe).toList()) + " as in training");
             return schema.encode(t, needLabels);
         }
         Dataset d = switch (f) {
@@ -198,6 +225,8 @@ final class DataOptions {
         o.addProperty("dataset", name());
         if (path != null) o.addProperty("data", path.toAbsolutePath().toString());
         if (label != null) o.addProperty("label", label);
+        if (targets != null) o.addProperty("target", String.join(",", targets));
+        if (task != null) o.addProperty("task", task);
         if (labels != null) o.addProperty("labels", labels.toAbsolutePath().toString());
         if (val != null) o.addProperty("val", val.toAbsolutePath().toString());
         if (valSplit != null) o.addProperty("val_split", valSplit);
@@ -211,6 +240,8 @@ final class DataOptions {
             path = Path.of(o.string("data"));
             if (own) {
                 if (o.has("label")) label = o.string("label");
+                if (o.has("target")) targets = List.of(o.string("target").split(","));
+                if (o.has("task")) task = o.string("task");
                 if (o.has("labels")) labels = Path.of(o.string("labels"));
                 if (o.has("val")) val = Path.of(o.string("val"));
                 if (o.has("val_split")) valSplit = o.number("val_split");

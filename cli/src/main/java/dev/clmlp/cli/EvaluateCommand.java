@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** ./clmlp evaluate --model DIR: loss and accuracy of a saved model on the MNIST test set or on labeled data of your own. */
+/** ./clmlp evaluate --model DIR: loss and accuracy (a regression's errors) of a saved model on the MNIST test set or on labeled data of your own. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate a saved model on the MNIST test set, or on the labeled examples in --data FILE.")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "a directory written by train") Path model;
@@ -26,8 +26,14 @@ final class EvaluateCommand implements Callable<Integer> {
         try (Backend b = Backends.open(backend); Sequential m = Sequential.load(model, b)) {
             Dataset test = data.loadFor(m, true);
             double[] r = m.evaluate(test);
-            System.out.printf(Locale.ROOT, "%s on %s (%s): loss %.4f, accuracy %.4f%n", model, test, b.name(), r[0], r[1]);
+            System.out.printf(Locale.ROOT, "%s on %s (%s): %s%n", model, test, b.name(), results(m, r).replace("test ", ""));
         }
         return 0;
+    }
+
+    /** What evaluate returned, in words: "test loss 0.1234, test accuracy 0.9650", or a regression's loss, MAE, RMSE and R^2. */
+    static String results(Sequential m, double[] r) {
+        return m.regression() ? String.format(Locale.ROOT, "test loss %.4f, MAE %.4f, RMSE %.4f, R^2 %.4f", r[0], r[1], r[2], r[3])
+                : String.format(Locale.ROOT, "test loss %.4f, test accuracy %.4f", r[0], r[1]);
     }
 }

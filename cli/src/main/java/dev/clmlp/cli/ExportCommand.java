@@ -24,10 +24,11 @@ final class ExportCommand implements Callable<Integer> {
         if (!Files.isDirectory(parent)) throw new UsageError("--onnx " + onnx + ": no such directory " + parent);
         try (Backend b = new CpuBackend(); Sequential m = Sequential.load(model, b)) {
             OnnxExport.write(m, onnx);
-            System.out.printf("wrote %s (%,d bytes): ONNX opset %d, input '%s' [batch, %d] float%s, output '%s' [batch, %d] class probabilities%s%s%n",
+            System.out.printf("wrote %s (%,d bytes): ONNX opset %d, input '%s' [batch, %d] float%s, output '%s' [batch, %d] %s%s%n",
                     onnx, Files.size(onnx), OnnxExport.OPSET, OnnxExport.INPUT, m.inputSize(),
                     m.table() != null ? " (the table's columns encoded as config.json's \"table\" says: gaps filled, categories one-hot, missing flags)" : "",
-                    OnnxExport.OUTPUT, m.classes(), m.classNames() != null ? " (names in the metadata's class_names)" : "",
+                    OnnxExport.outputName(m), m.outputs(), m.regression() ? "predicted values"
+                            : "class probabilities" + (m.classNames() != null ? " (names in the metadata's class_names)" : ""),
                     m.inputScaling() != null ? "; the input scaling (" + m.inputScaling().kind() + ") is part of the graph" : "");
         }
         return 0;

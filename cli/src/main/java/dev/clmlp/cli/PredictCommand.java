@@ -47,6 +47,10 @@ final class PredictCommand implements Callable<Integer> {
             if (n > all.rows()) throw new UsageError("--images must be at most the " + all.rows() + " examples of " + all.name() + ", got " + n);
             Dataset test = n < all.rows() ? all.head(n) : all;
             float[] p = m.predict(test);
+            if (m.regression()) {
+                regression(m, test, p);
+                return 0;
+            }
             int[] predicted = m.classesOf(p);
             if (out != null) {
                 AtomicFiles.write(out, csv(test, p, predicted, m).getBytes(StandardCharsets.UTF_8));
@@ -62,6 +66,50 @@ final class PredictCommand implements Callable<Integer> {
             if (png != null) Charts.predictions(test, predicted, n, png);
         }
         return 0;
+    }
+
+    /** A regression's predictions: a table or CSV of predicted (and, where known, true) values per target, then the errors. */
+    private void regression(Sequential m, Dataset test, float[] p) {
+        int k = m.outputs(), n = test.rows();
+        List<String> names = new ArrayList<>();
+        for (int j = 0; j < k; j++) names.add(m.table() != null && m.table().targets().get(j).header() != null ? m.table().targets().get(j).header() : "y" + j);
+        float[] t = test.labeled() ? test.targets() : null;
+        List<String> header = new ArrayList<>(List.of("row"));
+        for (String name : names) {
+            header.add("predicted_" + name);
+            if (t != null) header.add(name);
+        }
+        if (out != null) {
+            StringBuilder sb = new StringBuilder();
+            try (CSVPrinter printer = new CSVPrinter(sb, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
+                printer.printRecord(header);
+                List<Object> row = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    row.clear();
+                    row.add(i);
+                    for (int j = 0; j < k; j++) {
+                        row.add(p[i * k + j]);
+                        if (t != null) row.add(t[i * k + j]);
+                    }
+                    printer.printRecord(row);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
+            }
+            AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
+            System.out.println("wrote " + n + " predictions to " + out);
+        } else {
+            System.out.println(String.join("  ", header));
+            for (int i = 0; i < n; i++) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d", i));
+                for (int j = 0; j < k; j++) {
+                    line.append(String.format(Locale.ROOT, "  %.6g", p[i * k + j]));
+                    if (t != null) line.append(String.format(Locale.ROOT, "  %.6g", t[i * k + j]));
+                }
+                System.out.println(line);
+            }
+        }
+        if (t != null) System.out.println(EvaluateCommand.results(m, m.evaluate(test)).replace("test ", "") + " over " + n + " examples");
     }
 
     private static void table(Dataset d, float[] p, int[] predicted, Sequential m) {

@@ -5,6 +5,7 @@ import dev.clmlp.Backends;
 import dev.clmlp.data.Dataset;
 import dev.clmlp.data.Scaling;
 import dev.clmlp.table.Schema;
+import dev.clmlp.tensor.RegressionLoss;
 import dev.clmlp.io.DataFileException;
 import dev.clmlp.io.JsonFields;
 import dev.clmlp.nn.Checkpoint;
@@ -60,6 +61,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", paramLabel = "RATE", description = "dropout rate after the last hidden layer (0: none)") Float dropout;
     @Option(names = "--init", description = "he_normal or glorot_uniform") String init;
     @Option(names = "--optimizer", description = "sgd or adam") String optimizer;
+    @Option(names = "--loss", description = "categorical_crossentropy (classes); mse (default), mae or huber (a regression)") String loss;
     @Option(names = "--lr", description = "learning rate") Float lr;
     @Option(names = "--momentum", description = "SGD momentum (default: 0)") Float momentum;
     @Option(names = "--lr-schedule", paramLabel = "SPEC",
@@ -126,10 +128,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The model described by the preset and the overrides, for data of this width and number of classes. */
-    Sequential model(Preset p, int inputs, int classes) {
-        return Preset.model(layers != null ? layers : p.layers(), activations != null ? activations : p.activations(),
-                init != null ? init : p.init(), dropout != null ? dropout : p.dropout(), inputs, classes);
+    /** The model described by the preset and the overrides, for data of this width and number of classes (a regression's targets). */
+    Sequential model(Preset p, int inputs, int outputs, boolean regression) {
+        Sequential m = Preset.model(layers != null ? layers : p.layers(), activations != null ? activations : p.activations(),
+                init != null ? init : p.init(), dropout != null ? dropout : p.dropout(), inputs, outputs, regression);
+        if (loss != null) m.loss(loss);
+        return m;
     }
 
     /** A fresh run's model, optimizer and options, or a usage error naming the first bad option. */
@@ -139,7 +143,8 @@ final class TrainCommand implements Callable<Integer> {
     private Plan fresh() throws UsageError {
         try {
             Preset p = Preset.named(preset);
-            model(p, Preset.MNIST_INPUTS, Preset.MNIST_CLASSES); // the layer options checked; built for the data's sizes once it is read
+            if (loss != null && !loss.equals(Sequential.CROSSENTROPY)) RegressionLoss.named(loss); // the name checked; which task it fits, once the data is read
+            model(p, Preset.MNIST_INPUTS, Preset.MNIST_CLASSES, loss != null && !loss.equals(Sequential.CROSSENTROPY)); // the layer options checked; built for the data's sizes once it is read
             if (scale != null) Scaling.checkKind(scale);
             Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(),
                     momentum != null ? momentum : 0f);
@@ -161,6 +166,7 @@ final class TrainCommand implements Callable<Integer> {
         if (activations != null) fixed.add("--activation");
         if (dropout != null) fixed.add("--dropout");
         if (init != null) fixed.add("--init");
+        if (loss != null) fixed.add("--loss");
         if (optimizer != null) fixed.add("--optimizer");
         if (lr != null) fixed.add("--lr");
         if (momentum != null) fixed.add("--momentum");
@@ -282,7 +288,9 @@ final class TrainCommand implements Callable<Integer> {
      */
     private Sequential modelFor(Plan plan, Dataset train, Dataset test, Schema table) {
         if (plan.model() != null) return plan.model();
-        Sequential model = model(Preset.named(preset), train.features(), Math.max(train.classes(), test.classes()));
+        if (loss != null && train.regression() == loss.equals(Sequential.CROSSENTROPY))
+            throw new IllegalArgumentException("--loss " + loss + ": the data is a " + (train.regression() ? "regression's (mse, mae or huber)" : "classifier's (categorical_crossentropy)"));
+        Sequential model = model(Preset.named(preset), train.features(), Math.max(train.outputs(), test.outputs()), train.regression());
         if (table != null) model.readTables(table);
         else model.nameClasses(train.classNames());
         String kind = scale != null ? scale : data.format() != null ? Scaling.STANDARD : null;
@@ -296,6 +304,8 @@ final class TrainCommand implements Callable<Integer> {
                 + (backend.equalsIgnoreCase("auto") ? " [auto: " + Backends.autoReason() + "]" : ""));
         System.out.println("data: " + train + ", validation: " + test);
         if (model.table() != null) System.out.println("table: " + model.table().describe());
+        if (model.regression() && data.task == null && data.format() == DataOptions.Format.CSV && (data.targets == null || data.targets.size() == 1))
+            System.out.println("task: regression, loss " + model.loss() + " (inferred: the target holds real numbers; --task classification treats whole numbers as classes)");
         if (model.classNames() != null) System.out.println("classes: " + String.join(", ", model.classNames()));
         if (plan.model() == null && data.format() != null)
             System.out.println("scaling: " + (model.inputScaling() == null ? "none" : model.inputScaling().kind() + (scale == null ? " (the default for own data; --scale none keeps the features as they are)" : "")));
@@ -327,16 +337,17 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The final test loss and accuracy: of the kept weights when early stopping put the best epoch's back. */
+    /** The final test loss and accuracy (a regression's errors): of the kept weights when early stopping put the best epoch's back. */
     private static void printFinal(Sequential model, History h, Dataset test, EarlyStopping early, ModelCheckpoint best, RunDirectory run) {
-        double[] last = {h.last().valLoss(), h.last().valAccuracy()};
+        History.Errors r = h.last().errors();
+        double[] last = r != null ? new double[] {h.last().valLoss(), r.valMae(), r.valRmse(), r.valR2()} : new double[] {h.last().valLoss(), h.last().valAccuracy()};
         if (early != null && early.stoppedEpoch() > 0) {
             System.out.printf(Locale.ROOT, "early stopping after epoch %d: val_loss last improved in epoch %d (%.4f); its weights are kept%n",
                     early.stoppedEpoch(), early.bestEpoch(), early.best());
             last = model.evaluate(test); // the kept weights, not the last epoch's
         }
         if (best != null) System.out.println("best model (epoch " + best.savedEpoch() + ") in " + run.path(RunDirectory.Artefact.BEST));
-        System.out.printf(Locale.ROOT, "final: test loss %.4f, test accuracy %.4f%n", last[0], last[1]);
+        System.out.println("final: " + EvaluateCommand.results(model, last));
     }
 
     /** A finished run's files: results, report and plots; returns what it wrote. */
@@ -402,8 +413,7 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override public void epochEnded(History.Epoch e, Sequential m) {
             if (pb != null) { pb.close(); pb = null; }
-            System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.4f  val_loss %.4f  val_accuracy %.4f  %.2f s%n",
-                    e.epoch(), opts.epochs(), e.loss(), e.accuracy(), e.valLoss(), e.valAccuracy(), e.seconds());
+            System.out.printf(Locale.ROOT, "epoch %d/%d  %s  %.2f s%n", e.epoch(), opts.epochs(), e.summary(), e.seconds());
             weights.record(e.epoch(), m);
         }
 

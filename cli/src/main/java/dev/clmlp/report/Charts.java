@@ -27,15 +27,61 @@ public final class Charts {
     /** history.png: loss and accuracy per epoch, train and validation side by side. */
     public static void history(History h, Path file) { Png.write(file, history(h)); }
 
-    /** @return loss and accuracy per epoch, train and validation side by side */
+    /** @return loss and accuracy (a regression's mean absolute error) per epoch, train and validation side by side */
     public static BufferedImage history(History h) {
-        XYChart loss = chart("Loss", "epoch", "loss"), acc = chart("Accuracy", "epoch", "accuracy");
-        acc.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        XYChart loss = chart("Loss", "epoch", "loss");
         addSeries(loss, h, "loss", History.Epoch::loss);
         addSeries(loss, h, "val_loss", History.Epoch::valLoss);
-        addSeries(acc, h, "accuracy", History.Epoch::accuracy);
-        addSeries(acc, h, "val_accuracy", History.Epoch::valAccuracy);
-        return Png.grid(List.of(BitmapEncoder.getBufferedImage(loss), BitmapEncoder.getBufferedImage(acc)), 2);
+        XYChart metric;
+        if (h.regression()) {
+            metric = chart("Mean absolute error", "epoch", "MAE");
+            addSeries(metric, h, "mae", e -> e.errors().mae());
+            addSeries(metric, h, "val_mae", e -> e.errors().valMae());
+        } else {
+            metric = chart("Accuracy", "epoch", "accuracy");
+            metric.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+            addSeries(metric, h, "accuracy", History.Epoch::accuracy);
+            addSeries(metric, h, "val_accuracy", History.Epoch::valAccuracy);
+        }
+        return Png.grid(List.of(BitmapEncoder.getBufferedImage(loss), BitmapEncoder.getBufferedImage(metric)), 2);
+    }
+
+    /**
+     * A regression's fit on held-out data: predicted against true values (every target, the
+     * diagonal drawn), and a histogram of the residuals (predicted - true).
+     *
+     * @param pred    n x k predictions
+     * @param targets n x k true values
+     * @return the two charts side by side
+     */
+    public static BufferedImage regression(float[] pred, float[] targets) {
+        XYChart scatter = chart("Predicted against true", "true", "predicted");
+        scatter.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        scatter.getStyler().setMarkerSize(4);
+        double[] x = new double[pred.length], y = new double[pred.length], residual = new double[pred.length];
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < pred.length; i++) {
+            x[i] = targets[i];
+            y[i] = pred[i];
+            residual[i] = (double) pred[i] - targets[i];
+            lo = Math.min(lo, Math.min(x[i], y[i]));
+            hi = Math.max(hi, Math.max(x[i], y[i]));
+        }
+        scatter.addSeries("examples", x, y);
+        XYSeries diagonal = scatter.addSeries("predicted = true", new double[] {lo, hi}, new double[] {lo, hi});
+        diagonal.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        diagonal.setMarker(SeriesMarkers.NONE);
+        int bins = 40;
+        double rlo = java.util.Arrays.stream(residual).min().orElse(0), rhi = java.util.Arrays.stream(residual).max().orElse(0), width = Math.max(1e-12, (rhi - rlo) / bins);
+        double[] centers = new double[bins], counts = new double[bins];
+        for (int b = 0; b < bins; b++) centers[b] = rlo + (b + 0.5) * width;
+        for (double r : residual) counts[Math.min(bins - 1, (int) ((r - rlo) / width))]++;
+        XYChart hist = chart("Residuals (predicted - true)", "residual", "examples");
+        hist.getStyler().setXAxisDecimalPattern("#,##0.###");
+        XYSeries bars = hist.addSeries("residuals", centers, counts);
+        bars.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+        bars.setMarker(SeriesMarkers.NONE);
+        return Png.grid(List.of(BitmapEncoder.getBufferedImage(scatter), BitmapEncoder.getBufferedImage(hist)), 2);
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle) {

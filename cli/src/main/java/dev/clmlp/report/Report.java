@@ -54,6 +54,7 @@ public final class Report {
      * @return the page
      */
     public static String html(Training t) {
+        if (t.model().regression()) return regressionHtml(t);
         Sequential m = t.model();
         Dataset test = t.test();
         int k = m.classes(), n = test.rows();
@@ -76,24 +77,7 @@ public final class Report {
                 new String[] {"epochs", Integer.toString(epochs.size())},
                 new String[] {"training time", fmt("%.1f s", total)},
                 new String[] {"parameters", fmt("%,d", m.parameterCount())}));
-        h.h2("Command").pre(t.command());
-        h.h2("Backend").p(t.backend());
-        h.h2("Model").pre(m.summary());
-        h.raw("<details><summary>Configuration (config.json)</summary>\n<pre>" + Html.esc(m.toJson()) + "</pre></details>");
-
-        h.h2("Epochs");
-        List<List<String>> rows = new ArrayList<>();
-        for (History.Epoch e : epochs)
-            rows.add(List.of(Integer.toString(e.epoch()), fmt("%.4f", e.loss()), fmt("%.4f", e.accuracy()), fmt("%.4f", e.valLoss()),
-                    fmt("%.4f", e.valAccuracy()), fmt("%.2f", e.seconds())));
-        h.table(List.of("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"), rows);
-        if (!epochs.isEmpty()) h.img(Charts.history(t.history()), "loss and accuracy per epoch");
-
-        if (!t.weights().epochs.isEmpty()) {
-            h.h2("Weights and biases over the epochs");
-            h.p("Per Dense layer: a few individual values (thin lines), and the mean and mean +- standard deviation of all of them.");
-            h.img(Charts.weights(t.weights()), "weights per layer over epochs").img(Charts.biases(t.weights()), "biases per layer over epochs");
-        }
+        training(h, t);
 
         h.h2("Confusion matrix (" + test.name() + ")");
         h.raw(confusion(test, predicted, m::className, k));
@@ -106,6 +90,57 @@ public final class Report {
         h.h2("The " + wrong.length + " most confidently wrong");
         if (wrong.length == 0) h.p("Every test example is classified correctly.");
         else gallery(h, t, predicted, confidence, wrong, "the wrong predictions with the highest probability");
+        return h.page();
+    }
+
+    /** The sections every report has: command, backend, model, configuration, epochs, weights and biases. */
+    private static void training(Html h, Training t) {
+        Sequential m = t.model();
+        List<History.Epoch> epochs = t.history().epochs();
+        h.h2("Command").pre(t.command());
+        h.h2("Backend").p(t.backend());
+        h.h2("Model").pre(m.summary());
+        h.raw("<details><summary>Configuration (config.json)</summary>\n<pre>" + Html.esc(m.toJson()) + "</pre></details>");
+
+        h.h2("Epochs");
+        List<String> header = new ArrayList<>(List.of("epoch"));
+        header.addAll(History.metricNames(t.history().regression()));
+        header.add("seconds");
+        List<List<String>> rows = new ArrayList<>();
+        for (History.Epoch e : epochs) {
+            List<String> row = new ArrayList<>(List.of(Integer.toString(e.epoch())));
+            double[] v = e.values();
+            for (int i = 0; i < v.length; i++) row.add(fmt(i == v.length - 1 ? "%.2f" : "%.4f", v[i]));
+            rows.add(row);
+        }
+        h.table(header, rows);
+        if (!epochs.isEmpty()) h.img(Charts.history(t.history()), "loss and " + header.get(2) + " per epoch");
+
+        if (!t.weights().epochs.isEmpty()) {
+            h.h2("Weights and biases over the epochs");
+            h.p("Per Dense layer: a few individual values (thin lines), and the mean and mean +- standard deviation of all of them.");
+            h.img(Charts.weights(t.weights()), "weights per layer over epochs").img(Charts.biases(t.weights()), "biases per layer over epochs");
+        }
+    }
+
+    /** A regression's report: its errors on the held-out data, the common sections, predicted against true values and the residuals. */
+    private static String regressionHtml(Training t) {
+        Sequential m = t.model();
+        Dataset test = t.test();
+        double[] eval = m.evaluate(test); // loss, MAE, RMSE, R^2
+        double total = t.history().epochs().stream().mapToDouble(History.Epoch::seconds).sum();
+        Html h = new Html("clmlp training report", t.title());
+        h.cards(List.of(
+                new String[] {"test R^2 (" + test.rows() + " examples)", fmt("%.4f", eval[3])},
+                new String[] {"test RMSE", fmt("%.4g", eval[2])},
+                new String[] {"test MAE", fmt("%.4g", eval[1])},
+                new String[] {"test loss (" + m.loss() + ")", fmt("%.4g", eval[0])},
+                new String[] {"epochs", Integer.toString(t.history().epochs().size())},
+                new String[] {"training time", fmt("%.1f s", total)},
+                new String[] {"parameters", fmt("%,d", m.parameterCount())}));
+        training(h, t);
+        h.h2("Predictions (" + test.name() + ")");
+        h.img(Charts.regression(m.predict(test), test.targets()), "predicted against true values, and the residuals");
         return h.page();
     }
 

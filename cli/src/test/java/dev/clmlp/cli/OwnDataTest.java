@@ -50,9 +50,11 @@ class OwnDataTest {
 
     static double numpyReference() throws IOException, InterruptedException { return numpyReference(train, val); }
 
-    static double numpyReference(Path train, Path val) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("python3", Path.of("src/test/python/mlp_reference.py").toString(), train.toString(), val.toString(),
-                LAYERS, LR, BATCH, EPOCHS, "1").redirectErrorStream(true).start();
+    static double numpyReference(Path train, Path val, String... task) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("python3", Path.of("src/test/python/mlp_reference.py").toString(), train.toString(), val.toString(),
+                LAYERS, LR, BATCH, EPOCHS, "1"));
+        cmd.addAll(List.of(task));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "numpy reference timed out");
         assertEquals(0, p.exitValue(), "the numpy reference needs python3 with numpy (scripts/test installs python3-numpy): " + out);
@@ -149,6 +151,54 @@ class OwnDataTest {
         }
     }
 
+    /**
+     * A regression table (Friedman's first function of five features, plus noise, and a sixth
+     * feature that does not matter): the target holds real numbers, so clmlp infers a regression;
+     * trained with mse, it reaches the R^2 of the float64 numpy reference trained the same way on
+     * the same files (scikit-learn's MLPRegressor trains this model: ReLU, Adam, squared error).
+     */
+    @Test
+    void aRegressionTableReachesTheR2OfTheNumpyReference() throws Exception {
+        Random rnd = new Random(21);
+        Path train = dir.resolve("friedman-train.csv"), val = dir.resolve("friedman-val.csv");
+        for (Path p : List.of(train, val)) {
+            StringBuilder sb = new StringBuilder("x0,x1,x2,x3,x4,x5,y\n");
+            for (int i = 0; i < (p == train ? 1600 : 400); i++) {
+                double[] x = new double[6];
+                for (int j = 0; j < 6; j++) x[j] = rnd.nextDouble();
+                double y = 10 * Math.sin(Math.PI * x[0] * x[1]) + 20 * (x[2] - 0.5) * (x[2] - 0.5) + 10 * x[3] + 5 * x[4] + rnd.nextGaussian();
+                for (double v : x) sb.append(String.format(Locale.ROOT, "%.5f,", v));
+                sb.append(String.format(Locale.ROOT, "%.5f%n", y));
+            }
+            Files.writeString(p, sb);
+        }
+        double reference = numpyReference(train, val, "regression");
+        Path out = dir.resolve("friedman-run");
+        String log = CliTest.run(0, "train", "--data", train.toString(), "--val", val.toString(), "--layers", LAYERS, "--activation", "relu",
+                "--init", "he_normal", "--optimizer", "adam", "--lr", LR, "--batch", BATCH, "--epochs", EPOCHS, "--backend", "cpu",
+                "--no-progress", "--no-plots", "--out", out.toString());
+        assertTrue(log.contains("task: regression, loss mse (inferred") && log.contains("regression on 'y'") && log.contains("val_r2"), log);
+        Matcher m = Pattern.compile("final: test loss [0-9.]+, MAE ([0-9.]+), RMSE ([0-9.]+), R\\^2 ([0-9.-]+)").matcher(log);
+        assertTrue(m.find(), log);
+        double r2 = Double.parseDouble(m.group(3));
+        System.out.printf(Locale.ROOT, "Friedman #1 regression: clmlp R^2 %.4f, numpy reference %.4f%n", r2, reference);
+        assertTrue(reference > 0.8, "the function is learnable: numpy reached R^2 " + reference);
+        assertTrue(r2 >= reference - 0.02, "clmlp R^2 " + r2 + " vs numpy " + reference);
+        assertTrue(Files.readString(out.resolve("history.csv")).startsWith("epoch,loss,mae,val_loss,val_mae,val_rmse,val_r2,seconds"));
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains("test R^2 (400 examples)") && report.contains("Predictions (friedman-val.csv)") && report.contains("val_rmse"),
+                "the report's regression sections");
+
+        Path preds = dir.resolve("friedman-predictions.csv");
+        String p = CliTest.run(0, "predict", "--model", out.toString(), "--data", val.toString(), "--out", preds.toString(), "--backend", "cpu");
+        assertTrue(p.contains(String.format(Locale.ROOT, "R^2 %.4f over 400 examples", r2)), p + " vs " + r2);
+        List<String> lines = Files.readAllLines(preds);
+        assertEquals("row,predicted_y,y", lines.get(0));
+        assertEquals(401, lines.size());
+        String e = CliTest.run(0, "evaluate", "--model", out.toString(), "--data", val.toString(), "--backend", "cpu");
+        assertTrue(e.contains(String.format(Locale.ROOT, "R^2 %.4f", r2)), e);
+    }
+
     /** The same files as numpy's .npz (written by numpy itself): clmlp reaches the reference there too. */
     @Test
     void theSameDataAsNpzReachesTheReferenceToo() throws Exception {
@@ -214,7 +264,7 @@ class OwnDataTest {
     void badFilesExitWith3NamingRowAndColumn() throws IOException {
         String[][] cases = {
                 {"a,b,label\n1,2,0\n\n3,4\n", "line 4: 2 columns, expected 3 as in the header"},
-                {"a,b,label\n1,2,0\n3,4,1.5\n", "line 3, column 3 'label': found the real number 1.5, expected a class label: a name or a whole number (clmlp trains classifiers)"},
+                {"a,b,y\n1,2,0.5\n3,4,\n5,6,1.5\n", "line 3, column 3 'y': the target is empty"},
                 {"a,b,label\n1,2,0\n3,-inf,1\n", "line 3, column 2 'b': expected a number, found -inf (not a finite number)"},
                 {"", "empty: expected a header or data rows, found no rows"},
                 {"a,b,label\n1,2,x\n3,4,y\n", "a validation split of 0.2 of 2 examples leaves one side empty (give more rows, another --val-split, or --val FILE)"},
