@@ -51,3 +51,24 @@ __kernel void adam(const int size, const int chunk, const float lrT, const float
         p[pOff + e] -= lrT * me / (sqrt(ve) + eps);
     }
 }
+
+// Keras RMSprop (no momentum, not centred): v = rho v + (1 - rho) g^2; p -= lr g / sqrt(v + eps)
+__kernel void rmsprop(const int size, const int chunk, const float lr, const float rho, const float eps,
+                      __global float* p, const int pOff, __global const float* g, const int gOff,
+                      __global float* v, const int vOff)
+{
+    const int lo = get_global_id(0) * chunk, hi = min(size, lo + chunk);
+    for (int e = lo; e < hi; e++) {
+        const float ge = g[gOff + e];
+        const float ve = rho * v[vOff + e] + (1.0f - rho) * (ge * ge);
+        v[vOff + e] = ve;
+        p[pOff + e] -= lr * ge / sqrt(ve + eps);
+    }
+}
+
+// Keras' weight decay, before an optimizer's step: p -= p * rate (rate = weight_decay * lr)
+__kernel void weight_decay(const int size, const int chunk, const float rate, __global float* p, const int pOff)
+{
+    const int lo = get_global_id(0) * chunk, hi = min(size, lo + chunk);
+    for (int e = lo; e < hi; e++) p[pOff + e] -= p[pOff + e] * rate;
+}

@@ -299,6 +299,13 @@ public final class SelfCheck {
                 return concat(tp.download(), tm.download(), tv.download());
             }
         }));
+        lines.add(compare("weightDecay + rmsprop", shape, 1e-5, device, reference, be -> {
+            try (Tensor tp = be.upload(p, 1, n); Tensor tg = be.upload(g, 1, n); Tensor tv = be.upload(v, 1, n)) {
+                be.weightDecay(tp, 0.004f * 0.001f);
+                be.rmsprop(tp, tg, tv, 0.001f, 0.9f, 1e-7f);
+                return concat(tp.download(), tv.download());
+            }
+        }));
     }
 
     /** Both presets for two short epochs on each backend: loss and accuracy, training and validation, epoch by epoch. */

@@ -317,6 +317,26 @@ public final class CpuBackend extends Backend {
         });
     }
 
+    @Override protected void doRmsprop(Tensor param, Tensor grad, Tensor v, float lr, float rho, float eps) {
+        float[] p = f(param), g = f(grad), vs = f(v);
+        int po = off(param), go = off(grad), vo = off(v);
+        forRange(param.size(), (from, to) -> {
+            for (int e = from; e < to; e++) { // as optim.cl's rmsprop
+                float ge = g[go + e], ve = rho * vs[vo + e] + (1f - rho) * (ge * ge);
+                vs[vo + e] = ve;
+                p[po + e] -= lr * ge / (float) Math.sqrt(ve + eps);
+            }
+        });
+    }
+
+    @Override protected void doWeightDecay(Tensor param, float rate) {
+        float[] p = f(param);
+        int po = off(param);
+        forRange(param.size(), (from, to) -> {
+            for (int e = from; e < to; e++) p[po + e] -= p[po + e] * rate;
+        });
+    }
+
     static float flushed(float x) { return Math.abs(x) < Tuning.ADAM_FLUSH ? 0f : x; }
 
     @Override protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {

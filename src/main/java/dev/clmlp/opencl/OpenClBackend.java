@@ -342,6 +342,14 @@ public final class OpenClBackend extends Backend {
         launchChunked("adam", param.size(), lrT, beta1, beta2, eps, param, grad, m, v);
     }
 
+    @Override protected void doRmsprop(Tensor param, Tensor grad, Tensor v, float lr, float rho, float eps) {
+        launchChunked("rmsprop", param.size(), lr, rho, eps, param, grad, v);
+    }
+
+    @Override protected void doWeightDecay(Tensor param, float rate) {
+        launchChunked("weight_decay", param.size(), rate, param);
+    }
+
     /** The fewest elements a CPU device's work-item of an element-wise kernel takes (launchChunked). */
     private static final long MIN_ELEMENTS_PER_ITEM = 4096;
 

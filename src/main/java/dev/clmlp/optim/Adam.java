@@ -45,13 +45,5 @@ public final class Adam extends Optimizer {
 
     @Override public Tensor[] state() { return m == null ? new Tensor[0] : new Tensor[] {m, v}; }
 
-    @Override protected JsonObject settings() {
-        JsonObject c = new JsonObject();
-        c.addProperty("name", "adam");
-        c.addProperty("learning_rate", lr);
-        c.addProperty("beta_1", beta1);
-        c.addProperty("beta_2", beta2);
-        c.addProperty("epsilon", eps);
-        return c;
-    }
+    @Override protected JsonObject settings() { return settings("beta_1", beta1, "beta_2", beta2, "epsilon", eps); }
 }

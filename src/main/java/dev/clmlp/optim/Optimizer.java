@@ -10,12 +10,34 @@ import dev.clmlp.tensor.Tensor;
  * (moment vectors, step count) is explicit: {@link #state()} and {@link #steps()}, so a
  * checkpoint can save and restore it.
  */
-public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Adam {
+public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Adam, Rmsprop {
     /** The backend the state lives on, set by {@link #attach}. */
     protected Backend backend;
     /** Updates done since {@link #attach}. */
     protected long steps;
     private Schedule schedule = Schedule.CONSTANT;
+    private float weightDecay;
+
+    /** Keras AdamW's default weight decay. */
+    public static final float ADAMW_WEIGHT_DECAY = 0.004f;
+
+    /**
+     * Decays every parameter before each step, as Keras' optimizers do with weight_decay (AdamW is
+     * Adam with it): param -= param * weightDecay * learning rate. With plain SGD it is an L2
+     * penalty of weightDecay / 2 times the squared weights (biases included, as in Keras).
+     *
+     * @param weightDecay 0 (none) or more, below 1 / the learning rate
+     * @return this optimizer
+     */
+    public Optimizer withWeightDecay(float weightDecay) {
+        if (!(weightDecay >= 0 && weightDecay * learningRate() < 1))
+            throw new IllegalArgumentException(name() + ": weight decay must be at least 0 and below 1 / the learning rate, got " + weightDecay);
+        this.weightDecay = weightDecay;
+        return this;
+    }
+
+    /** @return the weight decay (0: none) */
+    public float weightDecay() { return weightDecay; }
 
     /**
      * Sets the learning-rate schedule (before training; checkpoints and config.json record it).
@@ -56,6 +78,7 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
      */
     public final void update(Tensor params, Tensor grads) {
         countUpdate();
+        if (weightDecay > 0) backend.weightDecay(params, weightDecay * currentLearningRate());
         apply(params, grads);
     }
 
@@ -117,7 +140,7 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
         this.steps = steps;
     }
 
-    /** @return "sgd" or "adam" */
+    /** @return "sgd", "adam" or "rmsprop" */
     public abstract String name();
 
     /** @return the learning rate */
@@ -129,12 +152,25 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
     /** @return the Keras-like configuration: {"name": "adam", "learning_rate": ...}, and the schedule unless constant */
     public final JsonObject config() {
         JsonObject c = settings();
+        if (weightDecay > 0) c.addProperty("weight_decay", weightDecay);
         if (!(schedule instanceof Schedule.Constant)) c.add("schedule", schedule.config());
         return c;
     }
 
     /** @return the optimizer's own settings: {"name": ..., "learning_rate": ...} */
     protected abstract JsonObject settings();
+
+    /**
+     * @param more the settings after the name and learning rate: key, value, key, value, ...
+     * @return {"name": name(), "learning_rate": learningRate(), key: value, ...}
+     */
+    protected final JsonObject settings(Object... more) {
+        JsonObject c = new JsonObject();
+        c.addProperty("name", name());
+        c.addProperty("learning_rate", learningRate());
+        for (int i = 0; i < more.length; i += 2) c.addProperty((String) more[i], (Number) more[i + 1]);
+        return c;
+    }
 
     /**
      * Allocates the state tensors on {@link #backend}.
@@ -167,13 +203,15 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
         Optimizer o = switch (name) {
             case "sgd" -> new Sgd(lr, c.has("momentum") ? (float) c.number("momentum") : 0f);
             case "adam" -> new Adam(lr, (float) c.number("beta_1"), (float) c.number("beta_2"), (float) c.number("epsilon"));
-            default -> throw new IllegalArgumentException("field '" + c.path() + ".name': expected sgd or adam, found \"" + name + "\"");
+            case "rmsprop" -> new Rmsprop(lr, (float) c.number("rho"), (float) c.number("epsilon"));
+            default -> throw new IllegalArgumentException("field '" + c.path() + ".name': expected sgd, adam or rmsprop, found \"" + name + "\"");
         };
+        if (c.has("weight_decay")) o.withWeightDecay((float) c.number("weight_decay"));
         return c.has("schedule") ? o.withSchedule(Schedule.fromConfig(c.object("schedule"))) : o;
     }
 
     /**
-     * @param name     "sgd" or "adam", in any case
+     * @param name     "sgd", "adam", "adamw" (Adam with Keras AdamW's weight decay, 0.004) or "rmsprop", in any case
      * @param lr       the learning rate, positive and finite
      * @param momentum SGD's momentum in [0, 1) (Adam ignores it)
      * @return a new optimizer with these settings and the defaults otherwise
@@ -182,7 +220,9 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "sgd" -> new Sgd(lr, momentum);
             case "adam" -> new Adam(lr);
-            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "': expected sgd or adam");
+            case "adamw" -> new Adam(lr).withWeightDecay(ADAMW_WEIGHT_DECAY);
+            case "rmsprop" -> new Rmsprop(lr);
+            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "': expected sgd, adam, adamw or rmsprop");
         };
     }
 

@@ -28,7 +28,7 @@ public final class Sgd extends Optimizer {
 
     @Override public float learningRate() { return lr; }
 
-    @Override public boolean updatesInsideProducts() { return momentum == 0f; }
+    @Override public boolean updatesInsideProducts() { return momentum == 0f && weightDecay() == 0f; }
 
     @Override public void updateDense(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor dw, Tensor db) {
         backend.denseSgd(x, dz, w, bias, db, currentLearningRate());
@@ -40,11 +40,5 @@ public final class Sgd extends Optimizer {
 
     @Override public Tensor[] state() { return velocity == null ? new Tensor[0] : new Tensor[] {velocity}; }
 
-    @Override protected JsonObject settings() {
-        JsonObject c = new JsonObject();
-        c.addProperty("name", "sgd");
-        c.addProperty("learning_rate", lr);
-        c.addProperty("momentum", momentum);
-        return c;
-    }
+    @Override protected JsonObject settings() { return settings("momentum", momentum); }
 }

@@ -448,6 +448,43 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
     }
 
     /**
+     * One step of Keras' RMSprop (no momentum, not centred): v = rho v + (1 - rho) g^2, then
+     * param -= lr g / sqrt(v + eps).
+     *
+     * @param param updated
+     * @param grad  the gradient, same shape
+     * @param v     the mean square, same shape, updated
+     * @param lr    the learning rate
+     * @param rho   the mean square's decay, in [0, 1)
+     * @param eps   added to v under the root, positive
+     */
+    public final void rmsprop(Tensor param, Tensor grad, Tensor v, float lr, float rho, float eps) {
+        String op = "rmsprop";
+        Checks.checkFloat(this, op, "param", param); Checks.checkFloat(this, op, "grad", grad); Checks.checkFloat(this, op, "v", v);
+        Checks.checkSameShape(op, "grad", grad, param);
+        Checks.checkSameShape(op, "v", v, param);
+        long t0 = OpTimes.start(opTimes);
+        doRmsprop(param, grad, v, lr, rho, eps);
+        OpTimes.stop(opTimes, op, t0);
+    }
+
+    /**
+     * Keras' (decoupled) weight decay, which its optimizers apply before their step: param -=
+     * param * rate, where rate = weight_decay * the learning rate.
+     *
+     * @param param updated
+     * @param rate  the share taken off each parameter, in [0, 1)
+     */
+    public final void weightDecay(Tensor param, float rate) {
+        String op = "weightDecay";
+        Checks.checkFloat(this, op, "param", param);
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException(op + ": rate must be in [0, 1), got " + rate);
+        long t0 = OpTimes.start(opTimes);
+        doWeightDecay(param, rate);
+        OpTimes.stop(opTimes, op, t0);
+    }
+
+    /**
      * Whether this backend skips the zeros of a mostly-zero input ({@link Tuning#SPARSE_INPUT_DENSITY}),
      * read when it opens: {@link Tuning#skipsInputZeros()}.
      */

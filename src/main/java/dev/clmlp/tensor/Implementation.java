@@ -18,6 +18,7 @@ package dev.clmlp.tensor;
  * <tr><td>multiply, copy</td><td>doMultiply, doCopy</td><td>multiply; a buffer copy</td><td>multiplyAndCopy</td></tr>
  * <tr><td>sgd</td><td>doSgd</td><td>sgd, sgd_momentum</td><td>sgdWithAndWithoutMomentum</td></tr>
  * <tr><td>adam</td><td>doAdam</td><td>adam</td><td>adamMatchesKeras, adamFlushesTinyGradientsAndMoments</td></tr>
+ * <tr><td>rmsprop, weightDecay</td><td>doRmsprop, doWeightDecay</td><td>rmsprop, weight_decay</td><td>rmspropAndWeightDecayMatchKeras</td></tr>
  * <tr><td>gatherRows</td><td>doGatherRows</td><td>gather_rows, gather_rows_u8</td><td>gatherRowsOfFloatsIntsAndPixels, gatherOfALargeBatch, gatherFlagsIndicesOutsideTheSource</td></tr>
  * <tr><td>argmaxRows, countCorrect, sum</td><td>doArgmaxRows, doCountCorrect, doSum</td><td>argmax_rows, count_correct, sum_all</td><td>argmaxCountCorrectAndSum</td></tr>
  * <tr><td>dense, denseDropout</td><td>Backend.doDense, doDenseDropout (composed defaults)</td><td>the GEMM with its bias-activation epilogue (and dropout); gemm_sparse_a for mostly-zero inputs on CPU devices</td><td>denseAndDenseInputGradMatchTheReference, denseDropoutIsDenseThenDropout, aMostlyZeroPixelBatchGivesTheSameProductsAsFloats</td></tr>
@@ -190,6 +191,26 @@ public abstract sealed class Implementation permits Backend {
      * @param eps as in {@link Backend#adam}
      */
     protected abstract void doAdam(Tensor param, Tensor grad, Tensor m, Tensor v, float lrT, float beta1, float beta2, float eps);
+
+    /**
+     * The backend's {@link Backend#rmsprop}, its arguments checked.
+     *
+     * @param param as in {@link Backend#rmsprop}
+     * @param grad  as in {@link Backend#rmsprop}
+     * @param v     as in {@link Backend#rmsprop}
+     * @param lr    as in {@link Backend#rmsprop}
+     * @param rho   as in {@link Backend#rmsprop}
+     * @param eps   as in {@link Backend#rmsprop}
+     */
+    protected abstract void doRmsprop(Tensor param, Tensor grad, Tensor v, float lr, float rho, float eps);
+
+    /**
+     * The backend's {@link Backend#weightDecay}, its arguments checked.
+     *
+     * @param param as in {@link Backend#weightDecay}
+     * @param rate  as in {@link Backend#weightDecay}
+     */
+    protected abstract void doWeightDecay(Tensor param, float rate);
 
     /**
      * The backend's {@link Backend#gatherRows}, its arguments checked.

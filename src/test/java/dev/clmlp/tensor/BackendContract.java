@@ -324,6 +324,28 @@ abstract class BackendContract {
         }
     }
 
+    @Property(tries = 15)
+    void rmspropAndWeightDecayMatchKeras(@ForAll @IntRange(min = 1, max = 20000) int n, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] p = Rand.floats(r, n, 1), g = Rand.floats(r, n, 1), v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = r.nextFloat() * 0.01f;
+        float lr = 0.001f, rho = 0.9f, eps = 1e-7f, rate = 0.004f * lr;
+        try (Tensor tp = backend().upload(p, 1, n); Tensor tg = backend().upload(g, 1, n); Tensor tv = backend().upload(v, 1, n)) {
+            backend().weightDecay(tp, rate);
+            float[] decayed = tp.download();
+            backend().rmsprop(tp, tg, tv, lr, rho, eps);
+            float[] po = tp.download(), vo = tv.download();
+            for (int i = 0; i < n; i++) {
+                double d = p[i] - (double) p[i] * rate;
+                assertClose("decayed param " + i, d, decayed[i], 1e-7 * Math.abs(p[i]));
+                double ve = rho * (double) v[i] + (1 - (double) rho) * g[i] * g[i];
+                assertClose("rmsprop v " + i, ve, vo[i], 1e-6 * (1e-3 + Math.abs(ve)));
+                double step = lr * g[i] / Math.sqrt(ve + eps);
+                assertClose("rmsprop param " + i, decayed[i] - step, po[i], 1e-6 * Math.abs(decayed[i]) + 1e-4 * Math.abs(step) + 1e-9);
+            }
+        }
+    }
+
     /** Adam counts gradients and moments below Tuning.ADAM_FLUSH as 0 on every backend, so no denormal is ever computed. */
     @Example
     void adamFlushesTinyGradientsAndMoments() {

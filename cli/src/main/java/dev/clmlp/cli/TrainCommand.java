@@ -60,7 +60,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--activation", split = ",", paramLabel = "F", description = "hidden activations (relu, sigmoid, tanh, linear), one or one per layer") List<String> activations;
     @Option(names = "--dropout", paramLabel = "RATE", description = "dropout rate after the last hidden layer (0: none)") Float dropout;
     @Option(names = "--init", description = "he_normal or glorot_uniform") String init;
-    @Option(names = "--optimizer", description = "sgd or adam") String optimizer;
+    @Option(names = "--optimizer", description = "sgd, adam, adamw (Adam with weight decay 0.004, as Keras) or rmsprop") String optimizer;
+    @Option(names = "--weight-decay", paramLabel = "W", description = "decay every weight by W x the learning rate before each step, as Keras' weight_decay"
+            + " (with sgd: an L2 penalty of W/2 |w|^2; default 0, adamw 0.004)") Float weightDecay;
     @Option(names = "--loss", description = "categorical_crossentropy (classes); mse (default), mae or huber (a regression)") String loss;
     @Option(names = "--lr", description = "learning rate") Float lr;
     @Option(names = "--momentum", description = "SGD momentum (default: 0)") Float momentum;
@@ -148,6 +150,7 @@ final class TrainCommand implements Callable<Integer> {
             if (scale != null) Scaling.checkKind(scale);
             Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(),
                     momentum != null ? momentum : 0f);
+            if (weightDecay != null) opt.withWeightDecay(weightDecay);
             if (lrSchedule != null) Schedule.parse(lrSchedule, 1, 1); // the form, before any data is read
             RunOptions run = new RunOptions(commandLine(), preset, positive("--batch", batch != null ? batch : p.batch()),
                     positive("--epochs", epochs != null ? epochs : p.epochs()), seed != null ? seed : 1,
@@ -168,6 +171,7 @@ final class TrainCommand implements Callable<Integer> {
         if (init != null) fixed.add("--init");
         if (loss != null) fixed.add("--loss");
         if (optimizer != null) fixed.add("--optimizer");
+        if (weightDecay != null) fixed.add("--weight-decay");
         if (lr != null) fixed.add("--lr");
         if (momentum != null) fixed.add("--momentum");
         if (lrSchedule != null) fixed.add("--lr-schedule");

@@ -47,7 +47,7 @@ class ErrorsTest {
     @ParameterizedTest
     @ValueSource(strings = {"--batch 0", "--batch -3", "--epochs 0", "--lr 0", "--lr -1", "--lr NaN", "--lr Infinity", "--momentum 1",
             "--momentum NaN", "--dropout 1", "--dropout -0.1", "--layers 0", "--layers 128,x", "--activation swish", "--activation relu,relu,relu",
-            "--init zeros", "--optimizer rmsprop", "--preset big", "--limit 0", "--backend gpu", "--backend opencl:x", "--dataset cifar",
+            "--init zeros", "--optimizer adagrad", "--weight-decay -1", "--preset big", "--limit 0", "--backend gpu", "--backend opencl:x", "--dataset cifar",
             "--checkpoint-every -1", "--frob", "--epochs x", "--seed 1.5", "--early-stopping 0", "--lr-schedule linear", "--layers 100000,100000"})
     void usageErrorsExitWith2BeforeLoadingData(String option) {
         List<String> args = new ArrayList<>(List.of("train", "--data", unreadable.toString(), "--out", tmp.resolve("out").toString()));
