@@ -261,6 +261,16 @@ public final class SelfCheck {
                         return concat(d.download(), new float[] {lossSum.download()[0] / rows, absSum.download()[0] / (rows * k)});
                     }
                 }));
+            lines.add(compare("binaryCrossEntropyStats", shape, 1e-5, device, reference, be -> { // the probabilities as sigmoid outputs, label 0 as a 0/1 target
+                float[] targets = new float[rows * k];
+                for (int i = 0; i < rows; i++) targets[i * k] = 1;
+                try (Tensor x = be.upload(logits, rows, k); Tensor p = be.zeros(rows, k); Tensor t = be.upload(targets, rows, k); Tensor d = be.zeros(rows, k);
+                     Tensor lossSum = be.zeros(1, 1); Tensor hits = be.zeros(1, 1)) {
+                    be.softmax(x, p);
+                    be.binaryCrossEntropyStats(p, t, d, lossSum, hits, 0);
+                    return concat(d.download(), new float[] {lossSum.download()[0] / rows, hits.download()[0] / (rows * k)});
+                }
+            }));
             lines.add(compare("argmaxRows + countCorrect", shape, 0, device, reference, be -> {
                 try (Tensor x = be.upload(logits, rows, k); Tensor l = be.upload(labels, rows, 1); Tensor am = be.upload(new int[rows], rows, 1);
                      Tensor hits = be.upload(new int[2], 1, 2)) {

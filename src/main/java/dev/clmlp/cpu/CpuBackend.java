@@ -413,6 +413,24 @@ public final class CpuBackend extends Backend {
         f(absSums)[off(absSums) + index] = absAcc;
     }
 
+    @Override protected void doBinaryCrossEntropyStats(Tensor probs, Tensor targets, Tensor dlogits, Tensor lossSums, Tensor hits, int index) {
+        float[] p = f(probs), t = f(targets), d = f(dlogits);
+        int rows = probs.rows(), k = probs.cols(), po = off(probs), to = off(targets), dOff = off(dlogits);
+        float invK = 1f / k, scale = 1f / ((float) rows * k), lossAcc = 0f, hitAcc = 0f;
+        for (int r = 0; r < rows; r++) { // as regression.cl's bce_stats
+            float row = 0f;
+            for (int j = 0; j < k; j++) {
+                float pe = p[po + r * k + j], te = t[to + r * k + j], c = Math.max(BCE_EPS, Math.min(1f - BCE_EPS, pe));
+                row -= te * (float) Math.log(c) + (1f - te) * (float) Math.log(1f - c);
+                d[dOff + r * k + j] = (pe - te) * scale;
+                hitAcc += (pe > 0.5f) == (te > 0.5f) ? 1f : 0f;
+            }
+            lossAcc += row * invK;
+        }
+        f(lossSums)[off(lossSums) + index] = lossAcc;
+        f(hits)[off(hits) + index] = hitAcc;
+    }
+
     @Override protected void doSum(Tensor x, Tensor out, int index) {
         float[] xs = f(x);
         float acc = 0f;

@@ -74,7 +74,7 @@ public final class Dataset {
     }
 
     /**
-     * A dataset for a regression: float features and real-valued targets. The arrays are kept, not copied.
+     * A dataset for a regression (real-valued targets) or a multi-label model (0/1 targets): float features and targets. The arrays are kept, not copied.
      *
      * @param name     for messages
      * @param values   rows * features floats, row-major
@@ -82,7 +82,7 @@ public final class Dataset {
      * @param features the width of an example
      * @param targets  rows * outputs floats, row-major, each finite
      * @param outputs  the targets per example
-     * @return the dataset, with {@link #regression()} true and {@link #classes()} 0
+     * @return the dataset, with {@link #hasTargets()} true and {@link #classes()} 0
      */
     public static Dataset ofTargets(String name, float[] values, int rows, int features, float[] targets, int outputs) {
         if (values.length != (long) rows * features)
@@ -100,8 +100,8 @@ public final class Dataset {
         return this;
     }
 
-    /** @return whether the examples have real-valued targets (a regression) rather than classes */
-    public boolean regression() { return targets != null; }
+    /** @return whether the examples have float targets (a regression's, or a multi-label model's 0/1) rather than classes */
+    public boolean hasTargets() { return targets != null; }
 
     /** @return the model outputs the data needs: its targets per example, or its classes */
     public int outputs() { return targets != null ? outputs : classes; }

@@ -117,7 +117,7 @@ public record Scaling(String kind, float[] offset, float[] factor) {
             applyInPlace(x);
             System.arraycopy(x, 0, v, r * d, d);
         }
-        if (data.regression()) return Dataset.ofTargets(data.name(), v, data.rows(), d, data.targets(), data.outputs());
+        if (data.hasTargets()) return Dataset.ofTargets(data.name(), v, data.rows(), d, data.targets(), data.outputs());
         return data.labeled() ? Dataset.ofFloats(data.name(), v, data.rows(), d, data.labels(), data.classes()).withClassNames(data.classNames())
                 : Dataset.unlabeled(data.name(), v, data.rows(), d);
     }

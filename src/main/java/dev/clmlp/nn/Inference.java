@@ -14,10 +14,12 @@ final class Inference {
 
     /**
      * Over the first n rows of a resident dataset (no dropout): a classifier's {loss, accuracy},
-     * a regression's {loss, MAE, RMSE, R^2} (from its outputs, in float64 on the host).
+     * a regression's {loss, MAE, RMSE, R^2}, a multi-label model's {loss, binary accuracy} (the
+     * last two from its outputs, in float64 on the host).
      */
     static double[] evaluate(Sequential m, Resident data, int n) {
         if (m.regression()) return RegressionMetrics.of(outputs(m, data, n), data.y().rows(0, n).download(), m.outputs(), m.regressionLoss);
+        if (m.multiLabel()) return RegressionMetrics.binary(outputs(m, data, n), data.y().rows(0, n).download());
         int steps = (n + EVAL_BATCH - 1) / EVAL_BATCH;
         Network net = m.evalNetwork(Math.min(EVAL_BATCH, n));
         Backend backend = m.backend;
@@ -26,7 +28,7 @@ final class Inference {
                 int start = s * net.batch, rows = Math.min(net.batch, n - start);
                 backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
                 net.forward(m.params, rows, false, m.seed, 0);
-                net.loss(null, data.y().rows(start, rows), rows, lossSums, correct, s); // in order: no gather; the gradient it writes is not used
+                net.loss(m, data.y().rows(start, rows), rows, lossSums, correct, s); // in order: no gather; the gradient it writes is not used
             }
             return new double[] {sum(lossSums.download()) / n, sum(correct.downloadInts()) / (double) n};
         }
@@ -39,7 +41,7 @@ final class Inference {
         }
     }
 
-    /** The model's outputs for the first n rows of a resident dataset: probabilities (softmax) or linear outputs. */
+    /** The model's outputs for the first n rows of a resident dataset: probabilities (softmax or sigmoid) or linear outputs. */
     private static float[] outputs(Sequential m, Resident data, int n) {
         int k = m.outputs();
         float[] out = new float[n * k];
@@ -48,7 +50,7 @@ final class Inference {
             int rows = Math.min(net.batch, n - start);
             m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
             Tensor y = net.forward(m.params, rows, false, m.seed, 0);
-            if (!m.regression()) {
+            if (!m.usesTargets()) { // a classifier's logits; a regression's and a multi-label model's outputs are final
                 net.softmax(rows);
                 y = net.probs.rows(0, rows);
             }

@@ -74,16 +74,18 @@ final class Network implements AutoCloseable {
 
     /**
      * The loss of the last forward pass into slot s of the accumulators, and its gradient. A
-     * classifier (regression null): softmax cross-entropy on the logits against labels (rows x 1,
+     * classifier (m null or softmax): softmax cross-entropy on the logits against labels (rows x 1,
      * int32), probs, the batch's loss sum and correct count. A regression: its loss on the linear
-     * outputs against targets (rows x outputs, float32), the batch's loss sum and |error| sum.
+     * outputs against targets (rows x outputs, float32), the loss sum and |error| sum. Multi-label:
+     * binary cross-entropy on the sigmoid outputs against 0/1 targets, the loss sum and the
+     * outputs on the right side of 0.5.
      */
-    void loss(RegressionLoss regression, Tensor labels, int rows, Tensor lossSums, Tensor metricSums, int s) {
+    void loss(Sequential m, Tensor labels, int rows, Tensor lossSums, Tensor metricSums, int s) {
         int last = layers.size() - 1;
-        if (regression != null)
-            b.regressionLossStats(out[last].rows(0, rows), labels, grad[last].rows(0, rows), regression, RegressionLoss.HUBER_DELTA, lossSums, metricSums, s);
-        else
-            b.softmaxCrossEntropyStats(out[last].rows(0, rows), labels, probs.rows(0, rows), grad[last].rows(0, rows), lossSums, metricSums, s);
+        Tensor y = out[last].rows(0, rows), dy = grad[last].rows(0, rows);
+        if (m != null && m.regression()) b.regressionLossStats(y, labels, dy, m.regressionLoss, RegressionLoss.HUBER_DELTA, lossSums, metricSums, s);
+        else if (m != null && m.multiLabel()) b.binaryCrossEntropyStats(y, labels, dy, lossSums, metricSums, s);
+        else b.softmaxCrossEntropyStats(y, labels, probs.rows(0, rows), dy, lossSums, metricSums, s);
     }
 
     /** probs = softmax(logits) without a loss (inference). */

@@ -2,7 +2,7 @@ package dev.clmlp.nn;
 
 import dev.clmlp.tensor.RegressionLoss;
 
-/** A regression's loss and errors over predictions and targets, in float64: what evaluate reports. */
+/** A regression's (or multi-label model's) loss and errors over predictions and targets, in float64: what evaluate reports. */
 final class RegressionMetrics {
     private RegressionMetrics() {}
 
@@ -40,5 +40,21 @@ final class RegressionMetrics {
         }
         double count = pred.length;
         return new double[] {lossSum / count, abs / count, Math.sqrt(sq / count), r2 / k};
+    }
+
+    /**
+     * @param probs   n x k sigmoid outputs
+     * @param targets n x k, 0 or 1
+     * @return {binary cross-entropy (probabilities clipped as Keras does, mean over every output), the
+     *         share of outputs on the right side of 0.5}
+     */
+    static double[] binary(float[] probs, float[] targets) {
+        double loss = 0, hits = 0, eps = dev.clmlp.tensor.Backend.BCE_EPS;
+        for (int i = 0; i < probs.length; i++) {
+            double c = Math.max(eps, Math.min(1f - dev.clmlp.tensor.Backend.BCE_EPS, probs[i])); // the upper clip in float, as the kernels have it
+            loss -= targets[i] * Math.log(c) + (1 - targets[i]) * Math.log(1 - c);
+            if ((probs[i] > 0.5f) == (targets[i] > 0.5f)) hits++;
+        }
+        return new double[] {loss / probs.length, hits / probs.length};
     }
 }

@@ -38,6 +38,7 @@ public final class Sequential implements AutoCloseable {
     private Schema table; // how a table's rows become inputs; null: the model takes numbers only
     private List<String> classNames; // null: the classes are the numbers 0 .. classes-1
     RegressionLoss regressionLoss; // a regression's loss (its last layer linear); null for a classifier
+    private final boolean multiLabel; // a sigmoid last layer: 0/1 targets, binary cross-entropy
 
     /**
      * @param inputSize the width of an input row (784 for MNIST)
@@ -58,15 +59,18 @@ public final class Sequential implements AutoCloseable {
      */
     public Sequential(int inputSize, List<Layer> layers) {
         if (inputSize < 0) throw new IllegalArgumentException("Sequential: input size must be positive, got " + inputSize);
-        if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof Dense last) || !last.isSoftmax() && !last.activation().equals("linear"))
-            throw new IllegalArgumentException("Sequential: the last layer must be Dense with softmax activation (a classifier: softmax cross-entropy)"
-                    + " or linear (a regression: mse, mae or huber), got " + (layers.isEmpty() ? "no layers" : layers.get(layers.size() - 1)));
+        if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof Dense last) || !last.isSoftmax() && !last.activation().equals("linear")
+                && !last.activation().equals("sigmoid"))
+            throw new IllegalArgumentException("Sequential: the last layer must be Dense with softmax activation (a classifier: softmax cross-entropy),"
+                    + " linear (a regression: mse, mae or huber) or sigmoid (multi-label: binary cross-entropy), got "
+                    + (layers.isEmpty() ? "no layers" : layers.get(layers.size() - 1)));
         for (int i = 0; i < layers.size() - 1; i++)
             if (layers.get(i) instanceof Dense d && d.isSoftmax())
                 throw new IllegalArgumentException("Sequential: softmax is only supported on the last layer, found it on layer " + i);
         this.inputSize = inputSize;
         this.layers = List.copyOf(layers);
-        if (!last.isSoftmax()) regressionLoss = RegressionLoss.MSE;
+        if (last.activation().equals("linear")) regressionLoss = RegressionLoss.MSE;
+        multiLabel = last.activation().equals("sigmoid");
     }
 
     /** @return the input width, or 0 while it is not known yet */
@@ -84,6 +88,12 @@ public final class Sequential implements AutoCloseable {
     /** @return whether the model is a regression (its last layer linear) rather than a classifier */
     public boolean regression() { return regressionLoss != null; }
 
+    /** @return whether the model is multi-label (its last layer sigmoid): an independent 0/1 target per output, binary cross-entropy */
+    public boolean multiLabel() { return multiLabel; }
+
+    /** @return whether it trains on float targets (a regression or multi-label) rather than classes */
+    public boolean usesTargets() { return regression() || multiLabel; }
+
     /**
      * Chooses a regression's loss, as Keras' compile(loss=...) does; a classifier's is
      * categorical_crossentropy, the only one for a softmax output.
@@ -93,6 +103,11 @@ public final class Sequential implements AutoCloseable {
      * @throws IllegalArgumentException for a loss that does not fit the last layer
      */
     public Sequential loss(String name) {
+        if (multiLabel) {
+            if (!name.equals(BINARY_CROSSENTROPY))
+                throw new IllegalArgumentException("loss: a sigmoid output trains with " + BINARY_CROSSENTROPY + ", got '" + name + "'");
+            return this;
+        }
         if (!regression()) {
             if (!name.equals(CROSSENTROPY))
                 throw new IllegalArgumentException("loss: a softmax output trains with " + CROSSENTROPY + ", got '" + name + "'; a regression ends in a linear Dense layer");
@@ -103,10 +118,12 @@ public final class Sequential implements AutoCloseable {
     }
 
     /** @return the loss's name: categorical_crossentropy, mse, mae or huber */
-    public String loss() { return regression() ? regressionLoss.key() : CROSSENTROPY; }
+    public String loss() { return regression() ? regressionLoss.key() : multiLabel ? BINARY_CROSSENTROPY : CROSSENTROPY; }
 
     /** The loss of a softmax output, as Keras names it. */
     public static final String CROSSENTROPY = "categorical_crossentropy";
+    /** The loss of a sigmoid output, as Keras names it. */
+    public static final String BINARY_CROSSENTROPY = "binary_crossentropy";
 
     /** @return the backend the model was compiled on, or null before {@link #compile} */
     public Backend backend() { return backend; }
@@ -189,9 +206,9 @@ public final class Sequential implements AutoCloseable {
         }
         if (d.features() != inputSize)
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.features() + " features, the model takes " + inputSize);
-        if (d.labeled() && d.regression() != regression())
-            throw new IllegalArgumentException(op + ": " + d.name() + (d.regression() ? " has targets, the model is a classifier" : " has classes, the model is a regression"));
-        if (d.regression() && d.outputs() != outputs())
+        if (d.labeled() && d.hasTargets() != usesTargets())
+            throw new IllegalArgumentException(op + ": " + d.name() + (d.hasTargets() ? " has targets, the model is a classifier" : " has classes, the model takes targets"));
+        if (d.hasTargets() && d.outputs() != outputs())
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.outputs() + " targets per example, the model outputs " + outputs());
         if (d.classes() > classes())
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.classes() + " classes, the model outputs " + classes());

@@ -31,7 +31,7 @@ final class Training {
         TrainingListener l = listener != null ? listener : new TrainingListener() {};
         int n = train.rows(), steps = (n + opts.batchSize() - 1) / opts.batchSize();
         Network net = m.trainNetwork(Math.min(opts.batchSize(), n));
-        boolean regression = m.regression();
+        boolean regression = m.regression(), targets = m.usesTargets();
         History history = new History(regression);
         int firstEpoch = 1, firstStep = 0;
         if (from != null) {
@@ -41,8 +41,8 @@ final class Training {
             firstStep = from.step();
         }
         try (Resident data = Resident.of(m.backend, train); Resident val = validation == null ? null : Resident.of(m.backend, validation);
-             Tensor lossSums = m.backend.zeros(1, steps); Tensor metricSums = m.backend.allocate(regression ? DType.FLOAT32 : DType.INT32, 1, steps);
-             Tensor labels = regression ? m.backend.allocate(DType.FLOAT32, n, m.outputs()) : m.backend.allocate(DType.INT32, n, 1)) {
+             Tensor lossSums = m.backend.zeros(1, steps); Tensor metricSums = m.backend.allocate(targets ? DType.FLOAT32 : DType.INT32, 1, steps);
+             Tensor labels = targets ? m.backend.allocate(DType.FLOAT32, n, m.outputs()) : m.backend.allocate(DType.INT32, n, 1)) {
             for (int epoch = firstEpoch; epoch <= opts.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 int s0 = epoch == firstEpoch ? firstStep : 0, checked = s0;
@@ -68,7 +68,7 @@ final class Training {
                 }
                 float[] stepLoss = checkedLosses(lossSums, epoch, checked, steps);
                 float[] stepMetric = download(metricSums);
-                double loss = Inference.sum(stepLoss) / n, metric = Inference.sum(stepMetric) / ((double) n * (regression ? m.outputs() : 1)); // accuracy or MAE
+                double loss = Inference.sum(stepLoss) / n, metric = Inference.sum(stepMetric) / ((double) n * (targets ? m.outputs() : 1)); // accuracy (per output for multi-label) or MAE
                 OpTimes times = m.backend.opTimes(); // --profile: the steps' budget, without the evaluation
                 if (times != null) times.pause();
                 double[] v = val != null ? Inference.evaluate(m, val, validation.rows()) : new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
@@ -159,7 +159,7 @@ final class Training {
         m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
         m.step++;
         net.forward(m.params, rows, true, m.seed, m.step);
-        net.loss(m.regressionLoss, labels, rows, lossSums, metricSums, s);
+        net.loss(m, labels, rows, lossSums, metricSums, s);
         if (fusedUpdates) { // the optimizer inside the weight-gradient products: no separate pass over the gradients
             m.optimizer.startUpdate();
             net.backward(m.params, m.grads, rows, m.optimizer);

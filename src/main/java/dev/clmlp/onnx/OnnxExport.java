@@ -54,7 +54,7 @@ public final class OnnxExport {
 
     /**
      * @param model a model
-     * @return the name of its graph's output: {@link #OUTPUT} for a classifier, {@link #PREDICTIONS} for a regression
+     * @return the name of its graph's output: {@link #OUTPUT} for a classifier (or a multi-label model's sigmoid probabilities), {@link #PREDICTIONS} for a regression
      */
     public static String outputName(Sequential model) { return model.regression() ? PREDICTIONS : OUTPUT; }
 
@@ -115,9 +115,9 @@ public final class OnnxExport {
             } else if (OPS.containsKey(d.activation())) {
                 x = node(g, OPS.get(d.activation()), name + "/" + d.activation(), x);
             }
-            if (i == layers.size() - 1 && m.regression()) { // the linear outputs, by their name
-                g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name + "/predictions").addInput(x).addOutput(PREDICTIONS));
-                x = PREDICTIONS;
+            if (i == layers.size() - 1 && !d.isSoftmax()) { // a regression's linear or a multi-label model's sigmoid outputs, by their name
+                g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name + "/output").addInput(x).addOutput(outputName(m)));
+                x = outputName(m);
             }
             in = d.units();
         }

@@ -32,7 +32,7 @@ final class ClDefines {
     /**
      * The build options: OpenCL C 1.2, the GEMM's tuning constants, and the codes the kernels
      * share with Java, each enum constant as -DPREFIX_NAME=ordinal (ACT_RELU, EPI_BIAS_ACT, ...),
-     * GATHER_ROWS, SPARSE_BLOCKS, and Tuning.ADAM_FLUSH and its root.
+     * GATHER_ROWS, SPARSE_BLOCKS, Tuning.ADAM_FLUSH and its root, and Backend.BCE_EPS.
      */
     static String options(GemmParams gemm) {
         return baseOptions(gemm) + extraOptions();
@@ -54,7 +54,8 @@ final class ClDefines {
         for (Enum<?> e : EpilogueCode.values()) sb.append(" -DEPI_").append(e.name()).append('=').append(e.ordinal());
         sb.append(" -DGATHER_ROWS=").append(GATHER_ROWS).append(" -DSPARSE_BLOCKS=").append(SPARSE_BLOCKS);
         sb.append(" -DADAM_FLUSH=").append(Float.toHexString(dev.clmlp.tensor.Tuning.ADAM_FLUSH)).append('f')
-                .append(" -DADAM_FLUSH_ROOT=").append(Float.toHexString(dev.clmlp.tensor.Tuning.ADAM_FLUSH_ROOT)).append('f');
+                .append(" -DADAM_FLUSH_ROOT=").append(Float.toHexString(dev.clmlp.tensor.Tuning.ADAM_FLUSH_ROOT)).append('f')
+                .append(" -DBCE_EPS=").append(Float.toHexString(dev.clmlp.tensor.Backend.BCE_EPS)).append('f');
         return sb.toString();
     }
 

@@ -320,6 +320,12 @@ public final class OpenClBackend extends Backend {
                 new Kernels.Local(4L * reduceGroupSize), new Kernels.Local(4L * reduceGroupSize));
     }
 
+    @Override protected void doBinaryCrossEntropyStats(Tensor probs, Tensor targets, Tensor dlogits, Tensor lossSums, Tensor hits, int index) {
+        launch("bce_stats", new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, probs.rows(), probs.cols(),
+                probs, targets, dlogits, lossSums.view(index, 1, 1), hits.view(index, 1, 1),
+                new Kernels.Local(4L * reduceGroupSize), new Kernels.Local(4L * reduceGroupSize));
+    }
+
     @Override protected void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step) {
         launch1d("dropout", (x.size() + 3) / 4, (int) x.size(), rate, scale, (int) seed, (int) (seed >>> 32),
                 (int) step, (int) (step >>> 32), x, y, mask);

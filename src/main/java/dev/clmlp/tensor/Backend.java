@@ -760,6 +760,36 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
         OpTimes.stop(opTimes, op, t0);
     }
 
+    /** Keras' clip of probabilities before a binary cross-entropy ({@link #binaryCrossEntropyStats}). */
+    public static final float BCE_EPS = 1e-7f;
+
+    /**
+     * The training step's loss for sigmoid outputs against 0/1 targets (a multi-label model), as
+     * Keras computes binary_crossentropy from probabilities: p clipped to [{@link #BCE_EPS}, 1 -
+     * BCE_EPS], -(t log p + (1 - t) log(1 - p)) averaged over the row's outputs; dlogits = (p - t) /
+     * (n k), the gradient with respect to the sigmoid's input; lossSums[index] = the sum of the
+     * rows' losses, hits[index] = the outputs on the same side of 0.5 as their target (FLOAT32).
+     *
+     * @param probs    n x k sigmoid outputs
+     * @param targets  n x k, 0 or 1
+     * @param dlogits  n x k, written
+     * @param lossSums FLOAT32 accumulator, any shape
+     * @param hits     FLOAT32 accumulator, any shape
+     * @param index    the element of both accumulators written
+     */
+    public final void binaryCrossEntropyStats(Tensor probs, Tensor targets, Tensor dlogits, Tensor lossSums, Tensor hits, int index) {
+        String op = "binaryCrossEntropyStats";
+        Checks.checkFloat(this, op, "probs", probs); Checks.checkFloat(this, op, "targets", targets); Checks.checkFloat(this, op, "dlogits", dlogits);
+        Checks.checkFloat(this, op, "lossSums", lossSums); Checks.checkFloat(this, op, "hits", hits);
+        Checks.checkSameShape(op, "targets", targets, probs);
+        Checks.checkSameShape(op, "dlogits", dlogits, probs);
+        Checks.checkIndex(op, lossSums, index);
+        Checks.checkIndex(op, hits, index);
+        long t0 = OpTimes.start(opTimes);
+        doBinaryCrossEntropyStats(probs, targets, dlogits, lossSums, hits, index);
+        OpTimes.stop(opTimes, op, t0);
+    }
+
     /**
      * The backend's {@link #dense}, its arguments checked.
      *

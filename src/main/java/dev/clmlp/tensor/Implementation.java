@@ -26,6 +26,7 @@ package dev.clmlp.tensor;
  * <tr><td>denseWeightGrad, denseSgd</td><td>Backend.doDenseWeightGrad (denseSgd composes it with sgd)</td><td>the GEMM, its column sums the bias gradient</td><td>denseWeightGradMatchesTheReference, denseSgdIsTheWeightGradientAndAnSgdStep</td></tr>
  * <tr><td>softmaxCrossEntropyStats</td><td>Backend.doSoftmaxCrossEntropyStats</td><td>softmax_xent_stats</td><td>softmaxCrossEntropyStatsSumsLossAndHits</td></tr>
  * <tr><td>regressionLossStats</td><td>doRegressionLossStats</td><td>regression_stats</td><td>regressionLossStatsMatchesTheReference</td></tr>
+ * <tr><td>binaryCrossEntropyStats</td><td>doBinaryCrossEntropyStats</td><td>bce_stats</td><td>binaryCrossEntropyStatsMatchesTheReference</td></tr>
  * </table>
  * The Java backend implements each in {@code cpu/CpuBackend}; the OpenCL backend launches the
  * kernels from {@code opencl/OpenClBackend}. {@code ./clmlp check} ({@code check/SelfCheck})
@@ -263,4 +264,16 @@ public abstract sealed class Implementation permits Backend {
      */
     protected abstract void doRegressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
                                                   Tensor lossSums, Tensor absSums, int index);
+
+    /**
+     * The backend's {@link Backend#binaryCrossEntropyStats}, its arguments checked.
+     *
+     * @param probs    as there
+     * @param targets  as there
+     * @param dlogits  as there
+     * @param lossSums as there
+     * @param hits     as there
+     * @param index    as there
+     */
+    protected abstract void doBinaryCrossEntropyStats(Tensor probs, Tensor targets, Tensor dlogits, Tensor lossSums, Tensor hits, int index);
 }

@@ -128,7 +128,7 @@ class RegressionTest {
             m.compile(TestBackends.cpu(), new Adam(0.01f), 1);
             Dataset classes = Dataset.ofFloats("c", new float[6], 2, 3, new int[] {0, 1}, 2);
             String msg = assertThrows(IllegalArgumentException.class, () -> m.fit(classes, null, new FitOptions(1, 2, 1), null)).getMessage();
-            assertTrue(msg.contains("has classes, the model is a regression"), msg);
+            assertTrue(msg.contains("has classes, the model takes targets"), msg);
             assertThrows(IllegalArgumentException.class, () -> m.loss("categorical_crossentropy"));
         }
         try (Sequential c = new Sequential(3, new Dense(2, "softmax"))) {

@@ -152,7 +152,7 @@ class TableTest {
         Schema one = Schema.fit(ok, new int[] {2}, null);
         assertTrue(one.regression(), "0.5, 1.5, 2.25 are real numbers");
         Dataset d = one.encode(ok, true);
-        assertTrue(d.regression());
+        assertTrue(d.hasTargets());
         assertArrayEquals(new float[] {0.5f, 1.5f, 2.25f}, d.targets());
         assertArrayEquals(new float[] {1, 1, 0, 1}, d.example(0), "x, c one-hot, z");
         Schema two = Schema.fit(ok, new int[] {2, 3}, null);

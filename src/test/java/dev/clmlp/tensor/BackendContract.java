@@ -697,4 +697,39 @@ abstract class BackendContract {
             d.assertSurroundingUntouched("dpred");
         }
     }
+
+    @Property(tries = 20)
+    void binaryCrossEntropyStatsMatchesTheReference(@ForAll @IntRange(min = 1, max = 600) int rows, @ForAll @IntRange(min = 1, max = 9) int k,
+                                                    @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] p = new float[rows * k], t = new float[rows * k];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i % 7 == 0 ? (r.nextBoolean() ? 0f : 1f) : r.nextFloat(); // some at the clip
+            t[i] = r.nextBoolean() ? 1f : 0f;
+        }
+        try (Tensor tp = backend().upload(p, rows, k); Tensor tt = backend().upload(t, rows, k);
+             Placed d = place(r, null, rows, k); Placed sums = place(r, null, 1, 3); Placed hits = place(r, null, 1, 3)) {
+            backend().binaryCrossEntropyStats(tp, tt, d.view(), sums.view(), hits.view(), 1);
+            float[] dv = d.view().download(), sv = sums.view().download(), hv = hits.view().download();
+            double lossSum = 0, abs = 0, n = (double) rows * k;
+            int expectedHits = 0;
+            for (int i = 0; i < rows; i++) {
+                double row = 0;
+                for (int j = 0; j < k; j++) {
+                    int e = i * k + j;
+                    double c = Math.max(Backend.BCE_EPS, Math.min(1f - Backend.BCE_EPS, p[e])); // 1 - eps rounded to float, as Keras has it in float32
+                    double l = -(t[e] * Math.log(c) + (1 - t[e]) * Math.log(1 - c));
+                    row += l;
+                    abs += Math.abs(l);
+                    if ((p[e] > 0.5f) == (t[e] > 0.5f)) expectedHits++;
+                    assertClose("dlogits", (p[e] - t[e]) / n, dv[e], 1e-6 / n);
+                }
+                lossSum += row / k;
+            }
+            assertClose("loss sum", lossSum, sv[1], 1e-5 * (abs + rows));
+            assertEquals(expectedHits, hv[1], 0f, "hits");
+            assertTrue(Float.isNaN(sv[0]) && Float.isNaN(sv[2]) && Float.isNaN(hv[0]) && Float.isNaN(hv[2]), "only slot 1 of the sums is written");
+            d.assertSurroundingUntouched("dlogits");
+        }
+    }
 }

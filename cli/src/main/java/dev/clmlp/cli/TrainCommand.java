@@ -292,9 +292,9 @@ final class TrainCommand implements Callable<Integer> {
      */
     private Sequential modelFor(Plan plan, Dataset train, Dataset test, Schema table) {
         if (plan.model() != null) return plan.model();
-        if (loss != null && train.regression() == loss.equals(Sequential.CROSSENTROPY))
-            throw new IllegalArgumentException("--loss " + loss + ": the data is a " + (train.regression() ? "regression's (mse, mae or huber)" : "classifier's (categorical_crossentropy)"));
-        Sequential model = model(Preset.named(preset), train.features(), Math.max(train.outputs(), test.outputs()), train.regression());
+        if (loss != null && train.hasTargets() == loss.equals(Sequential.CROSSENTROPY))
+            throw new IllegalArgumentException("--loss " + loss + ": the data is a " + (train.hasTargets() ? "regression's (mse, mae or huber)" : "classifier's (categorical_crossentropy)"));
+        Sequential model = model(Preset.named(preset), train.features(), Math.max(train.outputs(), test.outputs()), train.hasTargets());
         if (table != null) model.readTables(table);
         else model.nameClasses(train.classNames());
         String kind = scale != null ? scale : data.format() != null ? Scaling.STANDARD : null;
