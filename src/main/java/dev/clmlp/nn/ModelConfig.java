@@ -90,7 +90,7 @@ final class ModelConfig {
             if (root.has("table")) {
                 List<String> names = new ArrayList<>();
                 for (int c = 0; c < model.classes(); c++) names.add(model.className(c));
-                Schema table = Schema.fromJson(root.object("table"), model.regression() ? List.of() : names);
+                Schema table = Schema.fromJson(root.object("table"), model.usesTargets() ? List.of() : names);
                 if (model.inputSize() > 0 && table.width() != model.inputSize())
                     throw new IllegalArgumentException("field 'table.features': expected " + model.inputSize() + " inputs (the input size), found " + table.width());
                 model.readTables(table);

@@ -79,23 +79,23 @@ public record Preset(String name, List<Integer> layers, List<String> activations
      * @return the model, not compiled
      */
     public static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate, int inputs, int classes) {
-        return model(hidden, acts, initializer, rate, inputs, classes, false);
+        return model(hidden, acts, initializer, rate, inputs, classes, "softmax");
     }
 
     /**
-     * {@link #model(List, List, String, float, int, int)} for a classifier (softmax output) or a
-     * regression (a linear output per target).
+     * {@link #model(List, List, String, float, int, int)} for a classifier (softmax output), a
+     * regression (a linear output per target) or multi-label (a sigmoid output per target).
      *
      * @param hidden      the hidden layers' widths
      * @param acts        one activation, or one per hidden layer
      * @param initializer the kernel initializer
      * @param rate        the dropout rate after the last hidden layer (0: none)
      * @param inputs      the input width
-     * @param outputs     the classes, or a regression's targets
-     * @param regression  whether the output is linear (a regression) rather than softmax
+     * @param outputs     the classes, or the targets
+     * @param output      the last layer's activation: softmax, linear or sigmoid
      * @return the model
      */
-    public static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate, int inputs, int outputs, boolean regression) {
+    public static Sequential model(List<Integer> hidden, List<String> acts, String initializer, float rate, int inputs, int outputs, String output) {
         int classes = outputs;
         if (acts.size() != 1 && acts.size() != hidden.size())
             throw new IllegalArgumentException("--activation: give one activation or one per hidden layer (" + hidden.size() + "), got " + acts);
@@ -110,7 +110,7 @@ public record Preset(String name, List<Integer> layers, List<String> activations
         for (int i = 0; i < hidden.size(); i++)
             ls.add(new Dense(hidden.get(i), acts.get(acts.size() == 1 ? 0 : i), initializer));
         if (rate > 0) ls.add(new Dropout(rate));
-        ls.add(new Dense(classes, regression ? "linear" : "softmax", initializer));
+        ls.add(new Dense(classes, output, initializer));
         return new Sequential(inputs, ls);
     }
 }

@@ -373,14 +373,24 @@ public final class Sequential implements AutoCloseable {
     public Sequential readTables(Schema s) {
         if (inputSize > 0 && s.width() != inputSize)
             throw new IllegalArgumentException("readTables: the schema gives " + s.width() + " inputs, the model takes " + inputSize);
-        if (s.regression() != regression())
-            throw new IllegalArgumentException("readTables: the schema is a " + (s.regression() ? "regression's" : "classifier's") + ", the model "
-                    + (regression() ? "a regression (a linear last layer)" : "a classifier (a softmax last layer)"));
+        Schema.Task task = regression() ? Schema.Task.REGRESSION : multiLabel ? Schema.Task.MULTILABEL : Schema.Task.CLASSIFICATION;
+        if (s.task() != task)
+            throw new IllegalArgumentException("readTables: the schema is for " + s.task().key() + ", the model's last layer for " + task.key()
+                    + " (softmax: classification, linear: regression, sigmoid: multilabel)");
         if (s.regression() && s.targets().size() != outputs())
             throw new IllegalArgumentException("readTables: the schema has " + s.targets().size() + " targets, the model " + outputs() + " outputs");
         if (!s.regression()) nameClasses(s.classes());
         table = s;
         return this;
+    }
+
+    /**
+     * @param j an output of a regression or multi-label model
+     * @return its target's name: the table's column header, else "y" and the index
+     */
+    public String targetName(int j) {
+        String header = table != null ? table.targets().get(j).header() : null;
+        return header != null ? header : "y" + j;
     }
 
     /** @return how the model reads a table's rows, or null when it takes numbers only */

@@ -29,10 +29,34 @@ import java.util.Map;
  * Saved in the model's config.json and applied again to every file it evaluates or predicts.
  *
  * @param features the input columns, in the file's order
- * @param targets  the label column, or a regression's target columns
- * @param classes  the class names, in class order; empty for a regression
+ * @param targets  the label column, or a regression's (a multi-label model's) target columns
+ * @param classes  the class names, in class order; empty for a regression or multi-label
+ * @param task     what the targets are
  */
-public record Schema(List<Feature> features, List<Source> targets, List<String> classes) {
+public record Schema(List<Feature> features, List<Source> targets, List<String> classes, Task task) {
+    /** What a table's targets are. */
+    public enum Task {
+        /** One label column of classes. */
+        CLASSIFICATION,
+        /** One or more columns of real numbers. */
+        REGRESSION,
+        /** Several columns of 0/1, each its own yes/no. */
+        MULTILABEL;
+
+        /** @return the name as --task and config.json spell it */
+        public String key() { return name().toLowerCase(Locale.ROOT); }
+
+        /**
+         * @param name classification, regression or multilabel
+         * @return the task
+         * @throws IllegalArgumentException for another name
+         */
+        public static Task named(String name) {
+            for (Task t : values()) if (t.key().equals(name)) return t;
+            throw new IllegalArgumentException("expected classification, regression or multilabel, got '" + name + "'");
+        }
+    }
+
     /** Where a column was in the training file: its header name (null without a header) and 0-based position. */
     public record Source(String header, int index) {
         /** @return the column for messages: 'name', or column N */
@@ -82,31 +106,43 @@ public record Schema(List<Feature> features, List<Source> targets, List<String> 
     public static Schema fit(Table t, int label) throws DataFileException { return fit(t, new int[] {label}, null); }
 
     /**
-     * Learns the encoding from training data, for a classifier or a regression.
+     * Learns the encoding from training data, for a classifier, a regression or multi-label.
      *
-     * @param t          the training table
-     * @param targets    the label column, or a regression's target columns (indices in t)
-     * @param regression true or false to choose; null to infer: a regression for several targets,
-     *                   or for one whose values are numbers and not all whole
-     * @return the schema ({@link #regression()} says which)
+     * @param t       the training table
+     * @param targets the label column, or the target columns (indices in t)
+     * @param task    what they are; null to infer: several columns of only 0 and 1 are multi-label,
+     *                other several columns or one of numbers not all whole a regression, else classes
+     * @return the schema ({@link #task()} says which)
      * @throws DataFileException when a column cannot be encoded, naming it (and the line)
      */
-    public static Schema fit(Table t, int[] targets, Boolean regression) throws DataFileException {
+    public static Schema fit(Table t, int[] targets, Task task) throws DataFileException {
         java.util.Set<Integer> chosen = new java.util.TreeSet<>();
         for (int c : targets) if (!chosen.add(c)) throw new DataFileException(t.file(), t.columns().get(c).name() + " is given twice as a target");
         if (t.columns().size() <= targets.length)
             throw new DataFileException(t.file(), "expected at least one feature column besides the label, found " + t.columns().size() + " column(s)");
-        boolean reg = regression != null ? regression : targets.length > 1 || realNumbers(t.columns().get(targets[0]));
+        if (task == null) {
+            boolean flags = targets.length > 1;
+            for (int c : targets) flags &= zeroOrOne(t.columns().get(c));
+            task = flags ? Task.MULTILABEL : targets.length > 1 || realNumbers(t.columns().get(targets[0])) ? Task.REGRESSION : Task.CLASSIFICATION;
+        }
+        boolean reg = task != Task.CLASSIFICATION;
         if (!reg && targets.length > 1)
-            throw new DataFileException(t.file(), targets.length + " target columns: several targets train a regression (--task regression), a classifier has one label column");
+            throw new DataFileException(t.file(), targets.length + " target columns: several targets train a regression or multi-label model (--task), a classifier has one label column");
         List<Feature> features = new ArrayList<>();
         for (int c = 0; c < t.columns().size(); c++) if (!chosen.contains(c)) features.add(feature(t, c));
         List<Source> sources = new ArrayList<>();
         for (int c : targets) {
             sources.add(source(t, c));
-            if (reg) checkTarget(t, t.columns().get(c));
+            if (reg) checkTarget(t, t.columns().get(c), task);
         }
-        return new Schema(List.copyOf(features), List.copyOf(sources), reg ? List.of() : classes(t, targets[0]));
+        return new Schema(List.copyOf(features), List.copyOf(sources), reg ? List.of() : classes(t, targets[0]), task);
+    }
+
+    /** Whether a column holds only 0 and 1 (gaps aside): a multi-label target. */
+    private static boolean zeroOrOne(Column col) {
+        if (!col.numeric()) return false;
+        for (int r = 0; r < col.rows(); r++) if (!col.isMissing(r) && col.number(r) != 0 && col.number(r) != 1) return false;
+        return true;
     }
 
     /** Whether a column holds numbers, some of them not whole: a regression's target. */
@@ -116,16 +152,19 @@ public record Schema(List<Feature> features, List<Source> targets, List<String> 
         return false;
     }
 
-    private static void checkTarget(Table t, Column col) throws DataFileException {
+    private static void checkTarget(Table t, Column col, Task task) throws DataFileException {
         if (!col.numeric())
-            throw new DataFileException(t.file(), "line " + col.firstTextLine() + ", " + col.name() + ": expected a number (a regression's target), found \""
-                    + brief(col.firstText()) + "\"");
-        for (int r = 0; r < col.rows(); r++)
+            throw new DataFileException(t.file(), "line " + col.firstTextLine() + ", " + col.name() + ": expected a number (a "
+                    + (task == Task.MULTILABEL ? "multi-label target: 0 or 1" : "regression's target") + "), found \"" + brief(col.firstText()) + "\"");
+        for (int r = 0; r < col.rows(); r++) {
             if (col.isMissing(r)) throw new DataFileException(t.file(), "line " + t.lines()[r] + ", " + col.name() + ": the target is empty");
+            if (task == Task.MULTILABEL && col.number(r) != 0 && col.number(r) != 1)
+                throw new DataFileException(t.file(), "line " + t.lines()[r] + ", " + col.name() + ": expected 0 or 1 (a multi-label target), found " + col.number(r));
+        }
     }
 
-    /** @return whether the schema is a regression's (targets, no classes) */
-    public boolean regression() { return classes.isEmpty(); }
+    /** @return whether the targets are floats (a regression's, or multi-label 0/1) rather than classes */
+    public boolean regression() { return task != Task.CLASSIFICATION; }
 
     /** @return the label column (a classifier's), or a regression's first target */
     public Source label() { return targets.get(0); }
@@ -215,12 +254,12 @@ public record Schema(List<Feature> features, List<Source> targets, List<String> 
         return Dataset.ofFloats(name, x, n, d, labels(t, t.columns().get(targetAt[0])), classes.size()).withClassNames(classes);
     }
 
-    private static float[] targets(Table t, int[] at) throws DataFileException {
+    private float[] targets(Table t, int[] at) throws DataFileException {
         int n = t.rows(), k = at.length;
         float[] y = new float[n * k];
         for (int j = 0; j < k; j++) {
             Column col = t.columns().get(at[j]);
-            checkTarget(t, col);
+            checkTarget(t, col, task);
             for (int r = 0; r < n; r++) y[r * k + j] = col.number(r);
         }
         return y;
@@ -299,7 +338,8 @@ public record Schema(List<Feature> features, List<Source> targets, List<String> 
         return String.format(Locale.ROOT, "%d numeric column%s%s -> %d inputs%s; %s", numbers, numbers == 1 ? "" : "s",
                 cats.isEmpty() ? "" : ", categories one-hot: " + brief(String.join(", ", cats)), width(),
                 flags == 0 ? "" : "; " + flags + " column" + (flags == 1 ? "" : "s") + " with gaps filled (mean or most frequent) and flagged",
-                regression() ? "regression on " + String.join(", ", targets.stream().map(Source::describe).toList()) : classes.size() + " classes");
+                task == Task.CLASSIFICATION ? classes.size() + " classes"
+                        : (task == Task.REGRESSION ? "regression on " : "multi-label on ") + String.join(", ", targets.stream().map(Source::describe).toList()));
     }
 
     /** @return the schema as config.json holds it ("table"; the class names are the model's "class_names") */
@@ -308,6 +348,7 @@ public record Schema(List<Feature> features, List<Source> targets, List<String> 
         JsonArray ts = new JsonArray();
         targets.forEach(s -> ts.add(source(s)));
         o.add("targets", ts);
+        o.addProperty("task", task.key());
         JsonArray fs = new JsonArray();
         for (Feature f : features) {
             JsonObject e = source(f.source());
@@ -364,7 +405,8 @@ public record Schema(List<Feature> features, List<Source> targets, List<String> 
         for (int i = 0; i < o.array("targets").size(); i++) ts.add(source(o.element("targets", i)));
         if (ts.isEmpty() || !classes.isEmpty() && ts.size() != 1)
             throw new IllegalArgumentException("field '" + o.path() + ".targets': expected one label column, or a regression's targets, found " + ts.size());
-        return new Schema(List.copyOf(fs), List.copyOf(ts), List.copyOf(classes));
+        Task task = o.has("task") ? Task.named(o.string("task")) : classes.isEmpty() ? Task.REGRESSION : Task.CLASSIFICATION;
+        return new Schema(List.copyOf(fs), List.copyOf(ts), List.copyOf(classes), task);
     }
 
     private static Source source(JsonFields e) {

@@ -125,7 +125,7 @@ class TableTest {
         assertTrue(error("1,2,0\n1,1e39,1\n", null).endsWith("line 2, column 2: expected a number within float range, found \"1e39\""));
         assertTrue(error("a,b,label\n1,inf,0\n", null).endsWith("line 2, column 2 'b': expected a number, found inf (not a finite number)"));
         Path real = file("real.csv", "a,b,label\n1,2,1.5\n3,4,1\n");
-        String msg = assertThrows(DataFileException.class, () -> Schema.fit(Table.read(real), new int[] {2}, false)).getMessage();
+        String msg = assertThrows(DataFileException.class, () -> Schema.fit(Table.read(real), new int[] {2}, Schema.Task.CLASSIFICATION)).getMessage();
         assertTrue(msg.contains("line 2, column 3 'label': found the real number 1.5, expected a class label"), msg);
         assertTrue(error("a,b,label\n1,2,\n3,4,1\n", null).endsWith("line 2, column 3 'label': the label is empty"));
         assertTrue(error("a,b,label\n1,2,x\n3,4,x\n", null).endsWith("column 3 'label': every row has the class \"x\"; a classifier needs two classes or more"));
@@ -159,11 +159,17 @@ class TableTest {
         assertArrayEquals(new float[] {0.5f, 1, 1.5f, 2, 2.25f, 3}, two.encode(ok, true).targets(), "two targets, row by row");
         assertEquals(two, Schema.fromJson(new JsonFields(two.toJson(), ""), List.of()));
         assertFalse(Schema.fit(ok, new int[] {3}, null).regression(), "whole numbers are classes unless asked");
-        assertTrue(Schema.fit(ok, new int[] {3}, true).regression());
-        msg = assertThrows(DataFileException.class, () -> Schema.fit(ok, new int[] {1}, true)).getMessage();
+        assertTrue(Schema.fit(ok, new int[] {3}, Schema.Task.REGRESSION).regression());
+        msg = assertThrows(DataFileException.class, () -> Schema.fit(ok, new int[] {1}, Schema.Task.REGRESSION)).getMessage();
         assertTrue(msg.endsWith("line 2, column 2 'c': expected a number (a regression's target), found \"a\""), msg);
-        msg = assertThrows(DataFileException.class, () -> Schema.fit(ok, new int[] {2, 3}, false)).getMessage();
-        assertTrue(msg.contains("several targets train a regression"), msg);
+        msg = assertThrows(DataFileException.class, () -> Schema.fit(ok, new int[] {2, 3}, Schema.Task.CLASSIFICATION)).getMessage();
+        assertTrue(msg.contains("several targets train a regression or multi-label model"), msg);
+        Table flags = Table.read(file("flags.csv", "x,a,b\n1,0,1\n2,1,1\n3,0,0\n"));
+        Schema multi = Schema.fit(flags, new int[] {1, 2}, null);
+        assertEquals(Schema.Task.MULTILABEL, multi.task(), "several columns of 0 and 1");
+        assertArrayEquals(new float[] {0, 1, 1, 1, 0, 0}, multi.encode(flags, true).targets());
+        msg = assertThrows(DataFileException.class, () -> Schema.fit(ok, new int[] {2, 3}, Schema.Task.MULTILABEL)).getMessage();
+        assertTrue(msg.endsWith("line 2, column 3 'y': expected 0 or 1 (a multi-label target), found 0.5"), msg);
     }
 
     @Test

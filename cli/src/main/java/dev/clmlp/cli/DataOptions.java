@@ -39,7 +39,8 @@ final class DataOptions {
     List<String> targets;
 
     @Option(names = "--task", paramLabel = "TASK",
-            description = "CSV: classification or regression (default: regression for several --target columns or a label of real numbers, else classification)")
+            description = "CSV: classification, regression or multilabel (default: multilabel for several --target columns of only 0 and 1, regression for other"
+                    + " several columns or a label of real numbers, else classification)")
     String task;
 
     @Option(names = "--labels", paramLabel = "FILE", description = ".npy: the labels array that goes with the features in --data")
@@ -99,8 +100,13 @@ final class DataOptions {
         for (String o : new String[] {targets != null ? "--target" : null, task != null ? "--task" : null})
             if (o != null && f != Format.CSV) throw new UsageError(o + " is for CSV files; --data " + path + " is " + f.name().toLowerCase(Locale.ROOT));
         if (targets != null && label != null) throw new UsageError("--label and --target: give one (--target for a regression's columns)");
-        if (task != null && !task.equals("classification") && !task.equals("regression"))
-            throw new UsageError("--task: expected classification or regression, got '" + task + "'");
+        if (task != null) {
+            try {
+                Schema.Task.named(task);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--task: " + e.getMessage());
+            }
+        }
         if (targets != null && targets.size() > 1 && "classification".equals(task))
             throw new UsageError("--task classification takes one label column; several --target columns train a regression");
         if ((f == Format.NPY) != (labels != null))
@@ -174,13 +180,13 @@ final class DataOptions {
             try {
                 parts = Dataset.holdOutRows(all.rows(), valSplit != null ? valSplit : 0.2, seed);
             } catch (IllegalArgumentException e) {
-                Schema.fit(all, targetColumns(all), task == null ? null : task.equals("regression")); // a bad cell is the first thing to fix: named here if there is one
+                Schema.fit(all, targetColumns(all), task == null ? null : Schema.Task.named(task)); // a bad cell is the first thing to fix: named here if there is one
                 throw new DataFileException(path, e.getMessage() + TOO_FEW);
             }
             train = all.select(parts[0], "training part");
             validation = all.select(parts[1], "held out");
         }
-        Schema schema = known != null ? known : Schema.fit(train, targetColumns(train), task == null ? null : task.equals("regression"));
+        Schema schema = known != null ? known : Schema.fit(train, targetColumns(train), task == null ? null : Schema.Task.named(task));
         return new Loaded(new Dataset.Split(schema.encode(train, true), schema.encode(validation, true)), schema);
     }
 

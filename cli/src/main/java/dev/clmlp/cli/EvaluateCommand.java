@@ -34,6 +34,6 @@ final class EvaluateCommand implements Callable<Integer> {
     /** What evaluate returned, in words: "test loss 0.1234, test accuracy 0.9650", or a regression's loss, MAE, RMSE and R^2. */
     static String results(Sequential m, double[] r) {
         return m.regression() ? String.format(Locale.ROOT, "test loss %.4f, MAE %.4f, RMSE %.4f, R^2 %.4f", r[0], r[1], r[2], r[3])
-                : String.format(Locale.ROOT, "test loss %.4f, test accuracy %.4f", r[0], r[1]);
+                : String.format(Locale.ROOT, "test loss %.4f, test accuracy %.4f%s", r[0], r[1], m.multiLabel() ? " (per label, at 0.5)" : "");
     }
 }

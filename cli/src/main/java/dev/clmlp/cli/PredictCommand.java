@@ -31,6 +31,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--images", paramLabel = "N", description = "how many examples, from the first (default: 10 MNIST test images; all of your own data)") Integer images;
     @Option(names = "--out", paramLabel = "FILE", description = "write the predictions as CSV: row, predicted, probability, label (when known), then one probability per class")
     Path out;
+    @Option(names = "--threshold", paramLabel = "P", defaultValue = "0.5", description = "multi-label: the probability above which a label is predicted 1 (default: ${DEFAULT-VALUE})")
+    double threshold;
     @Option(names = "--png", paramLabel = "FILE", description = "also draw MNIST images with their labels into this PNG") Path png;
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl[:N] (JOCL) or lwjgl[:N] (LWJGL) (default: ${DEFAULT-VALUE})") String backend;
     @Mixin DataOptions data;
@@ -47,8 +49,8 @@ final class PredictCommand implements Callable<Integer> {
             if (n > all.rows()) throw new UsageError("--images must be at most the " + all.rows() + " examples of " + all.name() + ", got " + n);
             Dataset test = n < all.rows() ? all.head(n) : all;
             float[] p = m.predict(test);
-            if (m.regression()) {
-                regression(m, test, p);
+            if (m.usesTargets()) {
+                targets(m, test, p);
                 return 0;
             }
             int[] predicted = m.classesOf(p);
@@ -68,14 +70,21 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A regression's predictions: a table or CSV of predicted (and, where known, true) values per target, then the errors. */
-    private void regression(Sequential m, Dataset test, float[] p) {
+    /**
+     * A regression's predictions (or a multi-label model's probabilities and 0/1 decisions at
+     * --threshold): a table or CSV per target of predicted and, where known, true values; then the
+     * errors (or the accuracy per label).
+     */
+    private void targets(Sequential m, Dataset test, float[] p) throws UsageError {
+        if (!(threshold > 0 && threshold < 1)) throw new UsageError("--threshold must be between 0 and 1, got " + threshold);
+        boolean labels = m.multiLabel();
         int k = m.outputs(), n = test.rows();
         List<String> names = new ArrayList<>();
-        for (int j = 0; j < k; j++) names.add(m.table() != null && m.table().targets().get(j).header() != null ? m.table().targets().get(j).header() : "y" + j);
+        for (int j = 0; j < k; j++) names.add(m.targetName(j));
         float[] t = test.labeled() ? test.targets() : null;
         List<String> header = new ArrayList<>(List.of("row"));
         for (String name : names) {
+            if (labels) header.add("p_" + name);
             header.add("predicted_" + name);
             if (t != null) header.add(name);
         }
@@ -89,7 +98,8 @@ final class PredictCommand implements Callable<Integer> {
                     row.add(i);
                     for (int j = 0; j < k; j++) {
                         row.add(p[i * k + j]);
-                        if (t != null) row.add(t[i * k + j]);
+                        if (labels) row.add(p[i * k + j] > threshold ? 1 : 0);
+                        if (t != null) row.add(labels ? (Object) (int) t[i * k + j] : t[i * k + j]);
                     }
                     printer.printRecord(row);
                 }
@@ -104,12 +114,21 @@ final class PredictCommand implements Callable<Integer> {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d", i));
                 for (int j = 0; j < k; j++) {
                     line.append(String.format(Locale.ROOT, "  %.6g", p[i * k + j]));
+                    if (labels) line.append(p[i * k + j] > threshold ? "  1" : "  0");
                     if (t != null) line.append(String.format(Locale.ROOT, "  %.6g", t[i * k + j]));
                 }
                 System.out.println(line);
             }
         }
-        if (t != null) System.out.println(EvaluateCommand.results(m, m.evaluate(test)).replace("test ", "") + " over " + n + " examples");
+        if (t == null) return;
+        if (labels) {
+            for (int j = 0; j < k; j++) {
+                int right = 0;
+                for (int i = 0; i < n; i++) if ((p[i * k + j] > threshold) == (t[i * k + j] > 0.5f)) right++;
+                System.out.printf(Locale.ROOT, "%s: %d of %d right at threshold %s (accuracy %.4f)%n", names.get(j), right, n, threshold, right / (double) n);
+            }
+        }
+        System.out.println(EvaluateCommand.results(m, m.evaluate(test)).replace("test ", "") + " over " + n + " examples");
     }
 
     private static void table(Dataset d, float[] p, int[] predicted, Sequential m) {

@@ -63,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--optimizer", description = "sgd, adam, adamw (Adam with weight decay 0.004, as Keras) or rmsprop") String optimizer;
     @Option(names = "--weight-decay", paramLabel = "W", description = "decay every weight by W x the learning rate before each step, as Keras' weight_decay"
             + " (with sgd: an L2 penalty of W/2 |w|^2; default 0, adamw 0.004)") Float weightDecay;
-    @Option(names = "--loss", description = "categorical_crossentropy (classes); mse (default), mae or huber (a regression)") String loss;
+    @Option(names = "--loss", description = "categorical_crossentropy (classes); mse (default), mae or huber (a regression); binary_crossentropy (multi-label)") String loss;
     @Option(names = "--lr", description = "learning rate") Float lr;
     @Option(names = "--momentum", description = "SGD momentum (default: 0)") Float momentum;
     @Option(names = "--lr-schedule", paramLabel = "SPEC",
@@ -131,9 +131,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The model described by the preset and the overrides, for data of this width and number of classes (a regression's targets). */
-    Sequential model(Preset p, int inputs, int outputs, boolean regression) {
+    Sequential model(Preset p, int inputs, int outputs, String output) {
         Sequential m = Preset.model(layers != null ? layers : p.layers(), activations != null ? activations : p.activations(),
-                init != null ? init : p.init(), dropout != null ? dropout : p.dropout(), inputs, outputs, regression);
+                init != null ? init : p.init(), dropout != null ? dropout : p.dropout(), inputs, outputs, output);
         if (loss != null) m.loss(loss);
         return m;
     }
@@ -145,8 +145,9 @@ final class TrainCommand implements Callable<Integer> {
     private Plan fresh() throws UsageError {
         try {
             Preset p = Preset.named(preset);
-            if (loss != null && !loss.equals(Sequential.CROSSENTROPY)) RegressionLoss.named(loss); // the name checked; which task it fits, once the data is read
-            model(p, Preset.MNIST_INPUTS, Preset.MNIST_CLASSES, loss != null && !loss.equals(Sequential.CROSSENTROPY)); // the layer options checked; built for the data's sizes once it is read
+            String output = loss == null || loss.equals(Sequential.CROSSENTROPY) ? "softmax" : loss.equals(Sequential.BINARY_CROSSENTROPY) ? "sigmoid" : "linear";
+            if (output.equals("linear")) RegressionLoss.named(loss); // the name checked; which task it fits, once the data is read
+            model(p, Preset.MNIST_INPUTS, Preset.MNIST_CLASSES, output); // the layer options checked; built for the data's sizes once it is read
             if (scale != null) Scaling.checkKind(scale);
             Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(),
                     momentum != null ? momentum : 0f);
@@ -292,9 +293,13 @@ final class TrainCommand implements Callable<Integer> {
      */
     private Sequential modelFor(Plan plan, Dataset train, Dataset test, Schema table) {
         if (plan.model() != null) return plan.model();
-        if (loss != null && train.hasTargets() == loss.equals(Sequential.CROSSENTROPY))
-            throw new IllegalArgumentException("--loss " + loss + ": the data is a " + (train.hasTargets() ? "regression's (mse, mae or huber)" : "classifier's (categorical_crossentropy)"));
-        Sequential model = model(Preset.named(preset), train.features(), Math.max(train.outputs(), test.outputs()), train.hasTargets());
+        boolean multiLabel = table != null && table.task() == Schema.Task.MULTILABEL;
+        String output = multiLabel ? "sigmoid" : train.hasTargets() ? "linear" : "softmax";
+        String fits = multiLabel ? Sequential.BINARY_CROSSENTROPY : train.hasTargets() ? "mse, mae or huber" : Sequential.CROSSENTROPY;
+        if (loss != null && !(train.hasTargets() && !multiLabel ? !loss.equals(Sequential.CROSSENTROPY) && !loss.equals(Sequential.BINARY_CROSSENTROPY) : loss.equals(fits)))
+            throw new IllegalArgumentException("--loss " + loss + ": the data is for " + (table != null ? table.task().key() : train.hasTargets() ? "regression" : "classification")
+                    + ", which trains with " + fits);
+        Sequential model = model(Preset.named(preset), train.features(), Math.max(train.outputs(), test.outputs()), output);
         if (table != null) model.readTables(table);
         else model.nameClasses(train.classNames());
         String kind = scale != null ? scale : data.format() != null ? Scaling.STANDARD : null;
@@ -310,6 +315,8 @@ final class TrainCommand implements Callable<Integer> {
         if (model.table() != null) System.out.println("table: " + model.table().describe());
         if (model.regression() && data.task == null && data.format() == DataOptions.Format.CSV && (data.targets == null || data.targets.size() == 1))
             System.out.println("task: regression, loss " + model.loss() + " (inferred: the target holds real numbers; --task classification treats whole numbers as classes)");
+        if (model.multiLabel() && data.task == null)
+            System.out.println("task: multilabel, loss " + model.loss() + " (inferred: every target column holds only 0 and 1; --task regression fits them as numbers)");
         if (model.classNames() != null) System.out.println("classes: " + String.join(", ", model.classNames()));
         if (plan.model() == null && data.format() != null)
             System.out.println("scaling: " + (model.inputScaling() == null ? "none" : model.inputScaling().kind() + (scale == null ? " (the default for own data; --scale none keeps the features as they are)" : "")));

@@ -55,6 +55,7 @@ public final class Report {
      */
     public static String html(Training t) {
         if (t.model().regression()) return regressionHtml(t);
+        if (t.model().multiLabel()) return multiLabelHtml(t);
         Sequential m = t.model();
         Dataset test = t.test();
         int k = m.classes(), n = test.rows();
@@ -141,6 +142,37 @@ public final class Report {
         training(h, t);
         h.h2("Predictions (" + test.name() + ")");
         h.img(Charts.regression(m.predict(test), test.targets()), "predicted against true values, and the residuals");
+        return h.page();
+    }
+
+    /** A multi-label model's report: its binary accuracy on the held-out data, the common sections, and each label's accuracy and positives. */
+    private static String multiLabelHtml(Training t) {
+        Sequential m = t.model();
+        Dataset test = t.test();
+        double[] eval = m.evaluate(test); // loss, binary accuracy
+        float[] p = m.predict(test), y = test.targets();
+        int k = m.outputs(), n = test.rows();
+        Html h = new Html("clmlp training report", t.title());
+        h.cards(List.of(
+                new String[] {"test accuracy per label (" + n + " examples)", fmt("%.4f", eval[1])},
+                new String[] {"test loss (" + m.loss() + ")", fmt("%.4f", eval[0])},
+                new String[] {"epochs", Integer.toString(t.history().epochs().size())},
+                new String[] {"training time", fmt("%.1f s", t.history().epochs().stream().mapToDouble(History.Epoch::seconds).sum())},
+                new String[] {"parameters", fmt("%,d", m.parameterCount())}));
+        training(h, t);
+        h.h2("Labels (" + test.name() + ", threshold 0.5)");
+        List<List<String>> rows = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            int right = 0, truePos = 0, predPos = 0;
+            for (int i = 0; i < n; i++) {
+                boolean said = p[i * k + j] > 0.5f, is = y[i * k + j] > 0.5f;
+                if (said == is) right++;
+                if (is) truePos++;
+                if (said) predPos++;
+            }
+            rows.add(List.of(m.targetName(j), fmt("%.4f", right / (double) n), fmt("%.3f", truePos / (double) n), fmt("%.3f", predPos / (double) n)));
+        }
+        h.table(List.of("label", "accuracy", "share that are 1", "share predicted 1"), rows);
         return h.page();
     }
 

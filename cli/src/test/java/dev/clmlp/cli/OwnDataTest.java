@@ -199,6 +199,38 @@ class OwnDataTest {
         assertTrue(e.contains(String.format(Locale.ROOT, "R^2 %.4f", r2)), e);
     }
 
+    /**
+     * Three 0/1 target columns (one of them a function of a category) are inferred to be
+     * multi-label: the model learns each, predict gives each label's probability and decision,
+     * evaluate and the report its accuracy per label.
+     */
+    @Test
+    void severalZeroOneTargetsTrainAMultiLabelModel() throws Exception {
+        Random rnd = new Random(5);
+        StringBuilder sb = new StringBuilder("x0,x1,colour,fast,red,cheap\n");
+        for (int i = 0; i < 600; i++) {
+            double a = rnd.nextGaussian(), b = rnd.nextGaussian();
+            String c = rnd.nextBoolean() ? "red" : "blue";
+            sb.append(String.format(Locale.ROOT, "%.3f,%.3f,%s,%d,%d,%d%n", a, b, c, a > 0 ? 1 : 0, c.equals("red") ? 1 : 0, a + b < 0 ? 1 : 0));
+        }
+        Path data = Files.writeString(dir.resolve("tags.csv"), sb), out = dir.resolve("tags-run");
+        String log = CliTest.run(0, "train", "--data", data.toString(), "--target", "fast,red,cheap", "--layers", "16", "--optimizer", "adam", "--lr", "0.01",
+                "--epochs", "12", "--backend", "cpu", "--no-progress", "--no-plots", "--out", out.toString());
+        assertTrue(log.contains("task: multilabel, loss binary_crossentropy (inferred") && log.contains("multi-label on 'fast', 'red', 'cheap'"), log);
+        double accuracy = lastValAccuracy(log);
+        assertTrue(accuracy > 0.95, "accuracy per label " + accuracy);
+        Path preds = dir.resolve("tags-predictions.csv");
+        String p = CliTest.run(0, "predict", "--model", out.toString(), "--data", data.toString(), "--out", preds.toString(), "--threshold", "0.6", "--backend", "cpu");
+        assertTrue(p.contains("red: ") && p.contains("at threshold 0.6"), p);
+        List<String> lines = Files.readAllLines(preds);
+        assertEquals("row,p_fast,predicted_fast,fast,p_red,predicted_red,red,p_cheap,predicted_cheap,cheap", lines.get(0));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",");
+            assertEquals(Double.parseDouble(c[1]) > 0.6 ? "1" : "0", c[2], "the decision at the threshold: " + line);
+        }
+        assertTrue(Files.readString(out.resolve("report.html")).contains("share predicted 1"), "the report's per-label table");
+    }
+
     /** The same files as numpy's .npz (written by numpy itself): clmlp reaches the reference there too. */
     @Test
     void theSameDataAsNpzReachesTheReferenceToo() throws Exception {
