@@ -50,9 +50,9 @@ __kernel void regression_stats(const int rows, const int k, const int loss, cons
 // loss -(t log p + (1 - t) log(1 - p)), averaged over the row's k outputs and then over the rows;
 // the gradient with respect to the pre-activation, (p - t) / (rows k); the batch's summed row
 // losses and its count of outputs on the right side of 0.5 (Keras' binary_accuracy) to
-// lossSums[0] and hits[0]. One work-group, fixed-order reductions.
+// lossSums[0] and hits[0]. One work-group, fixed-order reductions. BCE_EPS: Backend.BCE_EPS, 1e-7.
 #ifndef BCE_EPS
-#define BCE_EPS 1e-7f
+#define BCE_EPS 0x1.ad7f2ap-24f
 #endif
 
 __kernel void bce_stats(const int rows, const int k, __global const float* p, const int pOff, __global const float* t, const int tOff,
