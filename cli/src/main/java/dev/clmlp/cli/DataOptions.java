@@ -225,8 +225,11 @@ final class DataOptions {
         return d.labeled() ? ClassValues.asModel(d, model, path) : d;
     }
 
-    /** @return these options, for a checkpoint and run.json: --resume and report reload the same data */
-    JsonObject toJson() {
+    /**
+     * @return these options, for a checkpoint and run.json: --resume and report reload the same
+     *         data, and check by size and SHA-256 that own data files have not changed
+     */
+    JsonObject toJson() throws IOException {
         JsonObject o = new JsonObject();
         o.addProperty("dataset", name());
         if (path != null) o.addProperty("data", path.toAbsolutePath().toString());
@@ -236,11 +239,34 @@ final class DataOptions {
         if (labels != null) o.addProperty("labels", labels.toAbsolutePath().toString());
         if (val != null) o.addProperty("val", val.toAbsolutePath().toString());
         if (valSplit != null) o.addProperty("val_split", valSplit);
+        if (format() != null) {
+            JsonObject prints = new JsonObject();
+            for (Path p : ownFiles()) prints.addProperty(p.toAbsolutePath().toString(), fingerprint(p));
+            o.add("fingerprints", prints);
+        }
         return o;
     }
 
+    /** The files of own data: --data, --labels and --val, those given. */
+    private List<Path> ownFiles() {
+        List<Path> files = new java.util.ArrayList<>(List.of(path));
+        if (labels != null) files.add(labels);
+        if (val != null) files.add(val);
+        return files;
+    }
+
+    /** "size:SHA-256" of a file: what a resumed run checks it was trained on. */
+    private static String fingerprint(Path file) throws IOException {
+        try (var in = new java.security.DigestInputStream(Files.newInputStream(file), java.security.MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return Files.size(file) + ":" + java.util.HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
     /** Takes the data a run was trained on (its {@link #toJson}), where the command line names none. */
-    void resume(JsonFields o) throws UsageError {
+    void resume(JsonFields o) throws UsageError, IOException {
         boolean own = o.has("data") && formatOf(Path.of(o.string("data"))) != null;
         if (path == null && o.has("data")) {
             path = Path.of(o.string("data"));
@@ -255,5 +281,21 @@ final class DataOptions {
         }
         if (!own && dataset == null && format() == null) dataset = o.string("dataset");
         check();
+        if (own && o.has("fingerprints")) {
+            JsonFields prints = o.object("fingerprints");
+            for (Path p : ownFiles()) {
+                String key = p.toAbsolutePath().toString();
+                if (!prints.has(key)) continue;
+                String then = prints.string(key), now = fingerprint(p);
+                if (!then.equals(now))
+                    throw new DataFileException(p, "changed since the run started (" + describe(then) + " then, " + describe(now)
+                            + " now): its split, scaling and inputs would not be the run's; restore the file, or start a new run");
+            }
+        }
+    }
+
+    private static String describe(String fingerprint) {
+        String[] f = fingerprint.split(":");
+        return String.format(Locale.ROOT, "%,d bytes, SHA-256 %s...", Long.parseLong(f[0]), f[1].substring(0, 12));
     }
 }

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -142,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
     /** What a run starts from; a fresh run's model is built once the data gives its sizes (model null until then). */
     private record Plan(Sequential model, Optimizer optimizer, RunOptions run, Checkpoint.Loaded from) {}
 
-    private Plan fresh() throws UsageError {
+    private Plan fresh() throws UsageError, IOException {
         try {
             Preset p = Preset.named(preset);
             String output = loss == null || loss.equals(Sequential.CROSSENTROPY) ? "softmax" : loss.equals(Sequential.BINARY_CROSSENTROPY) ? "sigmoid" : "linear";
@@ -160,6 +161,14 @@ final class TrainCommand implements Callable<Integer> {
             return new Plan(null, opt, run, null);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
+        }
+    }
+
+    private static boolean sameJson(String a, String b) {
+        try {
+            return com.google.gson.JsonParser.parseString(a).equals(com.google.gson.JsonParser.parseString(b));
+        } catch (com.google.gson.JsonParseException e) {
+            return false;
         }
     }
 
@@ -198,7 +207,11 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new DataFileException(c.file(), e.getMessage());
         }
-        if (epochs != null) {
+        Path edited = RunDirectory.Artefact.CONFIG.in(resume);
+        if (Files.isRegularFile(edited) && !sameJson(Files.readString(edited), c.modelConfig()))
+            System.out.println("note: " + edited + " differs from the model in " + c.file().getFileName() + ": --resume continues the checkpoint's model"
+                    + " and writes its config.json again (a run's model does not change: start a new run for another)");
+                if (epochs != null) {
             if (epochs < c.state().epoch() - 1)
                 throw new UsageError("--epochs " + epochs + ": the run in " + resume + " has already done " + (c.state().epoch() - 1));
             run = run.withEpochs(epochs);

@@ -231,6 +231,23 @@ class OwnDataTest {
         assertTrue(Files.readString(out.resolve("report.html")).contains("share predicted 1"), "the report's per-label table");
     }
 
+    /** --resume refuses a data file that changed since the run started, and says so when config.json was edited. */
+    @Test
+    void resumeChecksTheDataItWasTrainedOn() throws Exception {
+        Path data = dir.resolve("resume-data.csv"), run = dir.resolve("resume-run");
+        Files.copy(train, data);
+        CliTest.run(0, "train", "--data", data.toString(), "--layers", "8", "--epochs", "1", "--backend", "cpu", "--no-progress", "--no-plots",
+                "--out", run.toString());
+        Path config = run.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"units\": 8", "\"units\": 9"));
+        String log = CliTest.run(0, "train", "--resume", run.toString(), "--epochs", "2", "--backend", "cpu", "--no-progress", "--no-plots");
+        assertTrue(log.contains("differs from the model in checkpoint") && log.contains("continues the checkpoint's model"), log);
+        assertTrue(Files.readString(config).contains("\"units\": 8"), "config.json is the checkpoint's model again");
+        Files.writeString(data, Files.readString(data).replaceFirst("\n[^\n]*\n", "\n"), java.nio.charset.StandardCharsets.UTF_8); // one row less
+        String err = CliTest.runErr(3, "train", "--resume", run.toString(), "--epochs", "3", "--backend", "cpu", "--no-progress", "--no-plots");
+        assertTrue(err.startsWith("clmlp: " + data + ": changed since the run started (") && err.contains("restore the file, or start a new run"), err);
+    }
+
     /** The same files as numpy's .npz (written by numpy itself): clmlp reaches the reference there too. */
     @Test
     void theSameDataAsNpzReachesTheReferenceToo() throws Exception {
