@@ -152,3 +152,13 @@ __kernel void softmax_xent_stats(const int rows, const int k, __global const flo
         correct[cOff] = hitTotal;
     }
 }
+
+// Class weights: rows[r, :] *= weights[labels[r]], one work-item per row
+__kernel void scale_rows_by_class(const int rows, const int c, __global float* x, const int xOff,
+                                  __global const int* labels, const int lOff, __global const float* w, const int wOff)
+{
+    const int r = get_global_id(0);
+    if (r >= rows) return;
+    const float wr = w[wOff + labels[lOff + r]];
+    for (int j = 0; j < c; j++) x[xOff + r * c + j] *= wr;
+}

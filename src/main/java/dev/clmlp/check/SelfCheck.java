@@ -271,6 +271,15 @@ public final class SelfCheck {
                     return concat(d.download(), new float[] {lossSum.download()[0] / rows, hits.download()[0] / (rows * k)});
                 }
             }));
+            lines.add(compare("softmaxCrossEntropyStats, class weights", shape, 1e-5, device, reference, be -> {
+                float[] w = new float[k];
+                for (int j = 0; j < k; j++) w[j] = 0.5f + j;
+                try (Tensor x = be.upload(logits, rows, k); Tensor l = be.upload(labels, rows, 1); Tensor p = be.zeros(rows, k); Tensor d = be.zeros(rows, k);
+                     Tensor sums = be.zeros(1, 1); Tensor hits = be.upload(new int[1], 1, 1); Tensor tw = be.upload(w, 1, k)) {
+                    be.softmaxCrossEntropyStats(x, l, p, d, sums, hits, 0, tw);
+                    return concat(d.download(), new float[] {sums.download()[0] / rows});
+                }
+            }));
             lines.add(compare("argmaxRows + countCorrect", shape, 0, device, reference, be -> {
                 try (Tensor x = be.upload(logits, rows, k); Tensor l = be.upload(labels, rows, 1); Tensor am = be.upload(new int[rows], rows, 1);
                      Tensor hits = be.upload(new int[2], 1, 2)) {

@@ -431,6 +431,16 @@ public final class CpuBackend extends Backend {
         f(hits)[off(hits) + index] = hitAcc;
     }
 
+    @Override protected void doScaleRowsByClass(Tensor rows, Tensor labels, Tensor weights) {
+        float[] x = f(rows), w = f(weights);
+        int[] l = ints(labels);
+        int c = rows.cols();
+        for (int r = 0; r < rows.rows(); r++) {
+            float wr = w[off(weights) + l[off(labels) + r]];
+            for (int j = 0; j < c; j++) x[off(rows) + r * c + j] *= wr;
+        }
+    }
+
     @Override protected void doSum(Tensor x, Tensor out, int index) {
         float[] xs = f(x);
         float acc = 0f;

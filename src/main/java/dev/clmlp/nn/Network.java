@@ -80,12 +80,15 @@ final class Network implements AutoCloseable {
      * binary cross-entropy on the sigmoid outputs against 0/1 targets, the loss sum and the
      * outputs on the right side of 0.5.
      */
-    void loss(Sequential m, Tensor labels, int rows, Tensor lossSums, Tensor metricSums, int s) {
+    void loss(Sequential m, Tensor labels, int rows, Tensor lossSums, Tensor metricSums, int s) { loss(m, labels, rows, lossSums, metricSums, s, null); }
+
+    /** {@link #loss}, a classifier's rows weighted by their class (FLOAT32 1 x classes, or null). */
+    void loss(Sequential m, Tensor labels, int rows, Tensor lossSums, Tensor metricSums, int s, Tensor classWeights) {
         int last = layers.size() - 1;
         Tensor y = out[last].rows(0, rows), dy = grad[last].rows(0, rows);
         if (m != null && m.regression()) b.regressionLossStats(y, labels, dy, m.regressionLoss, RegressionLoss.HUBER_DELTA, lossSums, metricSums, s);
         else if (m != null && m.multiLabel()) b.binaryCrossEntropyStats(y, labels, dy, lossSums, metricSums, s);
-        else b.softmaxCrossEntropyStats(y, labels, probs.rows(0, rows), dy, lossSums, metricSums, s);
+        else b.softmaxCrossEntropyStats(y, labels, probs.rows(0, rows), dy, lossSums, metricSums, s, classWeights);
     }
 
     /** probs = softmax(logits) without a loss (inference). */

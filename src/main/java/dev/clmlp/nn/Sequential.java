@@ -39,6 +39,7 @@ public final class Sequential implements AutoCloseable {
     private List<String> classNames; // null: the classes are the numbers 0 .. classes-1
     RegressionLoss regressionLoss; // a regression's loss (its last layer linear); null for a classifier
     private final boolean multiLabel; // a sigmoid last layer: 0/1 targets, binary cross-entropy
+    private float[] classWeights; // Keras' class_weight in training; null: none
 
     /**
      * @param inputSize the width of an input row (784 for MNIST)
@@ -383,6 +384,29 @@ public final class Sequential implements AutoCloseable {
         table = s;
         return this;
     }
+
+    /**
+     * Weighs each class in the training loss, as Keras' fit(class_weight=...) does: a row's loss
+     * and gradient times its label's weight (validation and evaluation are not weighted). Not part
+     * of the model's configuration: a training option.
+     *
+     * @param weights one positive finite weight per class, or null for none
+     * @return this model
+     */
+    public Sequential classWeights(float[] weights) {
+        if (weights != null) {
+            if (usesTargets()) throw new IllegalArgumentException("classWeights: the model takes targets, not classes");
+            if (weights.length != classes())
+                throw new IllegalArgumentException("classWeights: " + weights.length + " weights, the model has " + classes() + " classes");
+            for (float w : weights)
+                if (!(w > 0 && Float.isFinite(w))) throw new IllegalArgumentException("classWeights: weights must be positive and finite, got " + w);
+        }
+        classWeights = weights == null ? null : weights.clone();
+        return this;
+    }
+
+    /** @return the class weights of training, or null */
+    public float[] classWeights() { return classWeights == null ? null : classWeights.clone(); }
 
     /**
      * @param j an output of a regression or multi-label model

@@ -42,7 +42,8 @@ final class Training {
         }
         try (Resident data = Resident.of(m.backend, train); Resident val = validation == null ? null : Resident.of(m.backend, validation);
              Tensor lossSums = m.backend.zeros(1, steps); Tensor metricSums = m.backend.allocate(targets ? DType.FLOAT32 : DType.INT32, 1, steps);
-             Tensor labels = targets ? m.backend.allocate(DType.FLOAT32, n, m.outputs()) : m.backend.allocate(DType.INT32, n, 1)) {
+             Tensor labels = targets ? m.backend.allocate(DType.FLOAT32, n, m.outputs()) : m.backend.allocate(DType.INT32, n, 1);
+             Tensor classWeights = m.classWeights() == null ? null : m.backend.upload(m.classWeights(), 1, m.classes())) {
             for (int epoch = firstEpoch; epoch <= opts.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 int s0 = epoch == firstEpoch ? firstStep : 0, checked = s0;
@@ -55,7 +56,7 @@ final class Training {
                 }
                 for (int s = s0; s < steps; s++) {
                     int start = s * opts.batchSize(), rows = Math.min(opts.batchSize(), n - start);
-                    trainStep(net, data, labels.rows(start, rows), start, rows, lossSums, metricSums, s);
+                    trainStep(net, data, labels.rows(start, rows), start, rows, lossSums, metricSums, s, classWeights);
                     if (opts.syncEvery() > 0 && (s + 1) % opts.syncEvery() == 0) m.backend.finish();
                     l.stepDone(epoch, s);
                     boolean stop = l.stopRequested();
@@ -155,11 +156,11 @@ final class Training {
     }
 
     /** One step: gather the batch, forward, loss, backward, update. Loss and hits (or |error|) go to slot s. */
-    private void trainStep(Network net, Resident data, Tensor labels, int start, int rows, Tensor lossSums, Tensor metricSums, int s) {
+    private void trainStep(Network net, Resident data, Tensor labels, int start, int rows, Tensor lossSums, Tensor metricSums, int s, Tensor classWeights) {
         m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
         m.step++;
         net.forward(m.params, rows, true, m.seed, m.step);
-        net.loss(m, labels, rows, lossSums, metricSums, s);
+        net.loss(m, labels, rows, lossSums, metricSums, s, classWeights);
         if (fusedUpdates) { // the optimizer inside the weight-gradient products: no separate pass over the gradients
             m.optimizer.startUpdate();
             net.backward(m.params, m.grads, rows, m.optimizer);

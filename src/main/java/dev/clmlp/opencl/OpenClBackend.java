@@ -307,7 +307,11 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override protected void doSoftmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
-                                                        Tensor lossSums, Tensor correct, int index) {
+                                                        Tensor lossSums, Tensor correct, int index, Tensor classWeights) {
+        if (classWeights != null) { // the composed operations, with scale_rows_by_class
+            super.doSoftmaxCrossEntropyStats(logits, labels, probs, dlogits, lossSums, correct, index, classWeights);
+            return;
+        }
         launch("softmax_xent_stats", new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, logits.rows(), logits.cols(),
                 logits, labels, probs, dlogits, lossSums.view(index, 1, 1), correct.view(index, 1, 1),
                 new Kernels.Local(4L * reduceGroupSize), new Kernels.Local(4L * reduceGroupSize));
@@ -324,6 +328,10 @@ public final class OpenClBackend extends Backend {
         launch("bce_stats", new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, probs.rows(), probs.cols(),
                 probs, targets, dlogits, lossSums.view(index, 1, 1), hits.view(index, 1, 1),
                 new Kernels.Local(4L * reduceGroupSize), new Kernels.Local(4L * reduceGroupSize));
+    }
+
+    @Override protected void doScaleRowsByClass(Tensor rows, Tensor labels, Tensor weights) {
+        launch1d("scale_rows_by_class", rows.rows(), rows.rows(), rows.cols(), rows, labels, weights);
     }
 
     @Override protected void doDropout(Tensor x, Tensor y, Tensor mask, float rate, float scale, long seed, long step) {

@@ -716,7 +716,30 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
      */
     public final void softmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
                                                Tensor lossSums, Tensor correct, int index) {
+        softmaxCrossEntropyStats(logits, labels, probs, dlogits, lossSums, correct, index, null);
+    }
+
+    /**
+     * {@link #softmaxCrossEntropyStats} with class weights, as Keras' fit(class_weight=...): each
+     * row's loss and gradient multiplied by the weight of its label (the loss sum is the weighted
+     * sum; the hit count is not weighted).
+     *
+     * @param logits       n x k
+     * @param labels       INT32 n x 1
+     * @param probs        n x k, written
+     * @param dlogits      n x k, written
+     * @param lossSums     FLOAT32 accumulator, any shape
+     * @param correct      INT32 accumulator, any shape
+     * @param index        the element of both accumulators written
+     * @param classWeights FLOAT32 1 x k, or null for none
+     */
+    public final void softmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
+                                               Tensor lossSums, Tensor correct, int index, Tensor classWeights) {
         String op = "softmaxCrossEntropyStats";
+        if (classWeights != null) {
+            Checks.checkFloat(this, op, "classWeights", classWeights);
+            Checks.checkShape(op, "classWeights", classWeights, 1, logits.cols(), logits);
+        }
         Checks.checkFloat(this, op, "logits", logits); Checks.checkDType(this, op, "labels", labels, DType.INT32);
         Checks.checkFloat(this, op, "probs", probs); Checks.checkFloat(this, op, "dlogits", dlogits);
         Checks.checkFloat(this, op, "lossSums", lossSums); Checks.checkDType(this, op, "correct", correct, DType.INT32);
@@ -726,7 +749,7 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
         Checks.checkIndex(op, lossSums, index);
         Checks.checkIndex(op, correct, index);
         long t0 = OpTimes.start(opTimes);
-        doSoftmaxCrossEntropyStats(logits, labels, probs, dlogits, lossSums, correct, index);
+        doSoftmaxCrossEntropyStats(logits, labels, probs, dlogits, lossSums, correct, index, classWeights);
         OpTimes.stop(opTimes, "softmaxCrossEntropyStats", t0);
     }
 
@@ -865,11 +888,16 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
      * @param lossSums as in {@link #softmaxCrossEntropyStats}
      * @param correct as in {@link #softmaxCrossEntropyStats}
      * @param index as in {@link #softmaxCrossEntropyStats}
+     * @param classWeights as in {@link #softmaxCrossEntropyStats}, or null
      */
     protected void doSoftmaxCrossEntropyStats(Tensor logits, Tensor labels, Tensor probs, Tensor dlogits,
-                                              Tensor lossSums, Tensor correct, int index) {
+                                              Tensor lossSums, Tensor correct, int index, Tensor classWeights) {
         try (Tensor rowLoss = allocate(DType.FLOAT32, logits.rows(), 1)) {
             doSoftmaxCrossEntropy(logits, labels, probs, dlogits, rowLoss);
+            if (classWeights != null) { // each row's loss and gradient times its label's weight
+                doScaleRowsByClass(dlogits, labels, classWeights);
+                doScaleRowsByClass(rowLoss, labels, classWeights);
+            }
             doSum(rowLoss, lossSums, index);
             doCountCorrect(probs, labels, correct, index);
         }

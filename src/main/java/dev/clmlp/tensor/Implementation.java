@@ -24,7 +24,7 @@ package dev.clmlp.tensor;
  * <tr><td>dense, denseDropout</td><td>Backend.doDense, doDenseDropout (composed defaults)</td><td>the GEMM with its bias-activation epilogue (and dropout); gemm_sparse_a for mostly-zero inputs on CPU devices</td><td>denseAndDenseInputGradMatchTheReference, denseDropoutIsDenseThenDropout, aMostlyZeroPixelBatchGivesTheSameProductsAsFloats</td></tr>
  * <tr><td>denseInputGrad</td><td>Backend.doDenseInputGrad</td><td>the GEMM with its slope epilogue</td><td>denseAndDenseInputGradMatchTheReference</td></tr>
  * <tr><td>denseWeightGrad, denseSgd</td><td>Backend.doDenseWeightGrad (denseSgd composes it with sgd)</td><td>the GEMM, its column sums the bias gradient</td><td>denseWeightGradMatchesTheReference, denseSgdIsTheWeightGradientAndAnSgdStep</td></tr>
- * <tr><td>softmaxCrossEntropyStats</td><td>Backend.doSoftmaxCrossEntropyStats</td><td>softmax_xent_stats</td><td>softmaxCrossEntropyStatsSumsLossAndHits</td></tr>
+ * <tr><td>softmaxCrossEntropyStats</td><td>Backend.doSoftmaxCrossEntropyStats (with class weights: doScaleRowsByClass)</td><td>softmax_xent_stats; scale_rows_by_class</td><td>softmaxCrossEntropyStatsSumsLossAndHits, classWeightsScaleEachRowsLossAndGradient</td></tr>
  * <tr><td>regressionLossStats</td><td>doRegressionLossStats</td><td>regression_stats</td><td>regressionLossStatsMatchesTheReference</td></tr>
  * <tr><td>binaryCrossEntropyStats</td><td>doBinaryCrossEntropyStats</td><td>bce_stats</td><td>binaryCrossEntropyStatsMatchesTheReference</td></tr>
  * </table>
@@ -249,6 +249,15 @@ public abstract sealed class Implementation permits Backend {
      * @param index as in {@link Backend#sum}
      */
     protected abstract void doSum(Tensor x, Tensor out, int index);
+
+    /**
+     * rows[r, :] *= weights[labels[r]] (class weights in {@link Backend#softmaxCrossEntropyStats}).
+     *
+     * @param rows    n x c, updated
+     * @param labels  INT32 n x 1, each in [0, k)
+     * @param weights FLOAT32 1 x k
+     */
+    protected abstract void doScaleRowsByClass(Tensor rows, Tensor labels, Tensor weights);
 
     /**
      * The backend's {@link Backend#regressionLossStats}, its arguments checked.

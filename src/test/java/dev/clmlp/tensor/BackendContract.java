@@ -732,4 +732,29 @@ abstract class BackendContract {
             d.assertSurroundingUntouched("dlogits");
         }
     }
+
+    @Property(tries = 10)
+    void classWeightsScaleEachRowsLossAndGradient(@ForAll @IntRange(min = 1, max = 300) int rows, @ForAll @IntRange(min = 2, max = 12) int k,
+                                                   @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] x = Rand.floats(r, rows * k, 4), w = new float[k];
+        for (int j = 0; j < k; j++) w[j] = 0.25f + 3 * r.nextFloat();
+        int[] labels = Rand.ints(r, rows, k);
+        try (Tensor tx = backend().upload(x, rows, k); Tensor tl = backend().upload(labels, rows, 1); Tensor tw = backend().upload(w, 1, k);
+             Tensor p = backend().zeros(rows, k); Tensor d = backend().zeros(rows, k); Tensor sums = backend().zeros(1, 1);
+             Tensor hits = backend().upload(new int[1], 1, 1)) {
+            backend().softmaxCrossEntropyStats(tx, tl, p, d, sums, hits, 0, tw);
+            float[] dv = d.download();
+            double loss = 0, abs = 0;
+            for (int i = 0; i < rows; i++) {
+                double[] ref = Ref.softmaxRow(x, i * k, k);
+                double wi = w[labels[i]];
+                loss += -wi * Math.log(ref[labels[i]]);
+                abs += Math.abs(wi * Math.log(ref[labels[i]]));
+                for (int j = 0; j < k; j++)
+                    assertClose("weighted dlogits", wi * (ref[j] - (j == labels[i] ? 1 : 0)) / rows, dv[i * k + j], wi * (2e-7 + 1e-5 * ref[j]) / rows);
+            }
+            assertClose("weighted loss sum", loss, sums.download()[0], 1e-5 * (abs + rows));
+        }
+    }
 }

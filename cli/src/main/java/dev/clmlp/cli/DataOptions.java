@@ -43,6 +43,10 @@ final class DataOptions {
                     + " several columns or a label of real numbers, else classification)")
     String task;
 
+    @Option(names = "--class-weight", paramLabel = "SPEC",
+            description = "weigh each class in the training loss, as Keras' class_weight: balanced (n / (classes x count), scikit-learn's) or NAME=W,NAME=W,... (others 1)")
+    String classWeight;
+
     @Option(names = "--labels", paramLabel = "FILE", description = ".npy: the labels array that goes with the features in --data")
     Path labels;
 
@@ -100,6 +104,8 @@ final class DataOptions {
         for (String o : new String[] {targets != null ? "--target" : null, task != null ? "--task" : null})
             if (o != null && f != Format.CSV) throw new UsageError(o + " is for CSV files; --data " + path + " is " + f.name().toLowerCase(Locale.ROOT));
         if (targets != null && label != null) throw new UsageError("--label and --target: give one (--target for a regression's columns)");
+        if (classWeight != null && !classWeight.equals("balanced") && !classWeight.matches("[^=,]+=[0-9.eE+-]+(,[^=,]+=[0-9.eE+-]+)*"))
+            throw new UsageError("--class-weight: expected balanced or NAME=WEIGHT,NAME=WEIGHT,..., got '" + classWeight + "'");
         if (task != null) {
             try {
                 Schema.Task.named(task);
@@ -190,6 +196,40 @@ final class DataOptions {
         return new Loaded(new Dataset.Split(schema.encode(train, true), schema.encode(validation, true)), schema);
     }
 
+    /**
+     * The weights --class-weight gives the classes of training data.
+     *
+     * @param train the training data (classes)
+     * @param model the model, for the classes' names
+     * @return one weight per class, or null without --class-weight
+     */
+    float[] classWeights(Dataset train, Sequential model) throws UsageError {
+        if (classWeight == null) return null;
+        if (train.hasTargets()) throw new UsageError("--class-weight weighs classes; " + train.name() + " has targets");
+        int k = model.classes();
+        float[] w = new float[k];
+        java.util.Arrays.fill(w, 1f);
+        if (classWeight.equals("balanced")) { // scikit-learn's: n / (k * count)
+            int[] count = new int[k];
+            for (int y : train.labels()) count[y]++;
+            for (int c = 0; c < k; c++) if (count[c] > 0) w[c] = (float) (train.rows() / ((double) k * count[c]));
+            return w;
+        }
+        for (String pair : classWeight.split(",")) {
+            String name = pair.substring(0, pair.lastIndexOf('=')), value = pair.substring(pair.lastIndexOf('=') + 1);
+            int c = 0;
+            while (c < k && !model.className(c).equals(name)) c++;
+            if (c == k) throw new UsageError("--class-weight: no class '" + name + "'; the classes are " + String.join(", ", java.util.stream.IntStream.range(0, k).mapToObj(model::className).toList()));
+            try {
+                w[c] = Float.parseFloat(value);
+            } catch (NumberFormatException e) {
+                throw new UsageError("--class-weight: " + name + "'s weight '" + value + "' is not a number");
+            }
+            if (!(w[c] > 0 && Float.isFinite(w[c]))) throw new UsageError("--class-weight: " + name + "'s weight must be positive, got " + value);
+        }
+        return w;
+    }
+
     /** The label column (--label, or the default), or the --target columns. */
     private int[] targetColumns(Table t) throws DataFileException {
         if (targets == null) return new int[] {t.labelColumn(label)};
@@ -236,6 +276,7 @@ final class DataOptions {
         if (label != null) o.addProperty("label", label);
         if (targets != null) o.addProperty("target", String.join(",", targets));
         if (task != null) o.addProperty("task", task);
+        if (classWeight != null) o.addProperty("class_weight", classWeight);
         if (labels != null) o.addProperty("labels", labels.toAbsolutePath().toString());
         if (val != null) o.addProperty("val", val.toAbsolutePath().toString());
         if (valSplit != null) o.addProperty("val_split", valSplit);
@@ -274,6 +315,7 @@ final class DataOptions {
                 if (o.has("label")) label = o.string("label");
                 if (o.has("target")) targets = List.of(o.string("target").split(","));
                 if (o.has("task")) task = o.string("task");
+                if (o.has("class_weight")) classWeight = o.string("class_weight");
                 if (o.has("labels")) labels = Path.of(o.string("labels"));
                 if (o.has("val")) val = Path.of(o.string("val"));
                 if (o.has("val_split")) valSplit = o.number("val_split");

@@ -257,13 +257,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** One run, top to bottom: data and model, backend, compile, fit, then the run directory's files. */
-    private int train(Plan plan, RunDirectory run, StopSignal stop) throws IOException {
+    private int train(Plan plan, RunDirectory run, StopSignal stop) throws IOException, UsageError {
         RunOptions opts = plan.run();
         DataOptions.Loaded loaded = data.load(opts.seed(), plan.model() != null ? plan.model().table() : null);
         Dataset.Split split = loaded.split();
         Dataset train = opts.limit() != null ? split.train().head(Math.min(opts.limit(), split.train().rows())) : split.train(),
                 test = split.validation();
         Sequential model = modelFor(plan, train, test, loaded.table());
+        weighClasses(model, train);
         int steps = (train.rows() + opts.batch() - 1) / opts.batch();
         if (lrSchedule != null) plan.optimizer().withSchedule(Schedule.parse(lrSchedule, steps, (long) steps * opts.epochs()));
         boolean bar = progress != null ? progress : System.console() != null;
@@ -320,6 +321,13 @@ final class TrainCommand implements Callable<Integer> {
         return model;
     }
 
+    /** --class-weight on the model (a fresh or a resumed run: a training option, kept with the data options). */
+    private void weighClasses(Sequential model, Dataset train) throws UsageError {
+        float[] w = data.classWeights(train, model);
+        if (w == null) return;
+        model.classWeights(w);
+    }
+
     private void printHeader(Backend b, Plan plan, Sequential model, Dataset train, Dataset test) {
         RunOptions opts = plan.run();
         System.out.println("backend " + b.name() + ": " + b.description()
@@ -331,6 +339,12 @@ final class TrainCommand implements Callable<Integer> {
         if (model.multiLabel() && data.task == null)
             System.out.println("task: multilabel, loss " + model.loss() + " (inferred: every target column holds only 0 and 1; --task regression fits them as numbers)");
         if (model.classNames() != null) System.out.println("classes: " + String.join(", ", model.classNames()));
+        float[] w = model.classWeights();
+        if (w != null) {
+            List<String> shown = new ArrayList<>();
+            for (int c = 0; c < w.length; c++) shown.add(model.className(c) + " " + String.format(Locale.ROOT, "%.3g", w[c]));
+            System.out.println("class weights: " + String.join(", ", shown));
+        }
         if (plan.model() == null && data.format() != null)
             System.out.println("scaling: " + (model.inputScaling() == null ? "none" : model.inputScaling().kind() + (scale == null ? " (the default for own data; --scale none keeps the features as they are)" : "")));
         System.out.println("optimizer: " + plan.optimizer() + ", batch " + opts.batch() + ", epochs " + opts.epochs() + ", seed " + opts.seed());

@@ -248,6 +248,33 @@ class OwnDataTest {
         assertTrue(err.startsWith("clmlp: " + data + ": changed since the run started (") && err.contains("restore the file, or start a new run"), err);
     }
 
+    /** --class-weight balanced on a 95:5 table: the rare class is found more often than without it. */
+    @Test
+    void balancedClassWeightsFindTheRareClassMoreOften() throws Exception {
+        Random rnd = new Random(8);
+        StringBuilder sb = new StringBuilder("a,b,kind\n");
+        for (int i = 0; i < 1200; i++) {
+            boolean rare = rnd.nextInt(20) == 0;
+            sb.append(String.format(Locale.ROOT, "%.4f,%.4f,%s%n", rnd.nextGaussian() + (rare ? 1.2 : 0), rnd.nextGaussian() + (rare ? 1.2 : 0), rare ? "rare" : "common"));
+        }
+        Path data = Files.writeString(dir.resolve("rare.csv"), sb);
+        int[] found = new int[2];
+        for (int weighted = 0; weighted < 2; weighted++) {
+            Path out = dir.resolve("rare-run-" + weighted), preds = dir.resolve("rare-" + weighted + ".csv");
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data.toString(), "--layers", "8", "--optimizer", "adam", "--lr", "0.01",
+                    "--epochs", "8", "--backend", "cpu", "--no-progress", "--no-plots", "--out", out.toString()));
+            if (weighted == 1) args.addAll(List.of("--class-weight", "balanced"));
+            String log = CliTest.run(0, args.toArray(new String[0]));
+            if (weighted == 1) assertTrue(log.contains("class weights: common 0.5") && log.contains("rare "), log);
+            CliTest.run(0, "predict", "--model", out.toString(), "--data", data.toString(), "--out", preds.toString(), "--backend", "cpu");
+            for (String line : Files.readAllLines(preds).subList(1, 1201)) if (line.split(",")[1].equals("rare") && line.split(",")[3].equals("rare")) found[weighted]++;
+        }
+        System.out.printf(Locale.ROOT, "95:5 table: the rare class found %d times unweighted, %d with balanced class weights%n", found[0], found[1]);
+        assertTrue(found[1] > found[0] + 10, "balanced weights find the rare class more often: " + found[1] + " against " + found[0]);
+        assertEquals("train: --class-weight: no class 'often'; the classes are common, rare", CliTest.runErr(2, "train", "--data", data.toString(),
+                "--class-weight", "often=2", "--epochs", "1", "--backend", "cpu", "--out", dir.resolve("rare-bad").toString()).lines().findFirst().orElse(""));
+    }
+
     /** The same files as numpy's .npz (written by numpy itself): clmlp reaches the reference there too. */
     @Test
     void theSameDataAsNpzReachesTheReferenceToo() throws Exception {
