@@ -1,5 +1,7 @@
 package dev.clmlp.table;
 
+import ch.randelshofer.fastdoubleparser.JavaFloatParser;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,7 +46,7 @@ public final class Column {
         }
         float v = Float.NaN;
         if (isNumber(cell)) {
-            v = Float.parseFloat(cell);
+            v = JavaFloatParser.parseFloat(cell); // Float.parseFloat's result, about twice as fast
             if (!Float.isFinite(v)) throw new TableException(line, name, "expected a number within float range, found \"" + cell + "\"");
         } else if (MISSING.contains(cell)) {
             missing++;
