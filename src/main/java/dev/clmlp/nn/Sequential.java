@@ -286,6 +286,19 @@ public final class Sequential implements AutoCloseable {
     }
 
     /**
+     * A table's rows through the model's schema ({@link #readTables}) and the model: what predict
+     * gives for them, with the gaps filled, categories one-hot and inputs scaled as in training.
+     *
+     * @param rows a table with the training file's feature columns (by header name, else position)
+     * @return as {@link #predict(Dataset)}: probabilities, or a regression's outputs, rows x outputs
+     * @throws DataFileException when a column is missing or a cell cannot be encoded, naming it
+     */
+    public float[] predict(dev.clmlp.table.Table rows) throws DataFileException {
+        if (table == null) throw new IllegalStateException("predict: the model was not trained on a table (readTables)");
+        return predict(table.encode(rows, false));
+    }
+
+    /**
      * @param data the examples (labels unused)
      * @return the most probable class of each example
      */

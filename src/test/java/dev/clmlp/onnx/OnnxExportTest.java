@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,6 +140,7 @@ public class OnnxExportTest {
         try (Backend b = new CpuBackend(); Sequential m = Sequential.load(dir, b)) {
             assertEquals(java.util.List.of("apple", "pear", "plum"), m.classNames());
             Dataset again = m.table().encode(dev.clmlp.table.Table.read(csv), true);
+            assertArrayEquals(m.predict(again), m.predict(dev.clmlp.table.Table.read(csv)), "predict(Table) is predict of the encoded rows");
             assertTrue(m.evaluate(again)[1] > 0.8, "the fruit are learnable: accuracy " + m.evaluate(again)[1]);
             Path file = tmp.resolve("fruit.onnx");
             OnnxExport.write(m, file);
