@@ -286,6 +286,69 @@ public final class Sequential implements AutoCloseable {
     }
 
     /**
+     * Predicts from plain numbers, without a Dataset or labels: the model's input scaling applied as
+     * in {@link #predict(Dataset)}.
+     *
+     * @param rows n x {@link #inputSize()} features, row-major
+     * @param n    the number of rows
+     * @return probabilities (a regression's outputs), n x {@link #outputs()}, row-major
+     * @throws IllegalArgumentException when rows does not hold n rows of the model's input size
+     */
+    public float[] predict(float[] rows, int n) {
+        requireInputs(rows.length, n);
+        return predict(Dataset.unlabeled("rows", rows, n, inputSize));
+    }
+
+    /**
+     * @param rows one array of {@link #inputSize()} features per row
+     * @return as {@link #predict(float[], int)}
+     * @throws IllegalArgumentException for a row of another width
+     */
+    public float[] predict(float[][] rows) {
+        requireBuilt("predict");
+        float[] flat = new float[Math.multiplyExact(rows.length, inputSize)];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != inputSize)
+                throw new IllegalArgumentException("predict: row " + r + " has " + rows[r].length + " features, the model takes " + inputSize);
+            System.arraycopy(rows[r], 0, flat, r * inputSize, inputSize);
+        }
+        return predict(flat, rows.length);
+    }
+
+    /**
+     * @param rows n x {@link #inputSize()} features from the buffer's position (which it leaves where it was)
+     * @param n    the number of rows
+     * @return as {@link #predict(float[], int)}
+     * @throws IllegalArgumentException when fewer than n rows remain in the buffer
+     */
+    public float[] predict(java.nio.FloatBuffer rows, int n) {
+        requireBuilt("predict");
+        if (n < 1 || rows.remaining() < (long) n * inputSize)
+            throw new IllegalArgumentException("predict: " + rows.remaining() + " floats remain in the buffer, " + n + " rows of " + inputSize + " features need " + (long) n * inputSize);
+        float[] flat = new float[n * inputSize];
+        rows.duplicate().get(flat);
+        return predict(flat, n);
+    }
+
+    /**
+     * @param rows n x {@link #inputSize()} features, row-major
+     * @param n    the number of rows
+     * @return the most probable class of each row
+     */
+    public int[] predictClasses(float[] rows, int n) { return classesOf(predict(rows, n)); }
+
+    private void requireBuilt(String op) {
+        if (inputSize == 0) throw new IllegalStateException(op + ": the model's input size is not known yet (give it, or fit first)");
+    }
+
+    private void requireInputs(int length, int n) {
+        requireBuilt("predict");
+        if (n < 1 || (long) n * inputSize != length)
+            throw new IllegalArgumentException("predict: " + length + " floats for " + n + " rows, the model takes " + inputSize + " features a row ("
+                    + (long) n * inputSize + " floats)");
+    }
+
+    /**
      * A table's rows through the model's schema ({@link #readTables}) and the model: what predict
      * gives for them, with the gaps filled, categories one-hot and inputs scaled as in training.
      *

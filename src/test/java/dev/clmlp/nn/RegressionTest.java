@@ -122,6 +122,32 @@ class RegressionTest {
         }
     }
 
+    /** Plain arrays, arrays of rows and a buffer give what predict(Dataset) gives; a wrong width is one clear message. */
+    @Test
+    void plainNumbersPredictAsADatasetDoes() {
+        Dataset d = waves(7, 11);
+        try (Sequential m = model()) {
+            m.scaleInputs(Scaling.fit("standard", d));
+            m.compile(TestBackends.cpu(), new Adam(0.01f), 1);
+            float[] x = new float[7 * 3];
+            float[][] rows = new float[7][];
+            for (int r = 0; r < 7; r++) {
+                rows[r] = d.example(r);
+                System.arraycopy(rows[r], 0, x, r * 3, 3);
+            }
+            float[] expected = m.predict(d);
+            assertArrayEquals(expected, m.predict(x, 7));
+            assertArrayEquals(expected, m.predict(rows));
+            java.nio.FloatBuffer buf = java.nio.FloatBuffer.wrap(x);
+            assertArrayEquals(expected, m.predict(buf, 7));
+            assertEquals(0, buf.position(), "the buffer's position is left where it was");
+            String msg = assertThrows(IllegalArgumentException.class, () -> m.predict(new float[5], 2)).getMessage();
+            assertEquals("predict: 5 floats for 2 rows, the model takes 3 features a row (6 floats)", msg);
+            msg = assertThrows(IllegalArgumentException.class, () -> m.predict(new float[][] {{1, 2, 3}, {1, 2}})).getMessage();
+            assertEquals("predict: row 1 has 2 features, the model takes 3", msg);
+        }
+    }
+
     @Test
     void aClassifiersDataIsNotARegressionsAndTheLossMustFit() {
         try (Sequential m = model()) {

@@ -38,7 +38,7 @@ public final class OwnData {
             for (int i = 0; i < predicted.length; i++) if (predicted[i] == test.label(i)) right++;
             double accuracy = right / (double) predicted.length;
             System.out.printf("loaded from %s: test accuracy %.3f; point (0.2, 0.1) is in ring %d%n", dir, accuracy,
-                    loaded.predictClasses(Dataset.ofFloats("one point", new float[] {0.2f, 0.1f}, 1, 2, new int[] {0}, 3))[0]);
+                    loaded.predictClasses(new float[] {0.2f, 0.1f}, 1)[0]);
             if (accuracy < 0.9) throw new AssertionError("the loaded model should classify the rings: accuracy " + accuracy);
         }
     }
