@@ -771,16 +771,22 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
     public final void regressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
                                           Tensor lossSums, Tensor absSums, int index) {
         String op = "regressionLossStats";
-        Checks.checkFloat(this, op, "pred", pred); Checks.checkFloat(this, op, "targets", targets); Checks.checkFloat(this, op, "dpred", dpred);
-        Checks.checkFloat(this, op, "lossSums", lossSums); Checks.checkFloat(this, op, "absSums", absSums);
-        Checks.checkSameShape(op, "targets", targets, pred);
-        Checks.checkSameShape(op, "dpred", dpred, pred);
-        Checks.checkIndex(op, lossSums, index);
-        Checks.checkIndex(op, absSums, index);
+        checkTargetLoss(op, "pred", pred, targets, "dpred", dpred, lossSums, "absSums", absSums, index);
         if (!(delta > 0 && Float.isFinite(delta))) throw new IllegalArgumentException(op + ": delta must be a positive finite number, got " + delta);
         long t0 = OpTimes.start(opTimes);
         doRegressionLossStats(pred, targets, dpred, loss, delta, lossSums, absSums, index);
         OpTimes.stop(opTimes, op, t0);
+    }
+
+    /** The arguments of a loss against float targets: all FLOAT32, outputs, targets and gradient of one shape, both accumulators holding index. */
+    private void checkTargetLoss(String op, String outName, Tensor out, Tensor targets, String gradName, Tensor grad,
+                                 Tensor lossSums, String metricName, Tensor metricSums, int index) {
+        Checks.checkFloat(this, op, outName, out); Checks.checkFloat(this, op, "targets", targets); Checks.checkFloat(this, op, gradName, grad);
+        Checks.checkFloat(this, op, "lossSums", lossSums); Checks.checkFloat(this, op, metricName, metricSums);
+        Checks.checkSameShape(op, "targets", targets, out);
+        Checks.checkSameShape(op, gradName, grad, out);
+        Checks.checkIndex(op, lossSums, index);
+        Checks.checkIndex(op, metricSums, index);
     }
 
     /** Keras' clip of probabilities before a binary cross-entropy ({@link #binaryCrossEntropyStats}). */
@@ -802,12 +808,7 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
      */
     public final void binaryCrossEntropyStats(Tensor probs, Tensor targets, Tensor dlogits, Tensor lossSums, Tensor hits, int index) {
         String op = "binaryCrossEntropyStats";
-        Checks.checkFloat(this, op, "probs", probs); Checks.checkFloat(this, op, "targets", targets); Checks.checkFloat(this, op, "dlogits", dlogits);
-        Checks.checkFloat(this, op, "lossSums", lossSums); Checks.checkFloat(this, op, "hits", hits);
-        Checks.checkSameShape(op, "targets", targets, probs);
-        Checks.checkSameShape(op, "dlogits", dlogits, probs);
-        Checks.checkIndex(op, lossSums, index);
-        Checks.checkIndex(op, hits, index);
+        checkTargetLoss(op, "probs", probs, targets, "dlogits", dlogits, lossSums, "hits", hits, index);
         long t0 = OpTimes.start(opTimes);
         doBinaryCrossEntropyStats(probs, targets, dlogits, lossSums, hits, index);
         OpTimes.stop(opTimes, op, t0);
