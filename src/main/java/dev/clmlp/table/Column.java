@@ -29,7 +29,7 @@ public final class Column {
     private final Map<String, Integer> index = new HashMap<>();
     private final List<String> values = new ArrayList<>();
     private int rows, missing;
-    private long firstTextLine = -1, firstMissingLine = -1;
+    private long firstTextLine = -1;
     private String firstText;
 
     Column(String header, String name, int maxValues) {
@@ -45,12 +45,13 @@ public final class Column {
             if (codes != null) codes = Arrays.copyOf(codes, rows * 2);
         }
         float v = Float.NaN;
+        boolean gap = false;
         if (isNumber(cell)) {
             v = JavaFloatParser.parseFloat(cell); // Float.parseFloat's result, about twice as fast
             if (!Float.isFinite(v)) throw new TableException(line, name, "expected a number within float range, found \"" + cell + "\"");
         } else if (MISSING.contains(cell)) {
+            gap = true;
             missing++;
-            if (firstMissingLine < 0) firstMissingLine = line;
         } else if (INFINITY.matcher(cell).matches()) {
             throw new TableException(line, name, "expected a number, found " + cell + " (not a finite number)");
         } else if (firstText == null) {
@@ -59,14 +60,13 @@ public final class Column {
         }
         numbers[rows] = v;
         if (codes != null) {
-            int c = code(cell, v); // may find one value too many and drop the codes
+            int c = gap ? MISSING_CODE : code(cell, v); // may find one value too many and drop the codes
             if (codes != null) codes[rows] = c;
         }
         rows++;
     }
 
     private int code(String cell, float v) {
-        if (Float.isNaN(v) && MISSING.contains(cell)) return MISSING_CODE;
         String key = Float.isNaN(v) ? cell : canonical(v);
         Integer c = index.get(key);
         if (c != null) return c;
@@ -134,7 +134,7 @@ public final class Column {
     /** @return whether every cell that is not empty is a number */
     public boolean numeric() { return firstText == null; }
 
-    /** @return whether {@link #values()} lists every distinct cell (false past {@link #maxValues()}, as for a column of real numbers) */
+    /** @return whether {@link #values()} lists every distinct cell (false past the bound it was made with, as for a column of real numbers) */
     public boolean counted() { return codes != null; }
 
     /** @return the distinct cells that are not empty, in the order first seen (numbers in canonical form) */
@@ -164,8 +164,6 @@ public final class Column {
     /** @return the line of the first text cell */
     long firstTextLine() { return firstTextLine; }
 
-    /** @return the line of the first empty cell, or -1 */
-    long firstMissingLine() { return firstMissingLine; }
 
     /**
      * @param rows  the rows to keep, in order
@@ -184,7 +182,6 @@ public final class Column {
             boolean gap = isMissing(r);
             if (gap) {
                 c.missing++;
-                if (c.firstMissingLine < 0) c.firstMissingLine = lines[i];
             }
             if (codes == null) continue;
             int old = codes[r];
@@ -207,6 +204,4 @@ public final class Column {
         return c;
     }
 
-    /** @return the bound on distinct cells this column counts */
-    int maxValues() { return maxValues; }
 }
