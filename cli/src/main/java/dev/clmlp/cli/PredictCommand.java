@@ -89,24 +89,16 @@ final class PredictCommand implements Callable<Integer> {
             if (t != null) header.add(name);
         }
         if (out != null) {
-            StringBuilder sb = new StringBuilder();
-            try (CSVPrinter printer = new CSVPrinter(sb, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
-                printer.printRecord(header);
-                List<Object> row = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    row.clear();
-                    row.add(i);
-                    for (int j = 0; j < k; j++) {
-                        row.add(p[i * k + j]);
-                        if (labels) row.add(p[i * k + j] > threshold ? 1 : 0);
-                        if (t != null) row.add(labels ? (Object) (int) t[i * k + j] : t[i * k + j]);
-                    }
-                    printer.printRecord(row);
+            String text = csv(header, n, i -> {
+                List<Object> row = new ArrayList<>(List.of(i));
+                for (int j = 0; j < k; j++) {
+                    row.add(p[i * k + j]);
+                    if (labels) row.add(p[i * k + j] > threshold ? 1 : 0);
+                    if (t != null) row.add(labels ? (Object) (int) t[i * k + j] : t[i * k + j]);
                 }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
-            }
-            AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
+                return row;
+            });
+            AtomicFiles.write(out, text.getBytes(StandardCharsets.UTF_8));
             System.out.println("wrote " + n + " predictions to " + out);
         } else {
             System.out.println(String.join("  ", header));
@@ -149,17 +141,20 @@ final class PredictCommand implements Callable<Integer> {
         List<String> header = new ArrayList<>(List.of("row", "predicted", "probability"));
         if (d.labeled()) header.add("label");
         for (int j = 0; j < k; j++) header.add(m.classNames() != null ? "p_" + m.className(j) : "p" + j);
+        return csv(header, d.rows(), i -> {
+            List<Object> row = new ArrayList<>(List.of(i, m.className(predicted[i]), p[i * k + predicted[i]]));
+            if (d.labeled()) row.add(m.className(d.label(i)));
+            for (int j = 0; j < k; j++) row.add(p[i * k + j]);
+            return row;
+        });
+    }
+
+    /** CSV text (Commons CSV's quoting, '\n' line ends): the header, then row(i) for i below rows. */
+    private static String csv(List<String> header, int rows, java.util.function.IntFunction<List<Object>> row) {
         StringBuilder sb = new StringBuilder();
         try (CSVPrinter out = new CSVPrinter(sb, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get())) {
             out.printRecord(header);
-            List<Object> row = new ArrayList<>();
-            for (int i = 0; i < d.rows(); i++) {
-                row.clear();
-                row.addAll(List.of(i, m.className(predicted[i]), p[i * k + predicted[i]]));
-                if (d.labeled()) row.add(m.className(d.label(i)));
-                for (int j = 0; j < k; j++) row.add(p[i * k + j]);
-                out.printRecord(row);
-            }
+            for (int i = 0; i < rows; i++) out.printRecord(row.apply(i));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e); // a StringBuilder does not fail
         }
