@@ -113,6 +113,19 @@ public final class Dataset {
     }
 
     /**
+     * @return the labels of a dataset of at most two classes as 0/1 targets (rows x 1), for a
+     *         binary model's one sigmoid output; the features shared
+     * @throws IllegalStateException when it has no labels, targets, or more than two classes
+     */
+    public Dataset labelsAsTargets() {
+        if (!labeled() || targets != null || classes > 2)
+            throw new IllegalStateException(name + ": only the labels of two classes are 0/1 targets, it has " + (targets != null ? "targets" : classes + " classes"));
+        float[] t = new float[rows];
+        for (int i = 0; i < rows; i++) t[i] = labels[i];
+        return new Dataset(name, rows, features, pixels, values, null, 0).withTargets(t, 1);
+    }
+
+    /**
      * A dataset of float features without labels, to predict. The array is kept, not copied.
      *
      * @param name     for messages

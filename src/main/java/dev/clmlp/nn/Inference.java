@@ -14,12 +14,12 @@ final class Inference {
 
     /**
      * Over the first n rows of a resident dataset (no dropout): a classifier's {loss, accuracy},
-     * a regression's {loss, MAE, RMSE, R^2}, a multi-label model's {loss, binary accuracy} (the
+     * a regression's {loss, MAE, RMSE, R^2}, a multi-label or binary model's {loss, binary accuracy} (the
      * last two from its outputs, in float64 on the host).
      */
     static double[] evaluate(Sequential m, Resident data, int n) {
         if (m.regression()) return RegressionMetrics.of(outputs(m, data, n), data.y().rows(0, n).download(), m.outputs(), m.regressionLoss);
-        if (m.multiLabel()) return RegressionMetrics.binary(outputs(m, data, n), data.y().rows(0, n).download());
+        if (m.sigmoidOutput()) return RegressionMetrics.binary(outputs(m, data, n), data.y().rows(0, n).download());
         int steps = (n + EVAL_BATCH - 1) / EVAL_BATCH;
         Network net = m.evalNetwork(Math.min(EVAL_BATCH, n));
         Backend backend = m.backend;
@@ -50,7 +50,7 @@ final class Inference {
             int rows = Math.min(net.batch, n - start);
             m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
             Tensor y = net.forward(m.params, rows, false, m.seed, 0);
-            if (!m.usesTargets()) { // a classifier's logits; a regression's and a multi-label model's outputs are final
+            if (m.softmaxOutput()) { // a classifier's logits; linear and sigmoid outputs are final
                 net.softmax(rows);
                 y = net.probs.rows(0, rows);
             }

@@ -76,7 +76,7 @@ final class Network implements AutoCloseable {
      * The loss of the last forward pass into slot s of the accumulators, and its gradient. A
      * classifier (m null or softmax): softmax cross-entropy on the logits against labels (rows x 1,
      * int32), probs, the batch's loss sum and correct count. A regression: its loss on the linear
-     * outputs against targets (rows x outputs, float32), the loss sum and |error| sum. Multi-label:
+     * outputs against targets (rows x outputs, float32), the loss sum and |error| sum. Multi-label or binary:
      * binary cross-entropy on the sigmoid outputs against 0/1 targets, the loss sum and the
      * outputs on the right side of 0.5.
      */
@@ -87,7 +87,7 @@ final class Network implements AutoCloseable {
         int last = layers.size() - 1;
         Tensor y = out[last].rows(0, rows), dy = grad[last].rows(0, rows);
         if (m != null && m.regression()) b.regressionLossStats(y, labels, dy, m.regressionLoss, RegressionLoss.HUBER_DELTA, lossSums, metricSums, s);
-        else if (m != null && m.multiLabel()) b.binaryCrossEntropyStats(y, labels, dy, lossSums, metricSums, s);
+        else if (m != null && m.sigmoidOutput()) b.binaryCrossEntropyStats(y, labels, dy, lossSums, metricSums, s);
         else b.softmaxCrossEntropyStats(y, labels, probs.rows(0, rows), dy, lossSums, metricSums, s, classWeights);
     }
 

@@ -14,14 +14,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A stack of layers trained with softmax cross-entropy, Keras-style:
+ * A stack of layers, Keras-style:
  * <pre>
  * Sequential model = new Sequential(784, new Dense(128, "relu"), new Dense(10, "softmax"));
  * model.compile(backend, new Adam(0.001f), seed);
  * History h = model.fit(train, test, new FitOptions(10, 32, seed), null);
  * </pre>
- * The last layer must be Dense with softmax. Weights live on the backend; close the model
- * (or the backend) to free them.
+ * The last layer is Dense, and its activation says what the model is: softmax, a classifier
+ * (softmax cross-entropy); linear, a regression (mse, mae or huber); sigmoid, multi-label with
+ * several outputs or a binary classifier with one (binary cross-entropy). Weights live on the
+ * backend; close the model (or the backend) to free them.
  */
 public final class Sequential implements AutoCloseable {
     private int inputSize; // 0 until given or inferred from the first data
@@ -38,32 +40,32 @@ public final class Sequential implements AutoCloseable {
     private Schema table; // how a table's rows become inputs; null: the model takes numbers only
     private List<String> classNames; // null: the classes are the numbers 0 .. classes-1
     RegressionLoss regressionLoss; // a regression's loss (its last layer linear); null for a classifier
-    private final boolean multiLabel; // a sigmoid last layer: 0/1 targets, binary cross-entropy
+    private final boolean sigmoid; // a sigmoid last layer, binary cross-entropy: multi-label (0/1 targets), or binary with one output
     private float[] classWeights; // Keras' class_weight in training; null: none
 
     /**
      * @param inputSize the width of an input row (784 for MNIST)
-     * @param layers    the layers in order; the last is Dense with softmax
+     * @param layers    the layers in order; the last is Dense with softmax, linear or sigmoid
      */
     public Sequential(int inputSize, Layer... layers) { this(inputSize, List.of(layers)); }
 
     /**
      * A model whose input size is inferred from the first data it is fitted on or applied to.
      *
-     * @param layers the layers in order; the last is Dense with softmax
+     * @param layers the layers in order; the last is Dense with softmax, linear or sigmoid
      */
     public Sequential(Layer... layers) { this(0, List.of(layers)); }
 
     /**
      * @param inputSize the width of an input row, or 0 to infer it from the first data
-     * @param layers    the layers in order; the last is Dense with softmax, and only the last
+     * @param layers    the layers in order; the last is Dense with softmax, linear or sigmoid (softmax only there)
      */
     public Sequential(int inputSize, List<Layer> layers) {
         if (inputSize < 0) throw new IllegalArgumentException("Sequential: input size must be positive, got " + inputSize);
         if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof Dense last) || !last.isSoftmax() && !last.activation().equals("linear")
                 && !last.activation().equals("sigmoid"))
             throw new IllegalArgumentException("Sequential: the last layer must be Dense with softmax activation (a classifier: softmax cross-entropy),"
-                    + " linear (a regression: mse, mae or huber) or sigmoid (multi-label: binary cross-entropy), got "
+                    + " linear (a regression: mse, mae or huber) or sigmoid (multi-label, or binary with one output: binary cross-entropy), got "
                     + (layers.isEmpty() ? "no layers" : layers.get(layers.size() - 1)));
         for (int i = 0; i < layers.size() - 1; i++)
             if (layers.get(i) instanceof Dense d && d.isSoftmax())
@@ -71,7 +73,7 @@ public final class Sequential implements AutoCloseable {
         this.inputSize = inputSize;
         this.layers = List.copyOf(layers);
         if (last.activation().equals("linear")) regressionLoss = RegressionLoss.MSE;
-        multiLabel = last.activation().equals("sigmoid");
+        sigmoid = last.activation().equals("sigmoid");
     }
 
     /** @return the input width, or 0 while it is not known yet */
@@ -80,8 +82,8 @@ public final class Sequential implements AutoCloseable {
     /** @return the layers, unmodifiable */
     public List<Layer> layers() { return layers; }
 
-    /** @return the number of classes: the last layer's width (a regression's outputs) */
-    public int classes() { return outputs(); }
+    /** @return the number of classes: the last layer's width (a regression's outputs), or 2 for a {@link #binary()} model's one output */
+    public int classes() { return binary() ? 2 : outputs(); }
 
     /** @return the last layer's width: the classes, or a regression's targets */
     public int outputs() { return layers.get(layers.size() - 1).outputSize(0); }
@@ -89,11 +91,24 @@ public final class Sequential implements AutoCloseable {
     /** @return whether the model is a regression (its last layer linear) rather than a classifier */
     public boolean regression() { return regressionLoss != null; }
 
-    /** @return whether the model is multi-label (its last layer sigmoid): an independent 0/1 target per output, binary cross-entropy */
-    public boolean multiLabel() { return multiLabel; }
+    /** @return whether the model is multi-label (its last layer sigmoid, several outputs): an independent 0/1 target per output, binary cross-entropy */
+    public boolean multiLabel() { return sigmoid && outputs() > 1; }
+
+    /**
+     * @return whether the model is a binary classifier with one sigmoid output (Keras' Dense(1,
+     *         "sigmoid") with binary cross-entropy): it takes class labels 0 and 1, and predict gives
+     *         both classes' probabilities, 1 - p and p, as a two-way softmax would
+     */
+    public boolean binary() { return sigmoid && outputs() == 1; }
 
     /** @return whether it trains on float targets (a regression or multi-label) rather than classes */
-    public boolean usesTargets() { return regression() || multiLabel; }
+    public boolean usesTargets() { return regression() || multiLabel(); }
+
+    /** Whether the last layer is a softmax (its logits go through the softmax cross-entropy). */
+    boolean softmaxOutput() { return !regression() && !sigmoid; }
+
+    /** Whether the loss is binary cross-entropy on sigmoid outputs (multi-label or binary). */
+    boolean sigmoidOutput() { return sigmoid; }
 
     /**
      * Chooses a regression's loss, as Keras' compile(loss=...) does; a classifier's is
@@ -104,7 +119,7 @@ public final class Sequential implements AutoCloseable {
      * @throws IllegalArgumentException for a loss that does not fit the last layer
      */
     public Sequential loss(String name) {
-        if (multiLabel) {
+        if (sigmoid) {
             if (!name.equals(BINARY_CROSSENTROPY))
                 throw new IllegalArgumentException("loss: a sigmoid output trains with " + BINARY_CROSSENTROPY + ", got '" + name + "'");
             return this;
@@ -119,7 +134,7 @@ public final class Sequential implements AutoCloseable {
     }
 
     /** @return the loss's name: categorical_crossentropy, mse, mae or huber */
-    public String loss() { return regression() ? regressionLoss.key() : multiLabel ? BINARY_CROSSENTROPY : CROSSENTROPY; }
+    public String loss() { return regression() ? regressionLoss.key() : sigmoid ? BINARY_CROSSENTROPY : CROSSENTROPY; }
 
     /** The loss of a softmax output, as Keras names it. */
     public static final String CROSSENTROPY = "categorical_crossentropy";
@@ -207,7 +222,7 @@ public final class Sequential implements AutoCloseable {
         }
         if (d.features() != inputSize)
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.features() + " features, the model takes " + inputSize);
-        if (d.labeled() && d.hasTargets() != usesTargets())
+        if (d.labeled() && d.hasTargets() != usesTargets() && !(binary() && d.outputs() == 1)) // a binary model trains on its labels as 0/1 targets
             throw new IllegalArgumentException(op + ": " + d.name() + (d.hasTargets() ? " has targets, the model is a classifier" : " has classes, the model takes targets"));
         if (d.hasTargets() && d.outputs() != outputs())
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.outputs() + " targets per example, the model outputs " + outputs());
@@ -252,7 +267,7 @@ public final class Sequential implements AutoCloseable {
         if (!train.labeled() || validation != null && !validation.labeled())
             throw new IllegalArgumentException("fit: " + (train.labeled() ? validation : train).name() + " has no labels");
         if (classNames == null && train.classNames() != null) nameClasses(train.classNames());
-        History h = new Training(this).fit(scaled(train), scaled(validation), opts, listener, from);
+        History h = new Training(this).fit(forLoss(scaled(train)), forLoss(scaled(validation)), opts, listener, from);
         if (listener != null) listener.trainingEnded(this);
         return h;
     }
@@ -270,7 +285,7 @@ public final class Sequential implements AutoCloseable {
     public double[] evaluate(Dataset data) {
         checkData("evaluate", data);
         if (!data.labeled()) throw new IllegalArgumentException("evaluate: " + data.name() + " has no labels");
-        data = scaled(data);
+        data = forLoss(scaled(data));
         try (Resident r = Resident.of(backend, data)) {
             return Inference.evaluate(this, r, data.rows());
         }
@@ -282,8 +297,22 @@ public final class Sequential implements AutoCloseable {
      */
     public float[] predict(Dataset data) {
         checkData("predict", data);
-        return Inference.predict(this, scaled(data));
+        float[] out = Inference.predict(this, scaled(data));
+        return binary() ? bothClasses(out) : out;
     }
+
+    /** A binary model's sigmoid outputs p as the two classes' probabilities, 1 - p and p, per row. */
+    private static float[] bothClasses(float[] p) {
+        float[] out = new float[2 * p.length];
+        for (int r = 0; r < p.length; r++) {
+            out[2 * r] = 1f - p[r];
+            out[2 * r + 1] = p[r];
+        }
+        return out;
+    }
+
+    /** A binary model's classes as the 0/1 targets of its loss; other data as it is. */
+    private Dataset forLoss(Dataset d) { return d != null && binary() && d.labeled() && !d.hasTargets() && d.classes() <= 2 ? d.labelsAsTargets() : d; } // more classes: refused by checkData
 
     /**
      * Predicts from plain numbers, without a Dataset or labels: the model's input scaling applied as
@@ -450,10 +479,10 @@ public final class Sequential implements AutoCloseable {
     public Sequential readTables(Schema s) {
         if (inputSize > 0 && s.width() != inputSize)
             throw new IllegalArgumentException("readTables: the schema gives " + s.width() + " inputs, the model takes " + inputSize);
-        Schema.Task task = regression() ? Schema.Task.REGRESSION : multiLabel ? Schema.Task.MULTILABEL : Schema.Task.CLASSIFICATION;
+        Schema.Task task = regression() ? Schema.Task.REGRESSION : multiLabel() ? Schema.Task.MULTILABEL : Schema.Task.CLASSIFICATION;
         if (s.task() != task)
             throw new IllegalArgumentException("readTables: the schema is for " + s.task().key() + ", the model's last layer for " + task.key()
-                    + " (softmax: classification, linear: regression, sigmoid: multilabel)");
+                    + " (softmax or one sigmoid: classification, linear: regression, several sigmoids: multilabel)");
         if (s.regression() && s.targets().size() != outputs())
             throw new IllegalArgumentException("readTables: the schema has " + s.targets().size() + " targets, the model " + outputs() + " outputs");
         if (!s.regression()) nameClasses(s.classes());
@@ -472,6 +501,7 @@ public final class Sequential implements AutoCloseable {
     public Sequential classWeights(float[] weights) {
         if (weights != null) {
             if (usesTargets()) throw new IllegalArgumentException("classWeights: the model takes targets, not classes");
+            if (binary()) throw new IllegalArgumentException("classWeights: only a softmax output weighs its classes; train the two classes with a Dense(2, \"softmax\") last layer");
             if (weights.length != classes())
                 throw new IllegalArgumentException("classWeights: " + weights.length + " weights, the model has " + classes() + " classes");
             for (float w : weights)

@@ -31,7 +31,7 @@ final class Training {
         TrainingListener l = listener != null ? listener : new TrainingListener() {};
         int n = train.rows(), steps = (n + opts.batchSize() - 1) / opts.batchSize();
         Network net = m.trainNetwork(Math.min(opts.batchSize(), n));
-        boolean regression = m.regression(), targets = m.usesTargets();
+        boolean regression = m.regression(), targets = m.usesTargets() || m.binary(); // a binary model's labels come as 0/1 targets
         History history = new History(regression);
         int firstEpoch = 1, firstStep = 0;
         if (from != null) {

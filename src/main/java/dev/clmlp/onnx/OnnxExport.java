@@ -31,6 +31,7 @@ import java.util.Map;
  * [Sub offset, Mul factor]       the model's input scaling, if it has one
  * Gemm(x, NAME.kernel, NAME.bias) per Dense layer, then Relu / Sigmoid / Tanh / nothing (linear)
  * Softmax(axis 1)                 the last layer of a classifier; a regression's linear outputs are {@code predictions}
+ * [Sub(1, p), Concat]             a binary model's one sigmoid p as both classes' probabilities, 1 - p and p
  * </pre>
  * Dropout is left out (it is the identity at inference). The metadata holds the model's
  * config.json ({@code clmlp.config}) and, for named classes, {@code class_names} (a JSON array in
@@ -43,7 +44,7 @@ import java.util.Map;
 public final class OnnxExport {
     private OnnxExport() {}
 
-    /** The operator set the graph uses (Gemm, Relu, Sigmoid, Tanh, Softmax with an axis, Sub, Mul, Identity). */
+    /** The operator set the graph uses (Gemm, Relu, Sigmoid, Tanh, Softmax with an axis, Sub, Mul, Concat, Identity). */
     public static final int OPSET = 13;
     /** The IR version that goes with {@link #OPSET}. */
     public static final int IR_VERSION = 7;
@@ -115,13 +116,19 @@ public final class OnnxExport {
             } else if (OPS.containsKey(d.activation())) {
                 x = node(g, OPS.get(d.activation()), name + "/" + d.activation(), x);
             }
-            if (i == layers.size() - 1 && !d.isSoftmax()) { // a regression's linear or a multi-label model's sigmoid outputs, by their name
+            if (i == layers.size() - 1 && m.binary()) { // one sigmoid p: both classes' probabilities, [1 - p, p], as predict gives them
+                g.addInitializer(tensor("binary/one", new float[] {1f}));
+                String q = node(g, "Sub", "binary/complement", "binary/one", x);
+                g.addNode(NodeProto.newBuilder().setOpType("Concat").setName(name + "/classes").addInput(q).addInput(x).addOutput(OUTPUT)
+                        .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
+                x = OUTPUT;
+            } else if (i == layers.size() - 1 && !d.isSoftmax()) { // a regression's linear or a multi-label model's sigmoid outputs, by their name
                 g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name + "/output").addInput(x).addOutput(outputName(m)));
                 x = outputName(m);
             }
             in = d.units();
         }
-        g.addOutput(value(outputName(m), m.outputs()));
+        g.addOutput(value(outputName(m), m.classes()));
         ModelProto.Builder model = ModelProto.newBuilder();
         if (m.classNames() != null) {
             com.google.gson.JsonArray classes = new com.google.gson.JsonArray();

@@ -14,6 +14,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,5 +83,69 @@ class MultiLabelTest {
             for (int i = 0; i < own.length; i++) worst = Math.max(worst, Math.abs(own[i] - ort[i]));
             assertTrue(worst <= 1e-5, "ONNX Runtime differs by " + worst);
         }
+    }
+
+    /** Two named classes (x0 + x1 > 0), as labels: what Keras' Dense(1, "sigmoid") with binary cross-entropy learns. */
+    static Dataset twoClasses(int n, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n * 2];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = (float) r.nextGaussian();
+            x[2 * i + 1] = (float) r.nextGaussian();
+            y[i] = x[2 * i] + x[2 * i + 1] > 0 ? 1 : 0;
+        }
+        return Dataset.ofFloats("two classes", x, n, 2, y, 2).withClassNames(java.util.List.of("no", "yes"));
+    }
+
+    static Sequential binaryModel() { return new Sequential(2, new Dense(16, "tanh"), new Dense(1, "sigmoid")); }
+
+    @Test
+    void oneSigmoidOutputIsABinaryClassifier() throws Exception {
+        Dataset train = twoClasses(800, 5), val = twoClasses(300, 6);
+        try (Sequential m = binaryModel()) {
+            assertTrue(m.binary() && !m.multiLabel() && !m.usesTargets());
+            assertEquals(2, m.classes());
+            m.compile(TestBackends.cpu(), new Adam(0.02f), 7);
+            History h = m.fit(train, val, new FitOptions(8, 32, 7), null);
+            float[] p = m.predict(val);
+            int[] cls = m.predictClasses(val);
+            int right = 0;
+            for (int r = 0; r < val.rows(); r++) {
+                assertEquals(1f, p[2 * r] + p[2 * r + 1], 1e-6f, "row " + r + ": 1 - p and p");
+                assertEquals(p[2 * r + 1] > p[2 * r] ? 1 : 0, cls[r]);
+                if (cls[r] == val.label(r)) right++;
+            }
+            double[] ev = m.evaluate(val);
+            assertEquals(right / (double) val.rows(), ev[1], 1e-12, "evaluate's accuracy is the predicted classes'");
+            assertEquals(ev[1], h.last().valAccuracy(), 1e-12);
+            assertTrue(ev[1] > 0.95, "accuracy " + ev[1]);
+            assertEquals(java.util.List.of("no", "yes"), m.classNames());
+            assertThrows(IllegalArgumentException.class, () -> m.classWeights(new float[] {1, 2}));
+            Dataset three = Dataset.ofFloats("three", new float[] {0, 0, 1, 1, 2, 2}, 3, 2, new int[] {0, 1, 2}, 3);
+            assertThrows(IllegalArgumentException.class, () -> m.fit(three, null, new FitOptions(1, 32, 1), null));
+            m.save(tmp.resolve("binary"));
+        }
+        try (Sequential m = Sequential.load(tmp.resolve("binary"), TestBackends.cpu())) {
+            assertTrue(m.binary());
+            assertEquals("yes", m.className(1));
+            Path file = tmp.resolve("binary.onnx");
+            OnnxExport.write(m, file);
+            float[] own = m.predict(val), ort = OnnxExportTest.onnxRuntime(file, val);
+            assertEquals(own.length, ort.length, "both classes' probabilities from the graph");
+            double worst = 0;
+            for (int i = 0; i < own.length; i++) worst = Math.max(worst, Math.abs(own[i] - ort[i]));
+            assertTrue(worst <= 1e-5, "ONNX Runtime differs by " + worst);
+        }
+        float[][] w = new float[2][];
+        Backend[] backends = {TestBackends.cpu(), TestBackends.opencl()};
+        for (int b = 0; b < 2; b++) {
+            try (Sequential m = binaryModel()) {
+                m.compile(backends[b], new Adam(0.02f), 7);
+                m.fit(train, null, new FitOptions(2, 32, 7), null);
+                w[b] = m.weights(0);
+            }
+        }
+        for (int i = 0; i < w[0].length; i++) assertEquals(w[0][i], w[1][i], 1e-4, "weight " + i + ", Java and OpenCL backends");
     }
 }

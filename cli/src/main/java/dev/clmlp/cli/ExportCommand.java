@@ -27,7 +27,7 @@ final class ExportCommand implements Callable<Integer> {
             System.out.printf("wrote %s (%,d bytes): ONNX opset %d, input '%s' [batch, %d] float%s, output '%s' [batch, %d] %s%s%n",
                     onnx, Files.size(onnx), OnnxExport.OPSET, OnnxExport.INPUT, m.inputSize(),
                     m.table() != null ? " (the table's columns encoded as config.json's \"table\" says: gaps filled, categories one-hot, missing flags)" : "",
-                    OnnxExport.outputName(m), m.outputs(), m.regression() ? "predicted values" : m.multiLabel() ? "label probabilities (a sigmoid per target)"
+                    OnnxExport.outputName(m), m.classes(), m.regression() ? "predicted values" : m.multiLabel() ? "label probabilities (a sigmoid per target)"
                             : "class probabilities" + (m.classNames() != null ? " (names in the metadata's class_names)" : ""),
                     m.inputScaling() != null ? "; the input scaling (" + m.inputScaling().kind() + ") is part of the graph" : "");
         }

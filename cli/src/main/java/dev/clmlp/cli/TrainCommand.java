@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--optimizer", description = "sgd, adam, adamw (Adam with weight decay 0.004, as Keras) or rmsprop") String optimizer;
     @Option(names = "--weight-decay", paramLabel = "W", description = "decay every weight by W x the learning rate before each step, as Keras' weight_decay"
             + " (with sgd: an L2 penalty of W/2 |w|^2; default 0, adamw 0.004)") Float weightDecay;
-    @Option(names = "--loss", description = "categorical_crossentropy (classes); mse (default), mae or huber (a regression); binary_crossentropy (multi-label)") String loss;
+    @Option(names = "--loss", description = "categorical_crossentropy (classes); mse (default), mae or huber (a regression); binary_crossentropy (multi-label, or two classes through one sigmoid output)") String loss;
     @Option(names = "--lr", description = "learning rate") Float lr;
     @Option(names = "--momentum", description = "SGD momentum (default: 0)") Float momentum;
     @Option(names = "--lr-schedule", paramLabel = "SPEC",
@@ -139,10 +139,10 @@ final class TrainCommand implements Callable<Integer> {
         return m;
     }
 
-    /** A fresh run's model, optimizer and options, or a usage error naming the first bad option. */
     /** What a run starts from; a fresh run's model is built once the data gives its sizes (model null until then). */
     private record Plan(Sequential model, Optimizer optimizer, RunOptions run, Checkpoint.Loaded from) {}
 
+    /** A fresh run's model, optimizer and options, or a usage error naming the first bad option. */
     private Plan fresh() throws UsageError, IOException {
         try {
             Preset p = Preset.named(preset);
@@ -263,7 +263,7 @@ final class TrainCommand implements Callable<Integer> {
         Dataset.Split split = loaded.split();
         Dataset train = opts.limit() != null ? split.train().head(Math.min(opts.limit(), split.train().rows())) : split.train(),
                 test = split.validation();
-        Sequential model = modelFor(plan, train, test, loaded.table());
+        Sequential model = UsageError.value(() -> modelFor(plan, train, test, loaded.table())); // --loss or --layers that do not fit the data
         weighClasses(model, train);
         int steps = (train.rows() + opts.batch() - 1) / opts.batch();
         if (lrSchedule != null) plan.optimizer().withSchedule(Schedule.parse(lrSchedule, steps, (long) steps * opts.epochs()));
@@ -308,12 +308,20 @@ final class TrainCommand implements Callable<Integer> {
     private Sequential modelFor(Plan plan, Dataset train, Dataset test, Schema table) {
         if (plan.model() != null) return plan.model();
         boolean multiLabel = table != null && table.task() == Schema.Task.MULTILABEL;
-        String output = multiLabel ? "sigmoid" : train.hasTargets() ? "linear" : "softmax";
-        String fits = multiLabel ? Sequential.BINARY_CROSSENTROPY : train.hasTargets() ? "mse, mae or huber" : Sequential.CROSSENTROPY;
-        if (loss != null && !(train.hasTargets() && !multiLabel ? !loss.equals(Sequential.CROSSENTROPY) && !loss.equals(Sequential.BINARY_CROSSENTROPY) : loss.equals(fits)))
+        boolean binary = !train.hasTargets() && Sequential.BINARY_CROSSENTROPY.equals(loss); // Keras' Dense(1, "sigmoid") for two classes
+        int outputs = Math.max(train.outputs(), test.outputs());
+        if (binary && outputs != 2)
+            throw new IllegalArgumentException("--loss " + loss + ": one sigmoid output classifies two classes, the label has " + outputs);
+        String output = multiLabel || binary ? "sigmoid" : train.hasTargets() ? "linear" : "softmax";
+        String fits = multiLabel ? Sequential.BINARY_CROSSENTROPY : train.hasTargets() ? "mse, mae or huber"
+                : Sequential.CROSSENTROPY + " (or " + Sequential.BINARY_CROSSENTROPY + " for two classes)";
+        boolean lossFits = loss == null || (multiLabel ? loss.equals(Sequential.BINARY_CROSSENTROPY) : train.hasTargets()
+                ? !loss.equals(Sequential.CROSSENTROPY) && !loss.equals(Sequential.BINARY_CROSSENTROPY)
+                : loss.equals(Sequential.CROSSENTROPY) || binary);
+        if (!lossFits)
             throw new IllegalArgumentException("--loss " + loss + ": the data is for " + (table != null ? table.task().key() : train.hasTargets() ? "regression" : "classification")
                     + ", which trains with " + fits);
-        Sequential model = model(Preset.named(preset), train.features(), Math.max(train.outputs(), test.outputs()), output);
+        Sequential model = model(Preset.named(preset), train.features(), binary ? 1 : outputs, output);
         if (table != null) model.readTables(table);
         else model.nameClasses(train.classNames());
         String kind = scale != null ? scale : data.format() != null ? Scaling.STANDARD : null;
@@ -325,6 +333,8 @@ final class TrainCommand implements Callable<Integer> {
     private void weighClasses(Sequential model, Dataset train) throws UsageError {
         float[] w = data.classWeights(train, model);
         if (w == null) return;
+        if (model.binary())
+            throw new UsageError("--class-weight: one sigmoid output (--loss binary_crossentropy) does not weigh classes; the default two-way softmax does");
         model.classWeights(w);
     }
 
@@ -338,6 +348,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("task: regression, loss " + model.loss() + " (inferred: the target holds real numbers; --task classification treats whole numbers as classes)");
         if (model.multiLabel() && data.task == null)
             System.out.println("task: multilabel, loss " + model.loss() + " (inferred: every target column holds only 0 and 1; --task regression fits them as numbers)");
+        if (model.binary()) System.out.println("task: binary classification, one sigmoid output (" + model.loss() + "), the probability of class " + model.className(1));
         if (model.classNames() != null) System.out.println("classes: " + String.join(", ", model.classNames()));
         float[] w = model.classWeights();
         if (w != null) {

@@ -152,6 +152,42 @@ class OwnDataTest {
     }
 
     /**
+     * Two named classes through one sigmoid output (--loss binary_crossentropy, Keras' Dense(1,
+     * "sigmoid")): it reaches the numpy reference's two-way softmax on the same rows, and predict
+     * gives both classes' probabilities, 1 - p and p, by name.
+     */
+    @Test
+    void twoClassesTrainOneSigmoidOutputWithBinaryCrossEntropy() throws Exception {
+        Random rnd = new Random(13);
+        Path named = dir.resolve("two-train.csv"), namedVal = dir.resolve("two-val.csv");
+        Path numbered = dir.resolve("two-train-numbered.csv"), numberedVal = dir.resolve("two-val-numbered.csv");
+        for (Path[] p : new Path[][] {{named, numbered}, {namedVal, numberedVal}}) {
+            StringBuilder a = new StringBuilder("x0,x1,x2,churn\n"), b = new StringBuilder("f0,f1,f2,label\n");
+            for (int i = 0; i < (p[0] == named ? 400 : 200); i++) {
+                double x0 = rnd.nextGaussian(), x1 = rnd.nextGaussian(), x2 = rnd.nextGaussian();
+                int k = x0 * x0 + x1 - 0.5 * x2 + 0.3 * rnd.nextGaussian() > 1 ? 1 : 0;
+                String row = String.format(Locale.ROOT, "%.3f,%.3f,%.3f,", x0, x1, x2);
+                a.append(row).append(k == 1 ? "yes" : "no").append('\n');
+                b.append(row).append(k).append('\n');
+            }
+            Files.writeString(p[0], a);
+            Files.writeString(p[1], b);
+        }
+        double reference = numpyReference(numbered, numberedVal);
+        Path out = dir.resolve("two-run");
+        double clmlp = trainsToTheReference("two classes, one sigmoid output", reference, out, "--data", named.toString(), "--val", namedVal.toString(),
+                "--loss", "binary_crossentropy");
+        assertTrue(lastLog.contains("task: binary classification, one sigmoid output (binary_crossentropy), the probability of class yes")
+                && lastLog.contains("dense_2 (Dense)             (None, 1)"), lastLog);
+        List<String> lines = predictsWhatItMeasured(out, namedVal, clmlp);
+        assertEquals("row,predicted,probability,label,p_no,p_yes", lines.get(0));
+        String[] first = lines.get(1).split(",");
+        assertEquals(1, Double.parseDouble(first[4]) + Double.parseDouble(first[5]), 1e-6, lines.get(1));
+        assertEquals(Double.parseDouble(first[5]) > 0.5 ? "yes" : "no", first[1], lines.get(1));
+        CliTest.run(2, "train", "--data", named.toString(), "--loss", "binary_crossentropy", "--class-weight", "balanced", "--out", dir.resolve("x").toString());
+    }
+
+    /**
      * A regression table (Friedman's first function of five features, plus noise, and a sixth
      * feature that does not matter): the target holds real numbers, so clmlp infers a regression;
      * trained with mse, it reaches the R^2 of the float64 numpy reference trained the same way on
