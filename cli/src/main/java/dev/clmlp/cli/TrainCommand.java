@@ -310,6 +310,8 @@ final class TrainCommand implements Callable<Integer> {
         boolean multiLabel = table != null && table.task() == Schema.Task.MULTILABEL;
         boolean binary = !train.hasTargets() && Sequential.BINARY_CROSSENTROPY.equals(loss); // Keras' Dense(1, "sigmoid") for two classes
         int outputs = Math.max(train.outputs(), test.outputs());
+        if (multiLabel && outputs == 1)
+            throw new IllegalArgumentException("--task multilabel: one 0/1 target is two classes: give it as --label (with --loss binary_crossentropy for one sigmoid output)");
         if (binary && outputs != 2)
             throw new IllegalArgumentException("--loss " + loss + ": one sigmoid output classifies two classes, the label has " + outputs);
         String output = multiLabel || binary ? "sigmoid" : train.hasTargets() ? "linear" : "softmax";

@@ -184,7 +184,10 @@ class OwnDataTest {
         String[] first = lines.get(1).split(",");
         assertEquals(1, Double.parseDouble(first[4]) + Double.parseDouble(first[5]), 1e-6, lines.get(1));
         assertEquals(Double.parseDouble(first[5]) > 0.5 ? "yes" : "no", first[1], lines.get(1));
-        CliTest.run(2, "train", "--data", named.toString(), "--loss", "binary_crossentropy", "--class-weight", "balanced", "--out", dir.resolve("x").toString());
+        assertTrue(CliTest.runErr(2, "train", "--data", named.toString(), "--loss", "binary_crossentropy", "--class-weight", "balanced", "--out", dir.resolve("x").toString())
+                .startsWith("train: --class-weight: one sigmoid output"));
+        assertTrue(CliTest.runErr(2, "train", "--data", numbered.toString(), "--target", "label", "--task", "multilabel", "--out", dir.resolve("x").toString())
+                .startsWith("train: --task multilabel: one 0/1 target is two classes"));
     }
 
     /**
@@ -364,6 +367,8 @@ class OwnDataTest {
                 {"--data " + train + " --dataset fashion-mnist", "--dataset names MNIST or Fashion-MNIST; --data " + train + " is your own data"},
                 {"--data " + train + " --scale log", "--scale: unknown scaling 'log': expected none, minmax or standard"},
                 {"--label label", "--label is for your own data (--data FILE.csv, .npy or .npz); MNIST comes with its test set"},
+                {"--data " + train + " --loss binary_crossentropy", "--loss binary_crossentropy: one sigmoid output classifies two classes, the label has 4"},
+                {"--data " + train + " --loss mae", "--loss mae: the data is for classification, which trains with categorical_crossentropy (or binary_crossentropy for two classes)"},
         };
         for (String[] c : cases) {
             List<String> args = new java.util.ArrayList<>(List.of("train", "--out", dir.resolve("usage").toString()));
