@@ -6,7 +6,8 @@
 //   huber: |e| <= delta ? e^2 / 2 : delta (|e| - delta / 2),   slope clamp(e, -delta, delta)
 // (Keras' definitions), averaged over the row's k outputs and then over the batch's rows, so the
 // gradient written is slope / (rows k). The batch's summed row losses and summed |e| go to
-// lossSums[0] and absSums[0]. One work-group of get_local_size(0) (a power of two) work-items,
+// lossSums[0] and absSums[0]; with `scaled`, each output's |e| times absScale[j] (a standardised
+// target's error in its own units). One work-group of get_local_size(0) (a power of two) work-items,
 // fixed-order reductions.
 // needs: softmax.cl
 
@@ -18,6 +19,7 @@ __kernel void regression_stats(const int rows, const int k, const int loss, cons
                                __global const float* y, const int yOff, __global const float* t, const int tOff,
                                __global float* d, const int dOff,
                                __global float* lossSums, const int lsOff, __global float* absSums, const int asOff,
+                               const int scaled, __global const float* absScale, const int scOff,
                                __local float* lossScratch, __local float* absScratch)
 {
     const int lid = get_local_id(0), lsz = get_local_size(0);
@@ -33,7 +35,7 @@ __kernel void regression_stats(const int rows, const int k, const int loss, cons
             else { l = a <= delta ? 0.5f * e * e : delta * (a - 0.5f * delta); slope = clamp(e, -delta, delta); }
             d[dOff + r * k + j] = slope * scale;
             row += l;
-            absAcc += a;
+            absAcc += scaled ? a * absScale[scOff + j] : a;
         }
         lossAcc += row * invK;
     }

@@ -261,6 +261,15 @@ public final class SelfCheck {
                         return concat(d.download(), new float[] {lossSum.download()[0] / rows, absSum.download()[0] / (rows * k)});
                     }
                 }));
+            lines.add(compare("regressionLossStats, errors scaled per output", shape, 1e-5, device, reference, be -> {
+                float[] factors = new float[k];
+                for (int j = 0; j < k; j++) factors[j] = 0.5f + j;
+                try (Tensor y = be.upload(logits, rows, k); Tensor t = be.upload(shifted(logits), rows, k); Tensor d = be.zeros(rows, k);
+                     Tensor lossSum = be.zeros(1, 1); Tensor absSum = be.zeros(1, 1); Tensor sc = be.upload(factors, 1, k)) {
+                    be.regressionLossStats(y, t, d, RegressionLoss.MSE, RegressionLoss.HUBER_DELTA, lossSum, absSum, 0, sc);
+                    return new float[] {absSum.download()[0] / (rows * k)};
+                }
+            }));
             lines.add(compare("binaryCrossEntropyStats", shape, 1e-5, device, reference, be -> { // the probabilities as sigmoid outputs, label 0 as a 0/1 target
                 float[] targets = new float[rows * k];
                 for (int i = 0; i < rows; i++) targets[i * k] = 1;

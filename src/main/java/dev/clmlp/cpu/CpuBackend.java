@@ -390,8 +390,9 @@ public final class CpuBackend extends Backend {
     }
 
     @Override protected void doRegressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
-                                                   Tensor lossSums, Tensor absSums, int index) {
-        float[] y = f(pred), t = f(targets), d = f(dpred);
+                                                   Tensor lossSums, Tensor absSums, int index, Tensor absScale) {
+        float[] y = f(pred), t = f(targets), d = f(dpred), sc = absScale != null ? f(absScale) : null;
+        int so = absScale != null ? off(absScale) : 0;
         int rows = pred.rows(), k = pred.cols(), yo = off(pred), to = off(targets), dOff = off(dpred);
         float invK = 1f / k, scale = 1f / ((float) rows * k), lossAcc = 0f, absAcc = 0f;
         for (int r = 0; r < rows; r++) { // as regression.cl, element by element
@@ -405,7 +406,7 @@ public final class CpuBackend extends Backend {
                 }
                 d[dOff + r * k + j] = slope * scale;
                 row += l;
-                absAcc += a;
+                absAcc += sc != null ? a * sc[so + j] : a;
             }
             lossAcc += row * invK;
         }

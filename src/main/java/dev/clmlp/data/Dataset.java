@@ -113,6 +113,17 @@ public final class Dataset {
     }
 
     /**
+     * @param targets new targets, rows x {@link #outputs()}, row-major, each finite (kept, not copied)
+     * @return the same examples with these targets (the features shared)
+     */
+    public Dataset withTargets(float[] targets) {
+        if (this.targets == null) throw new IllegalStateException(name + " has classes, not targets");
+        if (targets.length != this.targets.length)
+            throw new IllegalArgumentException(name + ": " + targets.length + " targets, expected " + rows + "x" + outputs);
+        return new Dataset(name, rows, features, pixels, values, null, 0).withTargets(targets, outputs);
+    }
+
+    /**
      * @return the labels of a dataset of at most two classes as 0/1 targets (rows x 1), for a
      *         binary model's one sigmoid output; the features shared
      * @throws IllegalStateException when it has no labels, targets, or more than two classes

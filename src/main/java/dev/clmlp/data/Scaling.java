@@ -61,10 +61,27 @@ public record Scaling(String kind, float[] offset, float[] factor) {
      * @return the scaling
      */
     public static Scaling fit(String kind, Dataset data, boolean[] columns) {
-        String k = checkKind(kind);
         if (columns != null && columns.length != data.features())
             throw new IllegalArgumentException("scaling: " + columns.length + " column flags for " + data.features() + " features");
-        int d = data.features(), n = data.rows();
+        return fit(kind, data.rows(), data.features(), data::example, columns);
+    }
+
+    /**
+     * A regression's target scaling: what {@link #fit} does to features, done to the targets (the
+     * model trains on them scaled and {@link #undo}es it on its outputs).
+     *
+     * @param kind none, minmax or standard
+     * @param data training data with targets ({@link Dataset#hasTargets()})
+     * @return the scaling, one offset and factor per target
+     */
+    public static Scaling fitTargets(String kind, Dataset data) {
+        float[] t = data.targets();
+        int k = data.outputs();
+        return fit(kind, data.rows(), k, r -> java.util.Arrays.copyOfRange(t, r * k, r * k + k), null);
+    }
+
+    private static Scaling fit(String kind, int n, int d, java.util.function.IntFunction<float[]> row, boolean[] columns) {
+        String k = checkKind(kind);
         float[] offset = new float[d], factor = new float[d];
         java.util.Arrays.fill(factor, 1f);
         if (k.equals(NONE)) return new Scaling(k, offset, factor);
@@ -72,7 +89,7 @@ public record Scaling(String kind, float[] offset, float[] factor) {
         double[] a = new double[d], b = new double[d]; // minmax: min, max; standard: sum, sum of squares
         if (minmax) { java.util.Arrays.fill(a, Double.POSITIVE_INFINITY); java.util.Arrays.fill(b, Double.NEGATIVE_INFINITY); }
         for (int r = 0; r < n; r++) {
-            float[] x = data.example(r);
+            float[] x = row.apply(r);
             for (int j = 0; j < d; j++) {
                 if (minmax) { a[j] = Math.min(a[j], x[j]); b[j] = Math.max(b[j], x[j]); }
                 else { a[j] += x[j]; b[j] += (double) x[j] * x[j]; }
@@ -120,6 +137,29 @@ public record Scaling(String kind, float[] offset, float[] factor) {
         if (data.hasTargets()) return Dataset.ofTargets(data.name(), v, data.rows(), d, data.targets(), data.outputs());
         return data.labeled() ? Dataset.ofFloats(data.name(), v, data.rows(), d, data.labels(), data.classes()).withClassNames(data.classNames())
                 : Dataset.unlabeled(data.name(), v, data.rows(), d);
+    }
+
+    /**
+     * @param data examples with as many targets as this scaling has columns
+     * @return the same examples with their targets scaled (the features shared)
+     */
+    public Dataset applyToTargets(Dataset data) {
+        check(data.outputs(), data.name() + "'s targets");
+        float[] t = data.targets();
+        int k = offset.length;
+        for (int i = 0; i < t.length; i++) t[i] = (t[i] - offset[i % k]) * factor[i % k];
+        return data.withTargets(t);
+    }
+
+    /**
+     * @param values rows x columns, row-major: scaled back in place, value / factor + offset
+     * @return values
+     */
+    public float[] undo(float[] values) {
+        int k = offset.length;
+        if (values.length % k != 0) throw new IllegalArgumentException("scaling: " + values.length + " values are not rows of " + k);
+        for (int i = 0; i < values.length; i++) values[i] = values[i] / factor[i % k] + offset[i % k];
+        return values;
     }
 
     private void check(int features, String what) {

@@ -18,7 +18,14 @@ final class Inference {
      * last two from its outputs, in float64 on the host).
      */
     static double[] evaluate(Sequential m, Resident data, int n) {
-        if (m.regression()) return RegressionMetrics.of(outputs(m, data, n), data.y().rows(0, n).download(), m.outputs(), m.regressionLoss);
+        if (m.regression()) {
+            float[] out = outputs(m, data, n), targets = data.y().rows(0, n).download();
+            double[] r = RegressionMetrics.of(out, targets, m.outputs(), m.regressionLoss);
+            if (m.targetScaling() == null) return r;
+            double[] own = RegressionMetrics.of(m.targetScaling().undo(out), m.targetScaling().undo(targets), m.outputs(), m.regressionLoss);
+            own[0] = r[0]; // the loss as training sees it, on the scaled targets; the errors in the targets' units
+            return own;
+        }
         if (m.sigmoidOutput()) return RegressionMetrics.binary(outputs(m, data, n), data.y().rows(0, n).download());
         int steps = (n + EVAL_BATCH - 1) / EVAL_BATCH;
         Network net = m.evalNetwork(Math.min(EVAL_BATCH, n));

@@ -44,6 +44,7 @@ final class ModelConfig {
         root.add("layers", ls);
         if (m.table() != null) root.add("table", m.table().toJson());
         if (m.inputScaling() != null) root.add("input_scaling", m.inputScaling().toJson());
+        if (m.targetScaling() != null) root.add("target_scaling", m.targetScaling().toJson());
         if (m.classNames() != null) {
             JsonArray classes = new JsonArray();
             m.classNames().forEach(classes::add);
@@ -80,6 +81,13 @@ final class ModelConfig {
                     throw new IllegalArgumentException("field 'input_scaling.offset': expected " + model.inputSize()
                             + " numbers (the input size), found " + s.offset().length);
                 model.scaleInputs(s);
+            }
+            if (root.has("target_scaling")) {
+                Scaling s = Scaling.fromJson(root.object("target_scaling"));
+                if (!model.regression() || s.offset().length != model.outputs())
+                    throw new IllegalArgumentException("field 'target_scaling.offset': expected " + (model.regression() ? model.outputs() + " numbers (the outputs)"
+                            : "none (only a regression scales its targets)") + ", found " + s.offset().length);
+                model.scaleTargets(s);
             }
             if (root.has("class_names")) {
                 List<String> names = root.strings("class_names");

@@ -82,13 +82,17 @@ final class Network implements AutoCloseable {
      */
     void loss(Sequential m, Tensor labels, int rows, Tensor lossSums, Tensor metricSums, int s) { loss(m, labels, rows, lossSums, metricSums, s, null); }
 
-    /** {@link #loss}, a classifier's rows weighted by their class (FLOAT32 1 x classes, or null). */
-    void loss(Sequential m, Tensor labels, int rows, Tensor lossSums, Tensor metricSums, int s, Tensor classWeights) {
+    /**
+     * {@link #loss} with weights (FLOAT32, or null): a classifier's rows weighted by their class
+     * (1 x classes), or a regression's |error| sums counted in its targets' units (1 x outputs: their
+     * deviations, when it trains on standardised targets).
+     */
+    void loss(Sequential m, Tensor labels, int rows, Tensor lossSums, Tensor metricSums, int s, Tensor weights) {
         int last = layers.size() - 1;
         Tensor y = out[last].rows(0, rows), dy = grad[last].rows(0, rows);
-        if (m != null && m.regression()) b.regressionLossStats(y, labels, dy, m.regressionLoss, RegressionLoss.HUBER_DELTA, lossSums, metricSums, s);
+        if (m != null && m.regression()) b.regressionLossStats(y, labels, dy, m.regressionLoss, RegressionLoss.HUBER_DELTA, lossSums, metricSums, s, weights);
         else if (m != null && m.sigmoidOutput()) b.binaryCrossEntropyStats(y, labels, dy, lossSums, metricSums, s);
-        else b.softmaxCrossEntropyStats(y, labels, probs.rows(0, rows), dy, lossSums, metricSums, s, classWeights);
+        else b.softmaxCrossEntropyStats(y, labels, probs.rows(0, rows), dy, lossSums, metricSums, s, weights);
     }
 
     /** probs = softmax(logits) without a loss (inference). */

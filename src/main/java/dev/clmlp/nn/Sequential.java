@@ -37,6 +37,7 @@ public final class Sequential implements AutoCloseable {
     private Network train, eval; // device buffers for the last batch sizes used
     private Plan plan; // computed once the input size is known
     private Scaling scaling; // applied to every dataset given to fit, evaluate and predict; null: none
+    private Scaling targetScaling; // a regression's targets in fit and evaluate, undone on predict's outputs; null: none
     private Schema table; // how a table's rows become inputs; null: the model takes numbers only
     private List<String> classNames; // null: the classes are the numbers 0 .. classes-1
     RegressionLoss regressionLoss; // a regression's loss (its last layer linear); null for a classifier
@@ -298,7 +299,7 @@ public final class Sequential implements AutoCloseable {
     public float[] predict(Dataset data) {
         checkData("predict", data);
         float[] out = Inference.predict(this, scaled(data));
-        return binary() ? bothClasses(out) : out;
+        return binary() ? bothClasses(out) : targetScaling != null ? targetScaling.undo(out) : out;
     }
 
     /** A binary model's sigmoid outputs p as the two classes' probabilities, 1 - p and p, per row. */
@@ -311,8 +312,12 @@ public final class Sequential implements AutoCloseable {
         return out;
     }
 
-    /** A binary model's classes as the 0/1 targets of its loss; other data as it is. */
-    private Dataset forLoss(Dataset d) { return d != null && binary() && d.labeled() && !d.hasTargets() && d.classes() <= 2 ? d.labelsAsTargets() : d; } // more classes: refused by checkData
+    /** What the loss compares outputs with: a binary model's classes as 0/1 targets, a regression's targets scaled; other data as it is. */
+    private Dataset forLoss(Dataset d) {
+        if (d != null && binary() && d.labeled() && !d.hasTargets() && d.classes() <= 2) return d.labelsAsTargets(); // more classes: refused by checkData
+        if (d != null && targetScaling != null && d.hasTargets() && d.outputs() == outputs()) return targetScaling.applyToTargets(d);
+        return d;
+    }
 
     /**
      * Predicts from plain numbers, without a Dataset or labels: the model's input scaling applied as
@@ -525,6 +530,27 @@ public final class Sequential implements AutoCloseable {
 
     /** @return how the model reads a table's rows, or null when it takes numbers only */
     public Schema table() { return table; }
+
+    /**
+     * Makes a regression train on scaled targets ({@link Scaling#fitTargets}, standard: mean 0,
+     * deviation 1 per target), as scikit-learn's TransformedTargetRegressor does: the loss (and
+     * val_loss) is on the scaled targets, MAE, RMSE and R^2 are in the targets' own units, and
+     * predict undoes the scaling. Saved with the model (config.json's "target_scaling").
+     *
+     * @param s the scaling fitted on the training targets, or null for none
+     * @return this model
+     * @throws IllegalArgumentException for a model that is not a regression, or a scaling of another width
+     */
+    public Sequential scaleTargets(Scaling s) {
+        if (s != null && !regression()) throw new IllegalArgumentException("scaleTargets: only a regression (a linear last layer) has targets to scale");
+        if (s != null && s.offset().length != outputs())
+            throw new IllegalArgumentException("scaleTargets: the scaling has " + s.offset().length + " targets, the model " + outputs() + " outputs");
+        targetScaling = s == null || s.isIdentity() ? null : s;
+        return this;
+    }
+
+    /** @return a regression's target scaling, or null */
+    public Scaling targetScaling() { return targetScaling; }
 
     /** @return the input scaling, or null when the model takes its inputs as they are */
     public Scaling inputScaling() { return scaling; }

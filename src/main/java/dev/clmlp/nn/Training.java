@@ -43,7 +43,7 @@ final class Training {
         try (Resident data = Resident.of(m.backend, train); Resident val = validation == null ? null : Resident.of(m.backend, validation);
              Tensor lossSums = m.backend.zeros(1, steps); Tensor metricSums = m.backend.allocate(targets ? DType.FLOAT32 : DType.INT32, 1, steps);
              Tensor labels = targets ? m.backend.allocate(DType.FLOAT32, n, m.outputs()) : m.backend.allocate(DType.INT32, n, 1);
-             Tensor classWeights = m.classWeights() == null ? null : m.backend.upload(m.classWeights(), 1, m.classes())) {
+             Tensor lossWeights = lossWeights()) {
             for (int epoch = firstEpoch; epoch <= opts.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 int s0 = epoch == firstEpoch ? firstStep : 0, checked = s0;
@@ -56,7 +56,7 @@ final class Training {
                 }
                 for (int s = s0; s < steps; s++) {
                     int start = s * opts.batchSize(), rows = Math.min(opts.batchSize(), n - start);
-                    trainStep(net, data, labels.rows(start, rows), start, rows, lossSums, metricSums, s, classWeights);
+                    trainStep(net, data, labels.rows(start, rows), start, rows, lossSums, metricSums, s, lossWeights);
                     if (opts.syncEvery() > 0 && (s + 1) % opts.syncEvery() == 0) m.backend.finish();
                     l.stepDone(epoch, s);
                     boolean stop = l.stopRequested();
@@ -89,6 +89,18 @@ final class Training {
             }
         }
         return history;
+    }
+
+    /**
+     * The loss's weights on the device, or null: a classifier's class weights, or the deviations of a
+     * regression's standardised targets (its MAE in their own units), as {@link Network#loss} takes them.
+     */
+    private Tensor lossWeights() {
+        if (m.classWeights() != null) return m.backend.upload(m.classWeights(), 1, m.classes());
+        if (m.targetScaling() == null) return null;
+        float[] factor = m.targetScaling().factor(), deviation = new float[factor.length];
+        for (int j = 0; j < factor.length; j++) deviation[j] = 1f / factor[j];
+        return m.backend.upload(deviation, 1, deviation.length);
     }
 
     /** Puts a checkpoint's parameters, optimizer state and step counter back on the device. */
@@ -156,11 +168,11 @@ final class Training {
     }
 
     /** One step: gather the batch, forward, loss, backward, update. Loss and hits (or |error|) go to slot s. */
-    private void trainStep(Network net, Resident data, Tensor labels, int start, int rows, Tensor lossSums, Tensor metricSums, int s, Tensor classWeights) {
+    private void trainStep(Network net, Resident data, Tensor labels, int start, int rows, Tensor lossSums, Tensor metricSums, int s, Tensor lossWeights) {
         m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
         m.step++;
         net.forward(m.params, rows, true, m.seed, m.step);
-        net.loss(m, labels, rows, lossSums, metricSums, s, classWeights);
+        net.loss(m, labels, rows, lossSums, metricSums, s, lossWeights);
         if (fusedUpdates) { // the optimizer inside the weight-gradient products: no separate pass over the gradients
             m.optimizer.startUpdate();
             net.backward(m.params, m.grads, rows, m.optimizer);

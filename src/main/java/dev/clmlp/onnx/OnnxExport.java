@@ -32,6 +32,7 @@ import java.util.Map;
  * Gemm(x, NAME.kernel, NAME.bias) per Dense layer, then Relu / Sigmoid / Tanh / nothing (linear)
  * Softmax(axis 1)                 the last layer of a classifier; a regression's linear outputs are {@code predictions}
  * [Sub(1, p), Concat]             a binary model's one sigmoid p as both classes' probabilities, 1 - p and p
+ * [Div factor, Add offset]        a regression trained on scaled targets, back in their units
  * </pre>
  * Dropout is left out (it is the identity at inference). The metadata holds the model's
  * config.json ({@code clmlp.config}) and, for named classes, {@code class_names} (a JSON array in
@@ -44,7 +45,7 @@ import java.util.Map;
 public final class OnnxExport {
     private OnnxExport() {}
 
-    /** The operator set the graph uses (Gemm, Relu, Sigmoid, Tanh, Softmax with an axis, Sub, Mul, Concat, Identity). */
+    /** The operator set the graph uses (Gemm, Relu, Sigmoid, Tanh, Softmax with an axis, Sub, Mul, Div, Add, Concat, Identity). */
     public static final int OPSET = 13;
     /** The IR version that goes with {@link #OPSET}. */
     public static final int IR_VERSION = 7;
@@ -123,6 +124,13 @@ public final class OnnxExport {
                         .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
                 x = OUTPUT;
             } else if (i == layers.size() - 1 && !d.isSoftmax()) { // a regression's linear or a multi-label model's sigmoid outputs, by their name
+                Scaling t = m.targetScaling();
+                if (t != null) { // trained on scaled targets: undone as predict does, value / factor + offset
+                    g.addInitializer(tensor("target_scaling.factor", t.factor(), t.factor().length));
+                    g.addInitializer(tensor("target_scaling.offset", t.offset(), t.offset().length));
+                    x = node(g, "Div", "target_scaling/div", x, "target_scaling.factor");
+                    x = node(g, "Add", "target_scaling/add", x, "target_scaling.offset");
+                }
                 g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name + "/output").addInput(x).addOutput(outputName(m)));
                 x = outputName(m);
             }

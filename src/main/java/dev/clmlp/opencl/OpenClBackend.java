@@ -318,9 +318,9 @@ public final class OpenClBackend extends Backend {
     }
 
     @Override protected void doRegressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
-                                                   Tensor lossSums, Tensor absSums, int index) {
+                                                   Tensor lossSums, Tensor absSums, int index, Tensor absScale) {
         launch("regression_stats", new long[] {reduceGroupSize}, new long[] {reduceGroupSize}, pred.rows(), pred.cols(), loss.ordinal(), delta,
-                pred, targets, dpred, lossSums.view(index, 1, 1), absSums.view(index, 1, 1),
+                pred, targets, dpred, lossSums.view(index, 1, 1), absSums.view(index, 1, 1), absScale != null ? 1 : 0, absScale != null ? absScale : targets, // unread when not scaled
                 new Kernels.Local(4L * reduceGroupSize), new Kernels.Local(4L * reduceGroupSize));
     }
 

@@ -770,11 +770,36 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
      */
     public final void regressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
                                           Tensor lossSums, Tensor absSums, int index) {
+        regressionLossStats(pred, targets, dpred, loss, delta, lossSums, absSums, index, null);
+    }
+
+    /**
+     * {@link #regressionLossStats(Tensor, Tensor, Tensor, RegressionLoss, float, Tensor, Tensor, int)}
+     * with each output's |error| times its factor in absSums: a model trained on standardised
+     * targets counts its errors in the targets' own units (the factor their deviation).
+     *
+     * @param pred     as there
+     * @param targets  as there
+     * @param dpred    as there
+     * @param loss     as there
+     * @param delta    as there
+     * @param lossSums as there
+     * @param absSums  as there
+     * @param index    as there
+     * @param absScale FLOAT32 1 x k, a factor per output, or null for none
+     */
+    public final void regressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
+                                          Tensor lossSums, Tensor absSums, int index, Tensor absScale) {
         String op = "regressionLossStats";
         checkTargetLoss(op, "pred", pred, targets, "dpred", dpred, lossSums, "absSums", absSums, index);
         if (!(delta > 0 && Float.isFinite(delta))) throw new IllegalArgumentException(op + ": delta must be a positive finite number, got " + delta);
+        if (absScale != null) {
+            Checks.checkFloat(this, op, "absScale", absScale);
+            if (absScale.rows() != 1 || absScale.cols() != pred.cols())
+                throw new IllegalArgumentException(op + ": absScale must be 1x" + pred.cols() + " (a factor per output), got " + absScale.rows() + "x" + absScale.cols());
+        }
         long t0 = OpTimes.start(opTimes);
-        doRegressionLossStats(pred, targets, dpred, loss, delta, lossSums, absSums, index);
+        doRegressionLossStats(pred, targets, dpred, loss, delta, lossSums, absSums, index, absScale);
         OpTimes.stop(opTimes, op, t0);
     }
 

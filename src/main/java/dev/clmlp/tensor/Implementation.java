@@ -270,9 +270,10 @@ public abstract sealed class Implementation permits Backend {
      * @param lossSums as there
      * @param absSums  as there
      * @param index    as there
+     * @param absScale as there, or null
      */
     protected abstract void doRegressionLossStats(Tensor pred, Tensor targets, Tensor dpred, RegressionLoss loss, float delta,
-                                                  Tensor lossSums, Tensor absSums, int index);
+                                                  Tensor lossSums, Tensor absSums, int index, Tensor absScale);
 
     /**
      * The backend's {@link Backend#binaryCrossEntropyStats}, its arguments checked.

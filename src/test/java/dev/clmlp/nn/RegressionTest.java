@@ -122,6 +122,69 @@ class RegressionTest {
         }
     }
 
+    /** waves' targets in other units: y0 * 500 + 3000 and y1 / 100 - 2. */
+    static Dataset wavesInUnits(int n, long seed) {
+        Dataset d = waves(n, seed);
+        float[] t = d.targets();
+        for (int i = 0; i < n; i++) {
+            t[2 * i] = t[2 * i] * 500 + 3000;
+            t[2 * i + 1] = t[2 * i + 1] / 100 - 2;
+        }
+        return d.withTargets(t);
+    }
+
+    /**
+     * Targets thousands apart train on their standardised values: R^2 as on waves, MAE (train's
+     * and validation's) and predict in the targets' own units, the same on both backends, kept by
+     * save and load, and undone inside the ONNX graph too.
+     */
+    @Test
+    void standardisedTargetsTrainOnTheirScaleAndPredictInTheirUnits() throws Exception {
+        Dataset train = wavesInUnits(1000, 21), val = wavesInUnits(300, 22);
+        double[] r2 = new double[2];
+        for (int scaled = 0; scaled < 2; scaled++) {
+            try (Sequential m = model()) {
+                if (scaled == 1) m.scaleTargets(Scaling.fitTargets("standard", train));
+                m.compile(TestBackends.cpu(), new Adam(0.01f), 5);
+                History h = m.fit(train, val, new FitOptions(15, 32, 5), null);
+                float[] pred = m.predict(val), t = val.targets();
+                double[] ev = m.evaluate(val);
+                r2[scaled] = r2(pred, t, 2);
+                System.out.printf(java.util.Locale.ROOT, "waves in units, targets %s: val loss %.4f, MAE %.4f, R^2 %.4f, train MAE %.4f%n",
+                        scaled == 1 ? "standardised" : "as they are", ev[0], ev[1], ev[3], h.last().errors().mae());
+                if (scaled == 0) continue;
+                double mae = 0;
+                for (int i = 0; i < t.length; i++) mae += Math.abs((double) pred[i] - t[i]) / t.length;
+                assertEquals(mae, ev[1], 1e-6 * mae, "evaluate's MAE is predict's, in the targets' units");
+                assertEquals(r2[1], ev[3], 1e-9);
+                assertEquals(ev[1], h.last().errors().valMae(), 1e-9);
+                double trainMae = h.last().errors().mae();
+                assertTrue(trainMae > ev[1] / 3 && trainMae < ev[1] * 3, "train MAE " + trainMae + " in the units of val MAE " + ev[1]);
+                m.save(tmp.resolve("units"));
+            }
+        }
+        assertTrue(r2[1] > 0.9 && r2[1] > r2[0] + 0.05, "R^2 standardised " + r2[1] + ", as they are " + r2[0]);
+        assertTrue(Files.readString(tmp.resolve("units").resolve("config.json")).contains("\"target_scaling\""));
+        try (Sequential m = Sequential.load(tmp.resolve("units"), TestBackends.cpu())) {
+            assertNotNull(m.targetScaling());
+            float[] own = m.predict(val);
+            Path file = tmp.resolve("units.onnx");
+            OnnxExport.write(m, file);
+            float[] ort = dev.clmlp.onnx.OnnxExportTest.onnxRuntime(file, val);
+            for (int i = 0; i < own.length; i++) assertEquals(own[i], ort[i], 1e-5 * (1 + Math.abs(own[i])), "ONNX Runtime, output " + i);
+        }
+        double[] trainMae = new double[2];
+        Backend[] backends = {TestBackends.cpu(), TestBackends.opencl()};
+        for (int b = 0; b < 2; b++) {
+            try (Sequential m = model().scaleTargets(Scaling.fitTargets("standard", train))) {
+                m.compile(backends[b], new Adam(0.01f), 6);
+                trainMae[b] = m.fit(train, null, new FitOptions(2, 32, 6), null).last().errors().mae();
+            }
+        }
+        assertEquals(trainMae[0], trainMae[1], 1e-3 * trainMae[0], "the train MAE in the targets' units, Java and OpenCL backends");
+        assertThrows(IllegalArgumentException.class, () -> MultiLabelTest.binaryModel().scaleTargets(Scaling.fitTargets("standard", train)));
+    }
+
     /** Plain arrays, arrays of rows and a buffer give what predict(Dataset) gives; a wrong width is one clear message. */
     @Test
     void plainNumbersPredictAsADatasetDoes() {

@@ -674,9 +674,12 @@ abstract class BackendContract {
         Random r = new Random(seed);
         float[] y = Rand.floats(r, rows * k, 3), t = Rand.floats(r, rows * k, 3);
         float delta = 0.25f + r.nextFloat() * 2;
+        float[] scale = r.nextBoolean() ? Rand.floats(r, k, 1) : null; // each output's |error| times its factor, or as it is
+        if (scale != null) for (int j = 0; j < k; j++) scale[j] = 0.1f + Math.abs(scale[j]) * 5;
         try (Tensor ty = backend().upload(y, rows, k); Tensor tt = backend().upload(t, rows, k);
-             Placed d = place(r, null, rows, k); Placed sums = place(r, null, 1, 3); Placed abs = place(r, null, 2, 2)) {
-            backend().regressionLossStats(ty, tt, d.view(), loss, delta, sums.view(), abs.view(), 2);
+             Placed d = place(r, null, rows, k); Placed sums = place(r, null, 1, 3); Placed abs = place(r, null, 2, 2);
+             Tensor sc = scale == null ? null : backend().upload(scale, 1, k)) {
+            backend().regressionLossStats(ty, tt, d.view(), loss, delta, sums.view(), abs.view(), 2, sc);
             float[] dv = d.view().download(), sv = sums.view().download(), av = abs.view().download();
             double lossSum = 0, absSum = 0, n = (double) rows * k;
             for (int i = 0; i < rows; i++) {
@@ -687,12 +690,12 @@ abstract class BackendContract {
                     double slope = switch (loss) { case MSE -> 2 * e; case MAE -> Math.signum(e); case HUBER -> Math.max(-delta, Math.min(delta, e)); };
                     assertClose("dpred", slope / n, dv[i * k + j], 1e-6 * Math.abs(slope / n) + 1e-12);
                     row += l;
-                    absSum += a;
+                    absSum += scale != null ? a * scale[j] : a;
                 }
                 lossSum += row / k;
             }
             assertClose("loss sum", lossSum, sv[2], 1e-5 * (lossSum + rows));
-            assertClose("abs sum", absSum, av[2], 1e-5 * (absSum + n));
+            assertClose("abs sum", absSum, av[2], 1e-5 * (absSum + n * 5));
             assertTrue(Float.isNaN(sv[0]) && Float.isNaN(sv[1]) && Float.isNaN(av[0]) && Float.isNaN(av[3]), "only slot 2 of the sums is written");
             d.assertSurroundingUntouched("dpred");
         }

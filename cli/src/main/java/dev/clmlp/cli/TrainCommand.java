@@ -77,6 +77,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--scale", paramLabel = "KIND",
             description = "scale the features: standard (mean 0, deviation 1: the default for your own data), minmax (to [0, 1]) or none (the default for MNIST), fitted on the training data and saved with the model")
     String scale;
+    @Option(names = "--scale-target", paramLabel = "KIND",
+            description = "a regression's targets: standard (train on mean 0, deviation 1 per target; MAE, RMSE, R^2 and predict stay in the targets' units), minmax or none (default)")
+    String scaleTarget;
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu, opencl[:N] (JOCL) or lwjgl[:N] (LWJGL) (default: ${DEFAULT-VALUE})") String backend;
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<time>-<preset>)") Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR from its last good checkpoint") Path resume;
@@ -150,6 +153,7 @@ final class TrainCommand implements Callable<Integer> {
             if (output.equals("linear")) RegressionLoss.named(loss); // the name checked; which task it fits, once the data is read
             model(p, Preset.MNIST_INPUTS, Preset.MNIST_CLASSES, output); // the layer options checked; built for the data's sizes once it is read
             if (scale != null) Scaling.checkKind(scale);
+            if (scaleTarget != null) Scaling.checkKind(scaleTarget);
             Optimizer opt = Optimizer.named(optimizer != null ? optimizer : p.optimizer(), lr != null ? lr : p.lr(),
                     momentum != null ? momentum : 0f);
             if (weightDecay != null) opt.withWeightDecay(weightDecay);
@@ -191,6 +195,7 @@ final class TrainCommand implements Callable<Integer> {
         if (saveBest) fixed.add("--save-best");
         if (limit != null) fixed.add("--limit");
         if (scale != null) fixed.add("--scale");
+        if (scaleTarget != null) fixed.add("--scale-target");
         if (out != null) fixed.add("--out");
         if (overwrite) fixed.add("--overwrite");
         if (!fixed.isEmpty())
@@ -328,6 +333,9 @@ final class TrainCommand implements Callable<Integer> {
         else model.nameClasses(train.classNames());
         String kind = scale != null ? scale : data.format() != null ? Scaling.STANDARD : null;
         if (kind != null) model.scaleInputs(Scaling.fit(kind, train, table != null ? table.scaledInputs() : null));
+        if (scaleTarget != null && !model.regression())
+            throw new IllegalArgumentException("--scale-target: only a regression's targets are scaled, the data is for " + (model.multiLabel() ? "multilabel" : "classification"));
+        if (scaleTarget != null) model.scaleTargets(Scaling.fitTargets(scaleTarget, train));
         return model;
     }
 
@@ -360,6 +368,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (plan.model() == null && data.format() != null)
             System.out.println("scaling: " + (model.inputScaling() == null ? "none" : model.inputScaling().kind() + (scale == null ? " (the default for own data; --scale none keeps the features as they are)" : "")));
+        if (model.targetScaling() != null)
+            System.out.println("target scaling: " + model.targetScaling().kind() + " (the loss is on the scaled targets; MAE, RMSE, R^2 and predict in their own units)");
         System.out.println("optimizer: " + plan.optimizer() + ", batch " + opts.batch() + ", epochs " + opts.epochs() + ", seed " + opts.seed());
         System.out.print(model.summary());
     }

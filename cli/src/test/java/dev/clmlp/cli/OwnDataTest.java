@@ -243,6 +243,47 @@ class OwnDataTest {
      * multi-label: the model learns each, predict gives each label's probability and decision,
      * evaluate and the report its accuracy per label.
      */
+    /**
+     * A price in the hundreds of thousands: --scale-target standard trains on its standardised
+     * values and reaches an R^2 the raw target does not; predict's and evaluate's errors are in
+     * the price's own units, as train measured them.
+     */
+    @Test
+    void standardisedTargetsFitAPriceInItsOwnUnits() throws Exception {
+        Random rnd = new Random(31);
+        Path prices = dir.resolve("prices.csv");
+        StringBuilder sb = new StringBuilder("x0,x1,x2,price\n");
+        for (int i = 0; i < 1000; i++) {
+            double x0 = rnd.nextDouble() * 2 - 1, x1 = rnd.nextDouble() * 2 - 1, x2 = rnd.nextDouble() * 2 - 1;
+            double y = 250_000 + 80_000 * (Math.sin(2 * x0) + x1 * x1) + 10_000 * x2 + 3_000 * rnd.nextGaussian();
+            sb.append(String.format(Locale.ROOT, "%.4f,%.4f,%.4f,%.1f%n", x0, x1, x2, y));
+        }
+        Files.writeString(prices, sb);
+        double[] r2 = new double[2];
+        String[] kinds = {"none", "standard"};
+        for (int k = 0; k < 2; k++) {
+            Path out = dir.resolve("prices-" + kinds[k]);
+            String log = CliTest.run(0, "train", "--data", prices.toString(), "--scale-target", kinds[k], "--layers", "32,32", "--optimizer", "adam",
+                    "--lr", "0.005", "--batch", "32", "--epochs", "15", "--backend", "cpu", "--no-progress", "--no-plots", "--out", out.toString());
+            Matcher m = Pattern.compile("final: test loss [0-9.]+, MAE ([0-9.]+), RMSE ([0-9.]+), R\\^2 ([0-9.-]+)").matcher(log);
+            assertTrue(m.find(), log);
+            r2[k] = Double.parseDouble(m.group(3));
+            assertEquals(k == 1, log.contains("target scaling: standard (the loss is on the scaled targets"), log);
+            if (k == 0) continue;
+            assertTrue(Files.readString(out.resolve("config.json")).contains("\"target_scaling\""));
+            String e = CliTest.run(0, "evaluate", "--model", out.toString(), "--data", prices.toString(), "--backend", "cpu");
+            Matcher em = Pattern.compile("MAE ([0-9.]+), RMSE [0-9.]+, R\\^2 ([0-9.-]+)").matcher(e);
+            assertTrue(em.find(), e);
+            assertTrue(Double.parseDouble(em.group(1)) > 1000 && Double.parseDouble(em.group(1)) < 20_000, "MAE in the price's units: " + e);
+            Path preds = dir.resolve("prices-predictions.csv");
+            CliTest.run(0, "predict", "--model", out.toString(), "--data", prices.toString(), "--out", preds.toString(), "--backend", "cpu");
+            double predicted = Double.parseDouble(Files.readAllLines(preds).get(1).split(",")[1]);
+            assertTrue(predicted > 100_000 && predicted < 500_000, "a predicted price, not a standardised one: " + predicted);
+        }
+        System.out.printf(Locale.ROOT, "a price in its units: R^2 %.4f with --scale-target standard, %.4f without%n", r2[1], r2[0]);
+        assertTrue(r2[1] > 0.95 && r2[1] > r2[0] + 0.1, "R^2 " + r2[1] + " standardised vs " + r2[0]);
+    }
+
     @Test
     void severalZeroOneTargetsTrainAMultiLabelModel() throws Exception {
         Random rnd = new Random(5);
@@ -368,6 +409,7 @@ class OwnDataTest {
                 {"--data " + train + " --scale log", "--scale: unknown scaling 'log': expected none, minmax or standard"},
                 {"--label label", "--label is for your own data (--data FILE.csv, .npy or .npz); MNIST comes with its test set"},
                 {"--data " + train + " --loss binary_crossentropy", "--loss binary_crossentropy: one sigmoid output classifies two classes, the label has 4"},
+                {"--data " + train + " --scale-target standard", "--scale-target: only a regression's targets are scaled, the data is for classification"},
                 {"--data " + train + " --loss mae", "--loss mae: the data is for classification, which trains with categorical_crossentropy (or binary_crossentropy for two classes)"},
         };
         for (String[] c : cases) {
