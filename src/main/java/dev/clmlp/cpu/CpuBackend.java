@@ -41,6 +41,13 @@ public final class CpuBackend extends Backend {
 
     @Override public String name() { return "cpu"; }
 
+    /**
+     * True: an operation touches only its tensors, its scratch is per thread, and the team of
+     * threads takes jobs from any caller (a caller does whatever share of its job the team does not
+     * take), so inference calls on many threads run at once.
+     */
+    @Override public boolean concurrentCalls() { return true; }
+
     /** @return whether this backend runs the Vector API kernels (else the plain loops) */
     public boolean usesVectorApi() { return vectorApi; }
 

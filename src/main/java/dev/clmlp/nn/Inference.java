@@ -28,7 +28,7 @@ final class Inference {
         }
         if (m.sigmoidOutput()) return RegressionMetrics.binary(outputs(m, data, n), data.y().rows(0, n).download());
         int steps = (n + EVAL_BATCH - 1) / EVAL_BATCH;
-        Network net = m.evalNetwork(Math.min(EVAL_BATCH, n));
+        Network net = m.workspaces.borrow(m, Math.min(EVAL_BATCH, n));
         Backend backend = m.backend;
         try (Tensor lossSums = backend.zeros(1, steps); Tensor correct = backend.allocate(DType.INT32, 1, steps)) {
             for (int s = 0; s < steps; s++) {
@@ -38,6 +38,8 @@ final class Inference {
                 net.loss(m, data.y().rows(start, rows), rows, lossSums, correct, s); // in order: no gather; the gradient it writes is not used
             }
             return new double[] {sum(lossSums.download()) / n, sum(correct.downloadInts()) / (double) n};
+        } finally {
+            m.workspaces.giveBack(net);
         }
     }
 
@@ -52,18 +54,22 @@ final class Inference {
     private static float[] outputs(Sequential m, Resident data, int n) {
         int k = m.outputs();
         float[] out = new float[n * k];
-        Network net = m.evalNetwork(Math.min(EVAL_BATCH, n));
-        for (int start = 0; start < n; start += net.batch) {
-            int rows = Math.min(net.batch, n - start);
-            m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
-            Tensor y = net.forward(m.params, rows, false, m.seed, 0);
-            if (m.softmaxOutput()) { // a classifier's logits; linear and sigmoid outputs are final
-                net.softmax(rows);
-                y = net.probs.rows(0, rows);
+        Network net = m.workspaces.borrow(m, Math.min(EVAL_BATCH, n));
+        try {
+            for (int start = 0; start < n; start += net.batch) {
+                int rows = Math.min(net.batch, n - start);
+                m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
+                Tensor y = net.forward(m.params, rows, false, m.seed, 0);
+                if (m.softmaxOutput()) { // a classifier's logits; linear and sigmoid outputs are final
+                    net.softmax(rows);
+                    y = net.probs.rows(0, rows);
+                }
+                System.arraycopy(y.download(), 0, out, start * k, rows * k);
             }
-            System.arraycopy(y.download(), 0, out, start * k, rows * k);
+            return out;
+        } finally {
+            m.workspaces.giveBack(net);
         }
-        return out;
     }
 
     static double sum(float[] x) { double s = 0; for (float v : x) s += v; return s; }

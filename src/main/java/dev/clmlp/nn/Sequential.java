@@ -34,7 +34,9 @@ public final class Sequential implements AutoCloseable {
     long seed;
     Parameters params, grads;
     long step; // global training step: the dropout stream counter
-    private Network train, eval; // device buffers for the last batch sizes used
+    private Network train; // training's device buffers, for the last batch size used
+    Workspaces workspaces = new Workspaces(); // inference's device buffers, one per call in flight
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger(); // inference calls in flight; TRAINING during fit
     private Plan plan; // computed once the input size is known
     private Scaling scaling; // applied to every dataset given to fit, evaluate and predict; null: none
     private Scaling targetScaling; // a regression's targets in fit and evaluate, undone on predict's outputs; null: none
@@ -213,13 +215,13 @@ public final class Sequential implements AutoCloseable {
 
     Network trainNetwork(int batch) { return train = sized(train, batch); }
 
-    Network evalNetwork(int batch) { return eval = sized(eval, batch); }
-
     void checkData(String op, Dataset d) {
         requireBackend(op);
-        if (inputSize == 0) { // infer the input size from the first data, as Keras does
-            inputSize = d.features();
-            build();
+        synchronized (this) {
+            if (inputSize == 0) { // infer the input size from the first data, as Keras does
+                inputSize = d.features();
+                build();
+            }
         }
         if (d.features() != inputSize)
             throw new IllegalArgumentException(op + ": " + d.name() + " has " + d.features() + " features, the model takes " + inputSize);
@@ -267,10 +269,17 @@ public final class Sequential implements AutoCloseable {
     public History fit(Dataset train, Dataset validation, FitOptions opts, TrainingListener listener, TrainingState from) {
         if (!train.labeled() || validation != null && !validation.labeled())
             throw new IllegalArgumentException("fit: " + (train.labeled() ? validation : train).name() + " has no labels");
-        if (classNames == null && train.classNames() != null) nameClasses(train.classNames());
-        History h = new Training(this).fit(forLoss(scaled(train)), forLoss(scaled(validation)), opts, listener, from);
-        if (listener != null) listener.trainingEnded(this);
-        return h;
+        if (!calls.compareAndSet(0, TRAINING))
+            throw new IllegalStateException("fit: the model is " + (calls.get() == TRAINING ? "already training" : "predicting on another thread")
+                    + "; train it when no other call is using it (or train a copy: Sequential.load)");
+        try {
+            if (classNames == null && train.classNames() != null) nameClasses(train.classNames());
+            History h = new Training(this).fit(forLoss(scaled(train)), forLoss(scaled(validation)), opts, listener, from);
+            if (listener != null) listener.trainingEnded(this);
+            return h;
+        } finally {
+            calls.set(0);
+        }
     }
 
     /** Every parameter, in the flat layout of a TrainingState (EarlyStopping keeps the best). */
@@ -286,9 +295,35 @@ public final class Sequential implements AutoCloseable {
     public double[] evaluate(Dataset data) {
         checkData("evaluate", data);
         if (!data.labeled()) throw new IllegalArgumentException("evaluate: " + data.name() + " has no labels");
-        data = forLoss(scaled(data));
-        try (Resident r = Resident.of(backend, data)) {
-            return Inference.evaluate(this, r, data.rows());
+        Dataset d = forLoss(scaled(data));
+        return inferring("evaluate", () -> {
+            try (Resident r = Resident.of(backend, d)) {
+                return Inference.evaluate(this, r, d.rows());
+            }
+        });
+    }
+
+    /** {@link #calls} while training. */
+    private static final int TRAINING = -1;
+
+    /**
+     * An inference call: counted while in flight (fit refuses to start meanwhile, and it is refused
+     * during fit); on a backend whose operations may not run at once from several threads
+     * (OpenCL: one command queue and shared kernel objects), the calls take turns.
+     */
+    private <T> T inferring(String op, java.util.function.Supplier<T> call) {
+        for (int c; ; ) {
+            if ((c = calls.get()) == TRAINING)
+                throw new IllegalStateException(op + ": the model is training; predict once fit has returned (or on a copy: Sequential.load)");
+            if (calls.compareAndSet(c, c + 1)) break;
+        }
+        try {
+            if (backend.concurrentCalls()) return call.get();
+            synchronized (backend) {
+                return call.get();
+            }
+        } finally {
+            calls.decrementAndGet();
         }
     }
 
@@ -298,7 +333,8 @@ public final class Sequential implements AutoCloseable {
      */
     public float[] predict(Dataset data) {
         checkData("predict", data);
-        float[] out = Inference.predict(this, scaled(data));
+        Dataset d = scaled(data);
+        float[] out = inferring("predict", () -> Inference.predict(this, d));
         return binary() ? bothClasses(out) : targetScaling != null ? targetScaling.undo(out) : out;
     }
 
@@ -674,14 +710,15 @@ public final class Sequential implements AutoCloseable {
 
     /** Frees the model's device memory and the optimizer's state; {@link #compile} may place it again. */
     @Override public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {train, eval, params, grads, optimizer}) {
+        for (AutoCloseable c : new AutoCloseable[] {train, workspaces, params, grads, optimizer}) {
             try {
                 if (c != null) c.close();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }
-        train = eval = null;
+        train = null;
+        workspaces = new Workspaces();
         params = grads = null;
     }
 }

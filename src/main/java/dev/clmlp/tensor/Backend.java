@@ -9,7 +9,9 @@ import java.util.Set;
  * is the reference, and the faster one on CPUs; OpenCL runs them on GPUs and other devices).
  * Each public operation checks its arguments here, once, and then calls the backend's
  * {@code do*} implementation. Operations may run asynchronously;
- * {@link Tensor#download} waits for everything before it. A backend is not thread-safe.
+ * {@link Tensor#download} waits for everything before it. Operations are called from one thread
+ * at a time, except on a backend whose {@link #concurrentCalls()} is true (the Java backend), where
+ * operations on distinct tensors may run at once; {@code Sequential}'s inference relies on it.
  * Closing a backend frees every tensor still allocated on it.
  *
  * <p>This file holds the public operations, each with its contract (Javadoc), its checks and its
@@ -19,7 +21,7 @@ import java.util.Set;
  * messages), {@link OpTimes} (--profile's timing) and {@link Tuning} (the shared numeric switches).
  */
 public abstract non-sealed class Backend extends Implementation implements AutoCloseable {
-    private final Set<Storage> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Storage> live = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>())); // inference allocates on many threads
     private boolean closed;
     private OpTimes opTimes; // null unless recording
 
@@ -65,6 +67,12 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
 
     /** @return a human-readable description of the device and its driver */
     public abstract String description();
+
+    /**
+     * @return whether operations on distinct tensors may be called from several threads at once
+     *         (allocation and freeing included); false here: calls must take turns
+     */
+    public boolean concurrentCalls() { return false; }
 
     /** @return the number of allocations (device buffers) alive on this backend: tests use it to find leaks */
     public final int liveBuffers() { return live.size(); }
@@ -198,7 +206,7 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
     /** Frees every tensor still allocated on this backend, then the device context; later calls do nothing. */
     @Override public void close() {
         if (closed) return;
-        for (Storage s : live.toArray(new Storage[0])) s.close();
+        for (Storage s : live.toArray(new Storage[0])) s.close(); // toArray: one synchronized copy
         live.clear();
         closed = true;
         closeBackend();
