@@ -15,7 +15,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "clmlp", mixinStandardHelpOptions = true, version = "clmlp 0.1.0",
         description = "Train multilayer perceptrons on OpenCL devices or the Java CPU backend.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ReportCommand.class, BenchCommand.class, TuneCommand.class, DevicesCommand.class, CheckCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ReportCommand.class, ServeCommand.class, BenchCommand.class, TuneCommand.class, DevicesCommand.class, CheckCommand.class})
 public final class Main implements Runnable {
     static final int FAILURE = 1, USAGE = 2, BAD_DATA = 3, DIVERGED = 4;
 

@@ -149,6 +149,25 @@ class OwnDataTest {
             assertTrue(List.of(species).contains(cells[1]), lines.get(r));
             assertEquals(valLines.get(r).split(",")[0], cells[3], "the true species of row " + r);
         }
+
+        // ./clmlp serve's REST call names the species predict named, row by row
+        StringBuilder json = new StringBuilder("{\"instances\": [");
+        for (int r = 1; r < valLines.size(); r++) {
+            String[] cells = valLines.get(r).split(",", 2);
+            json.append(r == 1 ? "[" : ", [").append(cells[1]).append(']');
+        }
+        try (dev.clmlp.tensor.Backend b = new dev.clmlp.cpu.CpuBackend(); dev.clmlp.nn.Sequential m = dev.clmlp.nn.Sequential.load(out, b);
+             dev.clmlp.serve.ModelServer server = new dev.clmlp.serve.ModelServer(m, "iris", new java.net.InetSocketAddress("127.0.0.1", 0), 2,
+                     dev.clmlp.serve.ModelServer.Limits.DEFAULT)) {
+            java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + server.predictPath()))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json.append("]}").toString())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode(), res.body());
+            com.google.gson.JsonArray labels = com.google.gson.JsonParser.parseString(res.body()).getAsJsonObject().getAsJsonArray("labels");
+            assertEquals(lines.size() - 1, labels.size());
+            for (int r = 1; r < lines.size(); r++) assertEquals(lines.get(r).split(",")[1], labels.get(r - 1).getAsString(), "serve and predict, row " + r);
+        }
     }
 
     /**
