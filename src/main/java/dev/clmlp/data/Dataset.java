@@ -195,6 +195,9 @@ public final class Dataset {
         return labels;
     }
 
+    /** @return whether the features are 8-bit pixels ({@link #ofPixels}) rather than floats */
+    public boolean hasPixels() { return pixels != null; }
+
     /** @return the name given at creation */
     public String name() { return name; }
 

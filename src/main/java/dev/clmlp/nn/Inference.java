@@ -45,21 +45,33 @@ final class Inference {
 
     /** A classifier's class probabilities, or a regression's outputs: rows x outputs, row-major. */
     static float[] predict(Sequential m, Dataset data) {
-        try (Resident r = Resident.of(m.backend, data)) {
-            return outputs(m, r, data.rows());
+        if (data.hasPixels()) {
+            try (Resident r = Resident.of(m.backend, data)) { // bytes: gathered into float inputs
+                return outputs(m, r, data.rows());
+            }
+        }
+        try (Tensor x = data.uploadFeatures(m.backend)) { // floats: read where they are (on the Java backend, the caller's array)
+            return outputs(m, x, null, data.rows());
         }
     }
 
     /** The model's outputs for the first n rows of a resident dataset: probabilities (softmax or sigmoid) or linear outputs. */
-    private static float[] outputs(Sequential m, Resident data, int n) {
+    private static float[] outputs(Sequential m, Resident data, int n) { return outputs(m, data.x(), data.order(), n); }
+
+    /** The outputs for rows order[0 .. n) of x, or its first n rows in place when order is null (x FLOAT32). */
+    private static float[] outputs(Sequential m, Tensor x, Tensor order, int n) {
         int k = m.outputs();
         float[] out = new float[n * k];
         Network net = m.workspaces.borrow(m, Math.min(EVAL_BATCH, n));
         try {
             for (int start = 0; start < n; start += net.batch) {
                 int rows = Math.min(net.batch, n - start);
-                m.backend.gatherRows(data.x(), data.order(), start, net.input.rows(0, rows));
-                Tensor y = net.forward(m.params, rows, false, m.seed, 0);
+                Tensor in = x.rows(start, rows);
+                if (order != null) {
+                    m.backend.gatherRows(x, order, start, net.input.rows(0, rows));
+                    in = net.input.rows(0, rows);
+                }
+                Tensor y = net.forward(in, m.params, rows, false, m.seed, 0);
                 if (m.softmaxOutput()) { // a classifier's logits; linear and sigmoid outputs are final
                     net.softmax(rows);
                     y = net.probs.rows(0, rows);

@@ -50,8 +50,10 @@ final class Network implements AutoCloseable {
      * Forward pass over the first {@code rows} rows of input. Returns the last layer's output
      * (logits for softmax). In training, a dense layer and the dropout after it are one operation.
      */
-    Tensor forward(Parameters p, int rows, boolean training, long seed, long step) {
-        Tensor x = input.rows(0, rows);
+    Tensor forward(Parameters p, int rows, boolean training, long seed, long step) { return forward(input.rows(0, rows), p, rows, training, seed, step); }
+
+    /** {@link #forward} from rows x inputSize FLOAT32 features elsewhere (inference's rows in place: no gather into input). */
+    Tensor forward(Tensor x, Parameters p, int rows, boolean training, long seed, long step) {
         for (int i = 0; i < layers.size(); i++) {
             Tensor y = out[i].rows(0, rows);
             if (layers.get(i) instanceof Dense d && training && i + 1 < layers.size()
