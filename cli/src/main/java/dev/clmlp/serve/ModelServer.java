@@ -37,6 +37,8 @@ public final class ModelServer implements AutoCloseable {
         public static final Limits DEFAULT = new Limits(16 << 20, 10_000);
     }
 
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
     private final Sequential model;
     private final String name;
     private final Limits limits;
@@ -60,6 +62,9 @@ public final class ModelServer implements AutoCloseable {
         this.model = model;
         this.name = name;
         this.limits = limits;
+        // the JDK server writes headers and body in two packets: without TCP_NODELAY, Nagle's algorithm holds the
+        // body back until the client's delayed ACK, 40 ms on Linux, on every request (read once, when the server class loads)
+        if (System.getProperty(NO_DELAY) == null) System.setProperty(NO_DELAY, "true");
         http = HttpServer.create(address, 0);
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "clmlp-serve");
