@@ -61,7 +61,7 @@ final class Inference {
     /** The outputs for rows order[0 .. n) of x, or its first n rows in place when order is null (x FLOAT32). */
     private static float[] outputs(Sequential m, Tensor x, Tensor order, int n) {
         int k = m.outputs();
-        float[] out = new float[n * k];
+        float[] out = null;
         Network net = m.workspaces.borrow(m, Math.min(EVAL_BATCH, n));
         try {
             for (int start = 0; start < n; start += net.batch) {
@@ -76,9 +76,12 @@ final class Inference {
                     net.softmax(rows);
                     y = net.probs.rows(0, rows);
                 }
-                System.arraycopy(y.download(), 0, out, start * k, rows * k);
+                float[] part = y.download();
+                if (rows == n) return part; // one batch (the usual call): its copy is the answer, no second array
+                if (out == null) out = new float[n * k];
+                System.arraycopy(part, 0, out, start * k, rows * k);
             }
-            return out;
+            return out != null ? out : new float[0];
         } finally {
             m.workspaces.giveBack(net);
         }

@@ -103,6 +103,24 @@ class SequentialTest {
     }
 
     @Test
+    void predictionsOfMoreRowsThanOneEvaluationBatchAreTheBatchesOnesInOrder() {
+        int n = 2 * Inference.EVAL_BATCH + 37, features = 5;
+        float[] x = new float[n * features];
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        try (Sequential m = new Sequential(features, new Dense(9, "tanh"), new Dense(3, "softmax"))) {
+            m.compile(TestBackends.cpu(), new Adam(0.01f), 3);
+            float[] all = m.predict(x, n);
+            assertEquals(n * 3, all.length);
+            for (int start = 0; start < n; start += Inference.EVAL_BATCH) {
+                int rows = Math.min(Inference.EVAL_BATCH, n - start);
+                float[] part = m.predict(java.util.Arrays.copyOfRange(x, start * features, (start + rows) * features), rows);
+                assertArrayEquals(part, java.util.Arrays.copyOfRange(all, start * 3, (start + rows) * 3), "rows from " + start);
+            }
+        }
+    }
+
+    @Test
     void loadingChecksNamesAndShapes() throws IOException {
         Path file = dir.resolve("w.safetensors");
         try (Sequential m = kerasNotebook()) {
