@@ -24,6 +24,15 @@ import java.util.Locale;
  * (softmax cross-entropy); linear, a regression (mse, mae or huber); sigmoid, multi-label with
  * several outputs or a binary classifier with one (binary cross-entropy). Weights live on the
  * backend; close the model (or the backend) to free them.
+ *
+ * <p><b>Threads.</b> Once trained or loaded, a model serves inference ({@code predict},
+ * {@code predictClasses}, {@code evaluate}) from any number of threads at once: the weights are
+ * only read, and each call borrows its own activation buffers from a small pool kept by
+ * power-of-two row counts (rather than one per thread, which a server's thread pool would
+ * multiply, or one per model, which would serialise every call). On the Java backend the calls
+ * run in parallel; on OpenCL (one command queue) they take turns. {@code fit} and inference on one
+ * model at once are refused with an {@link IllegalStateException}; to predict while training,
+ * load a copy ({@link #load}).
  */
 public final class Sequential implements AutoCloseable {
     private int inputSize; // 0 until given or inferred from the first data

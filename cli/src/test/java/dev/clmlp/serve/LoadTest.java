@@ -62,7 +62,12 @@ class LoadTest {
      * Posts `requests` bodies from CONNECTIONS threads; check(i, body) says whether answer i is right.
      */
     static Result load(URI uri, String[] bodies, int requests, java.util.function.BiPredicate<Integer, String> check) throws Exception {
-        HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+        ExecutorService io = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "load-client");
+            t.setDaemon(true); // main() ends when the load does
+            return t;
+        });
+        HttpClient client = HttpClient.newBuilder().executor(io).build();
         long[] nanos = new long[requests];
         AtomicInteger next = new AtomicInteger(), errors = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
@@ -88,6 +93,7 @@ class LoadTest {
         for (Future<?> f : done) f.get();
         double seconds = (System.nanoTime() - t0) / 1e9;
         pool.shutdown();
+        io.shutdown();
         Arrays.sort(nanos);
         return new Result(requests, seconds, nanos[requests / 2] / 1e3, nanos[(int) (requests * 0.99)] / 1e3, errors.get());
     }

@@ -54,6 +54,13 @@ class ExamplesTest {
     }
 
     @Test
+    void embeddedInferenceAnswersEveryRequestOnManyThreadsAsOneThreadDoes() throws Exception {
+        stdout(() -> OwnData.main(new String[] {tmp.toString(), "cpu"})); // a saved model to embed
+        String out = stdout(() -> EmbeddedInference.main(new String[] {tmp.toString(), "8", "3000"}));
+        assertTrue(out.matches("(?s)3000 requests on 8 threads, one model: 0 answers differ from one thread's; request 0 is class [0-2] \\(probability .*"), out);
+    }
+
+    @Test
     void classifyPngGivesTheModelsOwnAnswerForTheImage() throws Exception {
         Dataset digits = Generated.digits(1500, 28, 3);
         int[] expected;
