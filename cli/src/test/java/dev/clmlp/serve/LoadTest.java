@@ -44,18 +44,20 @@ class LoadTest {
         }
     }
 
-    /** Request i's body: images i*4 % .. of the test set, 1 to 4 of them. */
-    static String body(Dataset test, int i, int[] first, int[] count) {
-        first[0] = (i * 7) % (test.rows() - 4);
-        count[0] = 1 + i % 4;
-        StringBuilder sb = new StringBuilder("{\"instances\": [");
-        for (int r = 0; r < count[0]; r++) {
-            sb.append(r == 0 ? "[" : ", [");
-            float[] x = test.example(first[0] + r);
-            for (int j = 0; j < x.length; j++) sb.append(j == 0 ? "" : ",").append(x[j]);
-            sb.append(']');
+    /** Request i: images (i*7) % .. of the test set, 1 to 4 of them, as rows for predict and as the JSON body. */
+    record Request(float[] x, int n, String body) {
+        static Request of(Dataset test, int i) {
+            int first = (i * 7) % (test.rows() - 4), n = 1 + i % 4, width = test.features();
+            float[] x = new float[n * width];
+            for (int r = 0; r < n; r++) System.arraycopy(test.example(first + r), 0, x, r * width, width);
+            StringBuilder sb = new StringBuilder("{\"instances\": [");
+            for (int r = 0; r < n; r++) {
+                sb.append(r == 0 ? "[" : ", [");
+                for (int j = 0; j < width; j++) sb.append(j == 0 ? "" : ",").append(x[r * width + j]);
+                sb.append(']');
+            }
+            return new Request(x, n, sb.append("]}").toString());
         }
-        return sb.append("]}").toString();
     }
 
     /**
@@ -111,12 +113,10 @@ class LoadTest {
         try (Backend b = new CpuBackend(); Sequential m = Preset.named("keras").model()) {
             m.compile(b, Preset.named("keras").newOptimizer(), 1); // untrained weights: the answers are checked against predict's
             String[] bodies = new String[DISTINCT], expected = new String[DISTINCT];
-            int[] first = new int[1], count = new int[1];
             for (int i = 0; i < DISTINCT; i++) {
-                bodies[i] = body(test, i, first, count);
-                float[] x = new float[count[0] * 784];
-                for (int r = 0; r < count[0]; r++) System.arraycopy(test.example(first[0] + r), 0, x, r * 784, 784);
-                expected[i] = Json.predictions(m, m.predict(x, count[0]), count[0]);
+                Request q = Request.of(test, i);
+                bodies[i] = q.body();
+                expected[i] = Json.predictions(m, m.predict(q.x(), q.n()), q.n());
             }
             try (ModelServer server = new ModelServer(m, "keras", new InetSocketAddress("127.0.0.1", 0), Runtime.getRuntime().availableProcessors(),
                     ModelServer.Limits.DEFAULT)) {
@@ -143,13 +143,11 @@ class LoadTest {
         Dataset test = Mnist.load(Mnist.Variant.MNIST, null, s -> {}).test();
         String[] bodies = new String[DISTINCT];
         int[][] classes = new int[DISTINCT][];
-        int[] first = new int[1], count = new int[1];
         try (Backend b = new CpuBackend(); Sequential m = Sequential.load(java.nio.file.Path.of(args[2]), b)) {
             for (int i = 0; i < DISTINCT; i++) {
-                bodies[i] = body(test, i, first, count);
-                float[] x = new float[count[0] * 784];
-                for (int r = 0; r < count[0]; r++) System.arraycopy(test.example(first[0] + r), 0, x, r * 784, 784);
-                classes[i] = m.predictClasses(x, count[0]);
+                Request q = Request.of(test, i);
+                bodies[i] = q.body();
+                classes[i] = m.predictClasses(q.x(), q.n());
             }
         }
         java.util.function.BiPredicate<Integer, String> sameClasses = (i, body) -> {
