@@ -61,22 +61,22 @@ final class SparseGemm {
      * Bit q set where one of a[o_r + q], r &lt; MR, is not zero (NaN counts, -0 does not), for q &lt;
      * count (at most MASK). A blend and a sum: VectorMask.toLong() is not compiled to SIMD on JDK 17.
      */
-    private static int nonzeroBits(float[] a, int o0, int o1, int o2, int o3, int count) {
+    private static int nonzeroBits(float[] a, int o0, int o1, int o2, int count) {
         int bits = 0;
         if (count == MASK && MASK % L == 0) {
             for (int h = 0; h < MASK; h += L) {
-                VectorMask<Integer> nz = nonzero(a, o0 + h).or(nonzero(a, o1 + h)).or(nonzero(a, o2 + h)).or(nonzero(a, o3 + h));
+                VectorMask<Integer> nz = nonzero(a, o0 + h).or(nonzero(a, o1 + h)).or(nonzero(a, o2 + h));
                 bits |= IntVector.zero(I).blend(IntVector.fromArray(I, POWERS_OF_TWO, h), nz).reduceLanes(VectorOperators.ADD);
             }
             return bits;
         }
         for (int q = 0; q < count; q++)
-            if (a[o0 + q] != 0f || a[o1 + q] != 0f || a[o2 + q] != 0f || a[o3 + q] != 0f) bits |= 1 << q;
+            if (a[o0 + q] != 0f || a[o1 + q] != 0f || a[o2 + q] != 0f) bits |= 1 << q;
         return bits;
     }
 
     private static VectorMask<Integer> nonzero(float[] a, int o) {
-        return FloatVector.fromArray(S, a, o).reinterpretAsInts().and(0x7fffffff).compare(VectorOperators.NE, 0);
+        return FloatVector.fromArray(S, a, o).compare(VectorOperators.NE, 0f).cast(I);
     }
 
     /** The pool, or null (the calling thread) for products too small to share, as in VectorGemm. */
@@ -148,7 +148,7 @@ final class SparseGemm {
     private static int nonzeroColumns(float[] a, int aOff, int k, int i, int rows, int[] idx, int at) {
         int a0 = aOff + i * k, a1 = a0 + Math.min(1, rows - 1) * k, a2 = a0 + (rows - 1) * k, count = 0;
         for (int q0 = 0; q0 < k; q0 += MASK)
-            for (int bits = nonzeroBits(a, a0 + q0, a1 + q0, a2 + q0, a2 + q0, Math.min(MASK, k - q0)); bits != 0; bits &= bits - 1)
+            for (int bits = nonzeroBits(a, a0 + q0, a1 + q0, a2 + q0, Math.min(MASK, k - q0)); bits != 0; bits &= bits - 1)
                 idx[at + count++] = q0 + Integer.numberOfTrailingZeros(bits);
         return count;
     }
@@ -163,7 +163,7 @@ final class SparseGemm {
         for (int p0 = 0, end = from + count; p0 < k; p0 += VectorGemm.KC) {
             int to = from, p1 = Math.min(k, p0 + VectorGemm.KC);
             while (to < end && idx[to] < p1) to++;
-            kernel(alpha, p0 == 0 ? beta : 1f, a, a0, a1, a2, a2, 1, idx, from, to, b, bOff + j0, n, rows, c, cOff + i * n + j0, n);
+            kernel(alpha, p0 == 0 ? beta : 1f, a, a0, a1, a2, 1, idx, from, to, b, bOff + j0, n, rows, c, cOff + i * n + j0, n);
             from = to;
         }
     }
@@ -179,22 +179,52 @@ final class SparseGemm {
         int blocks = (m + MASK - 1) / MASK, per = (blocks + tasks(team, blocks) - 1) / tasks(team, blocks);
         CpuGemm.run(team, (blocks + per - 1) / per, t -> {
             int p0 = t * per * MASK, p1 = Math.min(m, p0 + per * MASK), groups = (p1 - p0 + MR - 1) / MR;
-            long[] used = new long[groups]; // bit i of used[g]: a[i, p] != 0 for one of the MR values of p of group g
-            for (int i = 0; i < rows; i++)
-                for (int q0 = p0; q0 < p1; q0 += MASK) {
-                    int o = aOff + i * m + q0;
-                    for (int bits = nonzeroBits(a, o, o, o, o, Math.min(MASK, p1 - q0)); bits != 0; bits &= bits - 1)
-                        used[(q0 - p0 + Integer.numberOfTrailingZeros(bits)) / MR] |= 1L << i;
-                }
+            long[] used = imagesByGroup(a, aOff, m, rows, p0, p1);
             int[] idx = indices(rows);
             for (int g = 0; g < groups; g++) {
                 int p = p0 + g * MR, count = 0, ps = Math.min(MR, p1 - p);
                 for (long bits = used[g]; bits != 0; bits &= bits - 1) idx[count++] = Long.numberOfTrailingZeros(bits);
-                int a0 = aOff + p, a1 = a0 + Math.min(1, ps - 1), a2 = a0 + ps - 1, a3 = a2;
+                int a0 = aOff + p, a1 = a0 + Math.min(1, ps - 1), a2 = a0 + ps - 1;
                 for (int j0 = 0; j0 < n; j0 += WIDTH)
-                    kernel(alpha, beta, a, a0, a1, a2, a3, m, idx, 0, count, b, bOff + j0, n, ps, c, cOff + p * n + j0, n);
+                    kernel(alpha, beta, a, a0, a1, a2, m, idx, 0, count, b, bOff + j0, n, ps, c, cOff + p * n + j0, n);
             }
         });
+    }
+
+    private static final ThreadLocal<int[]> IMAGE_BITS = ThreadLocal.withInitial(() -> new int[2 * 1024]);
+    private static final ThreadLocal<long[]> GROUP_BITS = ThreadLocal.withInitial(() -> new long[1024]);
+
+    /**
+     * For A rows x m (rows &lt;= 64): a per-thread array whose element g has bit i set where a[i, p] is
+     * not zero for one of the MR values of p in group g, p = p0 + g * MR .. (NaN counts, -0 does not).
+     * Down the columns, a vector of them at a time, so that no loop runs per nonzero.
+     */
+    private static long[] imagesByGroup(float[] a, int aOff, int m, int rows, int p0, int p1) {
+        int span = p1 - p0, q = 0, groups = (span + MR - 1) / MR;
+        int[] bits = IMAGE_BITS.get(); // bits[q], bits[span + q]: rows 0..31 and 32..63 for column p0 + q
+        if (bits.length < 2 * span) IMAGE_BITS.set(bits = new int[2 * span]);
+        IntVector zero = IntVector.zero(I);
+        for (int wide = span / L * L; q < wide; q += L) {
+            IntVector lo = zero, hi = zero;
+            // two loops, not one with a branch: C2 of JDK 17 boxes vectors that meet after an if (5x slower)
+            for (int i = 0, end = Math.min(rows, 32); i < end; i++)
+                lo = lo.or(zero.blend(1 << i, FloatVector.fromArray(S, a, aOff + i * m + p0 + q).compare(VectorOperators.NE, 0f).cast(I)));
+            for (int i = 32; i < rows; i++)
+                hi = hi.or(zero.blend(1 << i, FloatVector.fromArray(S, a, aOff + i * m + p0 + q).compare(VectorOperators.NE, 0f).cast(I)));
+            lo.intoArray(bits, q);
+            hi.intoArray(bits, span + q);
+        }
+        for (; q < span; q++) {
+            long column = 0;
+            for (int i = 0; i < rows; i++) if (a[aOff + i * m + p0 + q] != 0f) column |= 1L << i;
+            bits[q] = (int) column;
+            bits[span + q] = (int) (column >>> 32);
+        }
+        long[] used = GROUP_BITS.get();
+        if (used.length < groups) GROUP_BITS.set(used = new long[groups]);
+        java.util.Arrays.fill(used, 0, groups, 0L);
+        for (q = 0; q < span; q++) used[q / MR] |= bits[q] & 0xffffffffL | (long) bits[span + q] << 32;
+        return used;
     }
 
     /**
@@ -202,7 +232,7 @@ final class SparseGemm {
      * idx[from .. to) of a[a_r + q*as] * b[bo + q*ldb ..] + beta * c (beta 0: not read), one fused
      * multiply-add per term in order, then rounded as VectorGemm does.
      */
-    private static void kernel(float alpha, float beta, float[] a, int a0, int a1, int a2, int a3, int as, int[] idx, int from, int to,
+    private static void kernel(float alpha, float beta, float[] a, int a0, int a1, int a2, int as, int[] idx, int from, int to,
                                float[] b, int bo, int ldb, int rows, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;

@@ -102,4 +102,20 @@ class SparseGemmTest {
             assertTrue(Float.isNaN(c[n + j]));
         }
     }
+
+    @Test
+    void aNanInputReachesTheWeightGradientAsInTheDenseProduct() {
+        int rows = 50, m = 37, n = SparseGemm.WIDTH; // 37 columns: whole vectors and a scalar tail on every vector width
+        float[] a = new float[rows * m], b = dense(new Random(2), rows * n), expected = new float[m * n], actual = new float[m * n];
+        a[40 * m + 5] = Float.NaN; // a row past 32 (the high word of a column's bits), a column in the vector part
+        a[3 * m + 36] = Float.NaN; // the last column, in the tail
+        a[10 * m + 20] = 0.5f;
+        try (Workers pool = new Workers(2)) {
+            VectorGemm.gemm(pool, true, false, m, n, rows, 1f, a, 0, b, 0, 0f, expected, 0);
+            SparseGemm.transposedTimes(pool, m, n, rows, 1f, a, 0, b, 0, 0f, actual, 0);
+        }
+        assertTrue(Float.isNaN(actual[5 * n]) && Float.isNaN(actual[36 * n]), "the NaN columns' rows of C are NaN");
+        assertEquals(0.5f * b[10 * n], actual[20 * n]);
+        assertArrayEquals(expected, actual);
+    }
 }
