@@ -125,24 +125,27 @@ final class SparseGemm {
     static final int WIDE = 8;
 
     /**
-     * {@link #times} for a wide C: a task takes a group of strips and all the rows, so that its
-     * strips of B stay in L2 from one block of rows to the next, where split by rows every task
-     * streams all of B (64x784x1024: 3 MB of B for every block of 3 rows). Each task lists the
-     * nonzero columns of every block of rows itself. The same sums in the same order.
+     * {@link #times} for a wide C: a task takes a strip and all the rows, so that its strip of B
+     * stays in L2 from one block of rows to the next, where split by rows every task streams all of
+     * B (64x784x1024: 3 MB of B for every block of 3 rows). The nonzero columns of every block of
+     * rows are listed first, once, for all the strips. The same sums in the same order.
      */
     private static void timesByStrips(Workers team, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
                                       float beta, float[] c, int cOff, VectorGemm.Epilogue epilogue) {
-        int blocks = (m + MR - 1) / MR, strips = n / WIDTH, per = (strips + tasks(team, strips) - 1) / tasks(team, strips);
-        CpuGemm.run(team, (strips + per - 1) / per, t -> {
-            int s0 = t * per, s1 = Math.min(strips, s0 + per);
-            int[] idx = indices(blocks * k), counts = new int[blocks];
-            for (int bl = 0; bl < blocks; bl++) counts[bl] = nonzeroColumns(a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), idx, bl * k);
-            for (int s = s0; s < s1; s++)
-                for (int bl = 0; bl < blocks; bl++)
-                    block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), idx, bl * k, counts[bl], b, bOff, n, s * WIDTH, c, cOff);
-            if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, s0 * WIDTH, (s1 - s0) * WIDTH);
+        int blocks = (m + MR - 1) / MR, strips = n / WIDTH;
+        int[] idx = BLOCK_COLUMNS.get(), counts = new int[blocks];
+        if (idx.length < blocks * k) BLOCK_COLUMNS.set(idx = new int[blocks * k]);
+        int[] columns = idx; // read by every thread of the job below, written by one block each here
+        CpuGemm.run(team, blocks, bl -> counts[bl] = nonzeroColumns(a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k));
+        CpuGemm.run(team, strips, s -> {
+            for (int bl = 0; bl < blocks; bl++)
+                block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k, counts[bl], b, bOff, n, s * WIDTH, c, cOff);
+            if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, s * WIDTH, WIDTH);
         });
     }
+
+    /** The calling thread's lists of nonzero columns for {@link #timesByStrips}. */
+    private static final ThreadLocal<int[]> BLOCK_COLUMNS = ThreadLocal.withInitial(() -> new int[0]);
 
     /** Writes to idx[at..) the columns q where one of rows i .. i+rows-1 of A (m x k at aOff) is not zero, in order; returns how many. */
     private static int nonzeroColumns(float[] a, int aOff, int k, int i, int rows, int[] idx, int at) {
