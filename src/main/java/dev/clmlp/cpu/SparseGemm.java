@@ -81,7 +81,7 @@ final class SparseGemm {
 
     /** The pool, or null (the calling thread) for products too small to share, as in VectorGemm. */
     private static Workers team(Workers pool, int m, int n, int k) {
-        return (long) m * n * k < VectorGemm.SERIAL_BELOW ? null : pool;
+        return pool == null || (long) m * n * k < pool.shareFrom ? null : pool;
     }
 
     /** Tasks for `units` units of work: a few per thread, to even them out. */

@@ -20,8 +20,13 @@ final class VectorGemm {
 
     /** Tuning constants: rows of the register block, depth of a packed panel. */
     static final int MR = 6, KC = 256;
-    /** Products below this many multiply-adds run on the calling thread: forking costs more. */
-    static final long SERIAL_BELOW = 1 << 17;
+    /**
+     * Products below this many multiply-adds run on the calling thread (the default of {@link
+     * Workers#shareFrom}): handing half of one to another core, and waiting for it, costs 10-20 us
+     * on a VM, the time of a product of about this size on one core (scratch's 64x128x64 products
+     * alone: a step of 233-277 us against 259-303 shared, three alternated runs).
+     */
+    static final long SERIAL_BELOW = 1 << 20;
 
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * W]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * W]);
@@ -46,7 +51,7 @@ final class VectorGemm {
                      float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, Epilogue epilogue) {
         // op(A)[i,p] = a[aOff + i*aRs + p*aCs]; op(B)[p,j] = b[bOff + p*bRs + j*bCs]
         final int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
-        boolean serial = pool == null || (long) m * n * k < SERIAL_BELOW;
+        boolean serial = pool == null || (long) m * n * k < pool.shareFrom;
         // tasks wanted: a few per thread to even out, but one per thread when B is transposed, since
         // every task packs its strip's panel again (64x64x128 with B^T: 12 us for 4 tasks, 15 for 8)
         int strips = (n + W - 1) / W, wanted = serial ? 1 : (bCs != 1 ? 1 : 4) * pool.size();

@@ -43,7 +43,14 @@ final class Workers implements AutoCloseable {
     /** Told how long the caller waited for the other threads after finishing its share of a job; null: not measured. */
     java.util.function.LongConsumer waitTimes;
 
-    Workers(int size) {
+    /** Products of fewer multiply-adds run on the calling thread alone ({@link VectorGemm}, {@link SparseGemm}). */
+    final long shareFrom;
+
+    Workers(int size) { this(size, VectorGemm.SERIAL_BELOW); }
+
+    /** With shareFrom 0 every product is shared out, as the tests of the parallel paths need. */
+    Workers(int size, long shareFrom) {
+        this.shareFrom = shareFrom;
         threads = new Thread[Math.max(0, size - 1)];
         for (int i = 0; i < threads.length; i++) {
             threads[i] = new Thread(this::loop, "clmlp-cpu-" + (i + 1));

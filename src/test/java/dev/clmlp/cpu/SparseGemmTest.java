@@ -39,7 +39,7 @@ class SparseGemmTest {
         VectorGemm.Epilogue plusRow = (c, co, ldc, i0, i1, j0, cols) -> { // must reach every element once
             for (int i = i0; i < i1; i++) for (int j = j0; j < j0 + cols; j++) c[co + i * ldc + j] += i;
         };
-        try (Workers pool = new Workers(threads)) {
+        try (Workers pool = new Workers(threads, 0)) {
             VectorGemm.gemm(pool, false, false, m, n, k, alpha, a, 0, b, 0, beta, expected, 0, plusRow);
             SparseGemm.times(pool, m, n, k, alpha, a, 0, b, 0, beta, actual, 0, plusRow);
         }
@@ -55,7 +55,7 @@ class SparseGemmTest {
         float[] a = sparse(r, rows, m, percent), b = dense(r, rows * n), c0 = dense(r, m * n);
         float alpha = accumulate ? -0.01f : 1f, beta = accumulate ? 1f : 0f; // accumulate: SGD's w -= lr x^T dz
         float[] expected = c0.clone(), actual = c0.clone();
-        try (Workers pool = new Workers(threads)) {
+        try (Workers pool = new Workers(threads, 0)) {
             VectorGemm.gemm(pool, true, false, m, n, rows, alpha, a, 0, b, 0, beta, expected, 0);
             SparseGemm.transposedTimes(pool, m, n, rows, alpha, a, 0, b, 0, beta, actual, 0);
         }
@@ -67,7 +67,7 @@ class SparseGemmTest {
         Random r = new Random(3);
         int m = 9, n = SparseGemm.WIDTH, k = 40, ao = 5, bo = 7, co = 11;
         float[] a = sparse(r, m + 1, k, 20), b = dense(r, k * n + bo), expected = dense(r, m * n + co + 3), actual = expected.clone();
-        try (Workers pool = new Workers(2)) {
+        try (Workers pool = new Workers(2, 0)) {
             VectorGemm.gemm(pool, false, false, m, n, k, 1f, a, ao, b, bo, 0f, expected, co, null);
             SparseGemm.times(pool, m, n, k, 1f, a, ao, b, bo, 0f, actual, co, null);
         }
@@ -110,7 +110,7 @@ class SparseGemmTest {
         a[40 * m + 5] = Float.NaN; // a row past 32 (the high word of a column's bits), a column in the vector part
         a[3 * m + 36] = Float.NaN; // the last column, in the tail
         a[10 * m + 20] = 0.5f;
-        try (Workers pool = new Workers(2)) {
+        try (Workers pool = new Workers(2, 0)) {
             VectorGemm.gemm(pool, true, false, m, n, rows, 1f, a, 0, b, 0, 0f, expected, 0);
             SparseGemm.transposedTimes(pool, m, n, rows, 1f, a, 0, b, 0, 0f, actual, 0);
         }

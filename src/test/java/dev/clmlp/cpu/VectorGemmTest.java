@@ -27,7 +27,7 @@ class VectorGemmTest {
         float alpha = 0.75f, beta = new float[] {0f, 1f, 0.5f}[betaKind];
         float[] one = c0.clone(), three = c0.clone();
         VectorGemm.gemm(null, ta, tb, m, n, k, alpha, a, 0, b, 0, beta, one, 0);
-        try (Workers pool = new Workers(3)) {
+        try (Workers pool = new Workers(3, 0)) {
             VectorGemm.gemm(pool, ta, tb, m, n, k, alpha, a, 0, b, 0, beta, three, 0);
         }
         assertArrayEquals(one, three, "one thread and three");
