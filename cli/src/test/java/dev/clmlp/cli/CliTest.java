@@ -125,8 +125,9 @@ class CliTest {
             String[] f = row.replaceAll("\"[^\"]*\"", "device").split(",");
             double seconds = Double.parseDouble(f[col.get("median_epoch_seconds")]), achieved = Double.parseDouble(f[col.get("achieved_gflops")]);
             assertTrue(seconds > 0 && Double.parseDouble(f[col.get("samples_per_second")]) > 0, row);
-            // 300 examples x 2 * (784*128*2 + 128*64*3 + 64*10*3) FLOPs, the preset's model, over the epoch time
-            assertEquals(300 * 454_400 / seconds / 1e9, achieved, achieved * 0.01, row);
+            // 300 examples x 2 * (784*128*2 + 128*64*3 + 64*10*3) FLOPs, the preset's model, over the epoch time;
+            // the CSV gives two decimals, more than 1% of a slow epoch's rate (0.26 for 0.2646 on a cold 2-core VM)
+            assertEquals(300 * 454_400 / seconds / 1e9, achieved, Math.max(achieved * 0.01, 0.005), row);
             assertTrue(Double.parseDouble(f[col.get("gemm_peak_gflops")]) > 0, row);
             boolean cl = f[0].startsWith("opencl");
             assertEquals(cl, Double.parseDouble(f[col.get("launches_per_step")]) >= 5, "launches counted on OpenCL only: " + row);
