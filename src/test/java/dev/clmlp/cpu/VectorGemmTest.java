@@ -3,16 +3,20 @@ package dev.clmlp.cpu;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * VectorGemm on wide products (many strips of columns, the last one partial), in every layout and
  * over several panels of p: against a float64 reference, and the same floats on one thread and on
- * three.
+ * three; and which products the pool shares.
  */
 class VectorGemmTest {
     @Property(tries = 12)
@@ -44,6 +48,22 @@ class VectorGemmTest {
                 assertTrue(err <= tol, "C[" + i + "," + j + "] of " + m + "x" + n + "x" + k + (ta ? " A^T" : "") + (tb ? " B^T" : "")
                         + " beta " + beta + ": " + one[i * n + j] + " vs " + expected + " (tolerance " + tol + ")");
             }
+    }
+
+    @Test
+    void productsBelowTheThresholdStayOnTheCallingThread() {
+        int m = 64, n = 128, k = 64; // scratch's hidden product: 524K multiply-adds
+        assertTrue((long) m * n * k < VectorGemm.SERIAL_BELOW);
+        Set<Thread> small = ConcurrentHashMap.newKeySet(), shared = ConcurrentHashMap.newKeySet();
+        try (Workers pool = new Workers(3); Workers sharing = new Workers(3, 0)) {
+            VectorGemm.gemm(pool, false, false, m, n, k, 1f, new float[m * k], 0, new float[k * n], 0, 0f, new float[m * n], 0,
+                    (c, co, ldc, i0, i1, j0, cols) -> small.add(Thread.currentThread()));
+            for (int tries = 0; tries < 100 && shared.size() < 2; tries++) // the other threads take part unless they are late every time
+                VectorGemm.gemm(sharing, false, false, m, n, k, 1f, new float[m * k], 0, new float[k * n], 0, 0f, new float[m * n], 0,
+                        (c, co, ldc, i0, i1, j0, cols) -> shared.add(Thread.currentThread()));
+        }
+        assertEquals(Set.of(Thread.currentThread()), small, "every block computed by the caller");
+        assertTrue(shared.size() >= 2, "with shareFrom 0 the same product is shared: " + shared);
     }
 
     private static float[] random(Random r, int count) {
