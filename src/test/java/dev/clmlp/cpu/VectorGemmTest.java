@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,13 +58,27 @@ class VectorGemmTest {
         Set<Thread> small = ConcurrentHashMap.newKeySet(), shared = ConcurrentHashMap.newKeySet();
         try (Workers pool = new Workers(3); Workers sharing = new Workers(3, 0)) {
             VectorGemm.gemm(pool, false, false, m, n, k, 1f, new float[m * k], 0, new float[k * n], 0, 0f, new float[m * n], 0,
-                    (c, co, ldc, i0, i1, j0, cols) -> small.add(Thread.currentThread()));
-            for (int tries = 0; tries < 100 && shared.size() < 2; tries++) // the other threads take part unless they are late every time
-                VectorGemm.gemm(sharing, false, false, m, n, k, 1f, new float[m * k], 0, new float[k * n], 0, 0f, new float[m * n], 0,
-                        (c, co, ldc, i0, i1, j0, cols) -> shared.add(Thread.currentThread()));
+                    holdingTheCaller(small, 200)); // time for the other threads to join, were the product shared
+            VectorGemm.gemm(sharing, false, false, m, n, k, 1f, new float[m * k], 0, new float[k * n], 0, 0f, new float[m * n], 0,
+                    holdingTheCaller(shared, 10_000)); // they join however busy the machine
         }
         assertEquals(Set.of(Thread.currentThread()), small, "every block computed by the caller");
         assertTrue(shared.size() >= 2, "with shareFrom 0 the same product is shared: " + shared);
+    }
+
+    /**
+     * An epilogue that notes the threads computing blocks of C, and holds the calling thread in its
+     * first block until another thread has computed one, or for at most `millis`.
+     */
+    private static VectorGemm.Epilogue holdingTheCaller(Set<Thread> threads, long millis) {
+        Thread caller = Thread.currentThread();
+        AtomicBoolean held = new AtomicBoolean();
+        return (c, co, ldc, i0, i1, j0, cols) -> {
+            threads.add(Thread.currentThread());
+            if (Thread.currentThread() != caller || !held.compareAndSet(false, true)) return;
+            long until = System.nanoTime() + millis * 1_000_000;
+            while (threads.size() < 2 && System.nanoTime() < until) Thread.onSpinWait();
+        };
     }
 
     private static float[] random(Random r, int count) {
