@@ -92,10 +92,13 @@ final class SparseGemm {
     /** Per-thread buffer for the positions of p (or of i) that a block of rows needs. */
     private static final ThreadLocal<int[]> INDICES = ThreadLocal.withInitial(() -> new int[1024]);
 
-    private static int[] indices(int size) {
-        int[] idx = INDICES.get();
-        if (idx.length < size) INDICES.set(idx = new int[size]);
-        return idx;
+    private static int[] indices(int size) { return buffer(INDICES, size); }
+
+    /** This thread's array of `local`, grown to at least `size`. */
+    private static int[] buffer(ThreadLocal<int[]> local, int size) {
+        int[] b = local.get();
+        if (b.length < size) local.set(b = new int[size]);
+        return b;
     }
 
     /**
@@ -133,9 +136,7 @@ final class SparseGemm {
     private static void timesByStrips(Workers team, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
                                       float beta, float[] c, int cOff, VectorGemm.Epilogue epilogue) {
         int blocks = (m + MR - 1) / MR, strips = n / WIDTH;
-        int[] idx = BLOCK_COLUMNS.get(), counts = new int[blocks];
-        if (idx.length < blocks * k) BLOCK_COLUMNS.set(idx = new int[blocks * k]);
-        int[] columns = idx; // read by every thread of the job below, written by one block each here
+        int[] counts = new int[blocks], columns = buffer(BLOCK_COLUMNS, blocks * k); // each block writes its part; every strip reads all
         CpuGemm.run(team, blocks, bl -> counts[bl] = nonzeroColumns(a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k));
         CpuGemm.run(team, strips, s -> {
             for (int bl = 0; bl < blocks; bl++)
@@ -182,11 +183,12 @@ final class SparseGemm {
         int blocks = (m + MASK - 1) / MASK, per = (blocks + tasks(team, blocks) - 1) / tasks(team, blocks);
         CpuGemm.run(team, (blocks + per - 1) / per, t -> {
             int p0 = t * per * MASK, p1 = Math.min(m, p0 + per * MASK), groups = (p1 - p0 + MR - 1) / MR;
-            long[] used = imagesByGroup(a, aOff, m, rows, p0, p1);
-            int[] idx = indices(rows);
+            int[] images = imagesByColumn(a, aOff, m, rows, p0, p1), idx = indices(rows);
             for (int g = 0; g < groups; g++) {
                 int p = p0 + g * MR, count = 0, ps = Math.min(MR, p1 - p);
-                for (long bits = used[g]; bits != 0; bits &= bits - 1) idx[count++] = Long.numberOfTrailingZeros(bits);
+                long used = 0; // bit i: a[i, p'] != 0 for one of the group's values p'
+                for (int q = p - p0; q < p - p0 + ps; q++) used |= images[q] & 0xffffffffL | (long) images[p1 - p0 + q] << 32;
+                for (long bits = used; bits != 0; bits &= bits - 1) idx[count++] = Long.numberOfTrailingZeros(bits);
                 int a0 = aOff + p, a1 = a0 + Math.min(1, ps - 1), a2 = a0 + ps - 1;
                 for (int j0 = 0; j0 < n; j0 += WIDTH)
                     kernel(alpha, beta, a, a0, a1, a2, m, idx, 0, count, b, bOff + j0, n, ps, c, cOff + p * n + j0, n);
@@ -195,17 +197,16 @@ final class SparseGemm {
     }
 
     private static final ThreadLocal<int[]> IMAGE_BITS = ThreadLocal.withInitial(() -> new int[2 * 1024]);
-    private static final ThreadLocal<long[]> GROUP_BITS = ThreadLocal.withInitial(() -> new long[1024]);
 
     /**
-     * For A rows x m (rows &lt;= 64): a per-thread array whose element g has bit i set where a[i, p] is
-     * not zero for one of the MR values of p in group g, p = p0 + g * MR .. (NaN counts, -0 does not).
-     * Down the columns, a vector of them at a time, so that no loop runs per nonzero.
+     * For A rows x m (rows &lt;= 64) and its columns p0 + q, q &lt; span = p1 - p0: a per-thread array
+     * whose bits[q] and bits[span + q] have bit i set where a[i, p0 + q] is not zero, for rows i
+     * below 32 and from 32 (NaN counts, -0 does not). Down the columns, a vector of them at a time,
+     * so that no loop runs per nonzero.
      */
-    private static long[] imagesByGroup(float[] a, int aOff, int m, int rows, int p0, int p1) {
-        int span = p1 - p0, q = 0, groups = (span + MR - 1) / MR;
-        int[] bits = IMAGE_BITS.get(); // bits[q], bits[span + q]: rows 0..31 and 32..63 for column p0 + q
-        if (bits.length < 2 * span) IMAGE_BITS.set(bits = new int[2 * span]);
+    private static int[] imagesByColumn(float[] a, int aOff, int m, int rows, int p0, int p1) {
+        int span = p1 - p0, q = 0;
+        int[] bits = buffer(IMAGE_BITS, 2 * span);
         IntVector zero = IntVector.zero(I);
         for (int wide = span / L * L; q < wide; q += L) {
             IntVector lo = zero, hi = zero;
@@ -223,11 +224,7 @@ final class SparseGemm {
             bits[q] = (int) column;
             bits[span + q] = (int) (column >>> 32);
         }
-        long[] used = GROUP_BITS.get();
-        if (used.length < groups) GROUP_BITS.set(used = new long[groups]);
-        java.util.Arrays.fill(used, 0, groups, 0L);
-        for (q = 0; q < span; q++) used[q / MR] |= bits[q] & 0xffffffffL | (long) bits[span + q] << 32;
-        return used;
+        return bits;
     }
 
     /**
