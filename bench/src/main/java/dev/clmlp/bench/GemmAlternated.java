@@ -36,11 +36,11 @@ public final class GemmAlternated {
 
     private static void compare(Backend cpu, Shapes s, String spec, int rounds) throws InterruptedException {
         float[] a = Shapes.random(s.m * s.k, 1), b = Shapes.random(s.k * s.n, 2);
-        Tensor ta = s.transA ? cpu.upload(a, s.k, s.m) : cpu.upload(a, s.m, s.k);
-        Tensor tb = s.transB ? cpu.upload(b, s.n, s.k) : cpu.upload(b, s.k, s.n);
-        Tensor tc = cpu.zeros(s.m, s.n);
         double[] java = new double[rounds], blas = new double[rounds], ratio = new double[rounds];
-        try (FloatPointer pa = new FloatPointer(a); FloatPointer pb = new FloatPointer(b); FloatPointer pc = new FloatPointer((long) s.m * s.n)) {
+        try (Tensor ta = s.transA ? cpu.upload(a, s.k, s.m) : cpu.upload(a, s.m, s.k);
+             Tensor tb = s.transB ? cpu.upload(b, s.n, s.k) : cpu.upload(b, s.k, s.n);
+             Tensor tc = cpu.zeros(s.m, s.n);
+             FloatPointer pa = new FloatPointer(a); FloatPointer pb = new FloatPointer(b); FloatPointer pc = new FloatPointer((long) s.m * s.n)) {
             Runnable javaGemm = () -> {
                 cpu.gemm(s.transA, s.transB, 1f, ta, tb, 0f, tc);
                 cpu.finish();
@@ -55,10 +55,6 @@ public final class GemmAlternated {
                 blas[r] = o;
                 ratio[r] = o / j;
             }
-        } finally {
-            ta.close();
-            tb.close();
-            tc.close();
         }
         Arrays.sort(java);
         Arrays.sort(blas);
