@@ -99,6 +99,15 @@ void storeV(const floatV v, __global float* p, const int w)
         } \
     }
 
+// A strip's kc x NCOL panel of a row-major op(B) at b (rows bRs apart) into local memory, row by
+// row, its columns past `cols` zero (loadV)
+void pack_rows(__local floatV* panel, __global const float* b, const int bRs, const int kc, const int cols)
+{
+    for (int p = 0; p < kc; p++)
+        #pragma unroll
+        for (int c = 0; c < NR; c++) panel[p * NR + c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
+}
+
 __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __global float* colSum, const int csOff)
 {
     __local floatV panel[KC * NR];
@@ -114,10 +123,8 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
     for (int p0 = 0; p0 < k; p0 += KC) {
         const int kc = min(KC, k - p0);
         __global const float* b = B + bOff + p0 * bRs + j0 * bCs;
-        if (bCs == 1) { // row by row, the strip's last columns zero-padded (loadV)
-            for (int p = 0; p < kc; p++)
-                #pragma unroll
-                for (int c = 0; c < NR; c++) panel[p * NR + c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
+        if (bCs == 1) {
+            pack_rows(panel, b, bRs, kc, cols);
         } else { // column by column: contiguous reads when B is transposed (bRs == 1)
             for (int jj = 0; jj < NCOL; jj++)
                 for (int p = 0; p < kc; p++) pf[p * NCOL + jj] = jj < cols ? b[p * bRs + jj * bCs] : 0.0f;
@@ -194,18 +201,27 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
 #endif
 
 // gemm_packed for an op(A) that is mostly zeros, such as a batch of pixels (OpenClBackend picks
-// it for the first layer of MNIST-like data), with B row-major (bCs == 1): a work-item takes
-// `rows` rows of C (at most SPARSE_BLOCKS blocks of MR) and all of its columns. For each panel of
-// KC values of p it first lists, for each block of MR rows, the values of p where one of the rows
-// of op(A) is not zero, then sums over only those, reading B's rows in place (no panel to pack:
-// each item would pack all of B). A zero term adds a zero, so the sums are gemm_packed's.
+// it for the first layer of MNIST-like data), with B row-major (bCs == 1). A work-item takes
+// `rows` rows of C (at most SPARSE_BLOCKS blocks of MR) and the get_group_id(0)-th of
+// get_num_groups(0) equal runs of whole strips of NCOL columns (all of them when there is one).
+// For each panel of KC values of p it first lists, for each block of MR rows, the values of p
+// where one of the rows of op(A) is not zero, then sums over only those, strip by strip and block
+// by block. Each strip's KC x NCOL part of B is packed as gemm_packed packs it, and stays in L1
+// while every block of the item uses it. (Read in place, its rows lie n floats apart: with n a
+// power of two they share a few cache sets and evict each other.) That is also why a wide C is
+// split by columns (each item lists all of its blocks) rather than into items of fewer rows that
+// each stream all of B.
+// A zero term adds a zero, so the sums are gemm_packed's.
 // No dropout: OpenClBackend does not ask for it here.
 __kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __global float* colSum, const int csOff)
 {
-    __local int live[SPARSE_BLOCKS * KC];
+    __local floatV panel[KC * NR];
+    __local ushort live[SPARSE_BLOCKS * KC];
     int count[SPARSE_BLOCKS];
     const int iBeg = get_group_id(1) * rows, iEnd = min(iBeg + rows, m);
-    if (iBeg >= m) return;
+    const int strips = (n + NCOL - 1) / NCOL, runs = get_num_groups(0), run = (strips + runs - 1) / runs;
+    const int jBeg = get_group_id(0) * run * NCOL, jEnd = min(n, jBeg + run * NCOL);
+    if (iBeg >= m || jBeg >= n) return;
     const int blocks = min(SPARSE_BLOCKS, (iEnd - iBeg + MR - 1) / MR);
 
     for (int p0 = 0; p0 < k; p0 += KC) {
@@ -214,8 +230,24 @@ __kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __gl
             __global const float* a[MR];
             #pragma unroll
             for (int r = 0; r < MR; r++) a[r] = A + aOff + min(iBeg + blk * MR + r, iEnd - 1) * aRs + p0 * aCs;
-            int c = 0;
-            for (int p = 0; p < kc; p++) {
+            int c = 0, p = 0;
+            if (aCs == 1) // 16 values of p at a time: a bit for each where one of the rows is not zero (NaN too)
+                for (; p + 16 <= kc; p += 16) {
+                    int16 nz = (int16)(0);
+                    #pragma unroll
+                    for (int r = 0; r < MR; r++) nz |= isnotequal(vload16(0, a[r] + p), (float16)(0.0f));
+                    nz &= (int16)(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
+                    const int8 h8 = nz.lo | nz.hi;
+                    const int4 h4 = h8.lo | h8.hi;
+                    const int2 h2 = h4.lo | h4.hi;
+                    const int bits = h2.x | h2.y;
+                    #pragma unroll
+                    for (int q = 0; q < 16; q++) {
+                        live[blk * KC + c] = p + q;
+                        c += (bits >> q) & 1;
+                    }
+                }
+            for (; p < kc; p++) {
                 int nonzero = 0;
                 #pragma unroll
                 for (int r = 0; r < MR; r++) nonzero |= a[r][p * aCs] != 0.0f;
@@ -224,9 +256,9 @@ __kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __gl
             }
             count[blk] = c;
         }
-        for (int j0 = 0; j0 < n; j0 += NCOL) {
-            const int cols = min(NCOL, n - j0);
-            __global const float* b = B + bOff + p0 * bRs + j0;
+        for (int j0 = jBeg; j0 < jEnd; j0 += NCOL) {
+            const int cols = min(NCOL, jEnd - j0);
+            pack_rows(panel, B + bOff + p0 * bRs + j0, bRs, kc, cols);
             for (int blk = 0; blk < blocks; blk++) {
                 const int i0 = iBeg + blk * MR;
                 __global const float* a[MR];
@@ -241,7 +273,7 @@ __kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __gl
                     const int p = live[blk * KC + e];
                     floatV bv[NR];
                     #pragma unroll
-                    for (int c = 0; c < NR; c++) bv[c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
+                    for (int c = 0; c < NR; c++) bv[c] = panel[p * NR + c];
                     ADD_TERMS(acc, a, p, bv);
                 }
                 STORE_BLOCK(acc, i0, iEnd, j0, cols);
@@ -251,17 +283,18 @@ __kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __gl
     if (epi != EPI_NONE)
         for (int i = iBeg; i < iEnd; i++) {
             __global float* ci = C + cOff + i * n;
-            for (int j = 0; j < n; j += VW) {
-                const int w = min(VW, n - j);
+            for (int j = jBeg; j < jEnd; j += VW) {
+                const int w = min(VW, jEnd - j);
                 const floatV y = loadV(aux + auxOff + (epi == EPI_BIAS_ACT ? j : i * n + j), w);
                 const floatV mk = epi == EPI_MASK_ACT_SLOPE ? loadV(mask + maskOff + i * n + j, w) : (floatV)(1.0f);
                 storeV(epilogueV(loadV(ci + j, w), epi, act, y, mk), ci + j, w);
             }
         }
-    if (colSums && iBeg == 0) // column sums of B, in order of p as gemm_packed adds them
-        for (int j = 0; j < n; j++) {
-            float s = 0.0f;
-            for (int p = 0; p < k; p++) s += B[bOff + p * bRs + j];
-            colSum[csOff + j] = s;
+    if (colSums && iBeg == 0) // column sums of the item's columns of B, in order of p as gemm_packed adds them
+        for (int j = jBeg; j < jEnd; j += VW) {
+            const int w = min(VW, jEnd - j);
+            floatV s = (floatV)(0.0f);
+            for (int p = 0; p < k; p++) s += loadV(B + bOff + p * bRs + j, w);
+            storeV(s, colSum + csOff + j, w);
         }
 }

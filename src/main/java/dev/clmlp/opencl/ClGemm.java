@@ -130,14 +130,13 @@ final class ClGemm {
         }
         GemmParams.Vector v = (GemmParams.Vector) params;
         if (sparseA && !transB && epi.dropped() == null) {
-            int rows = sparseRowsPerItem(v, m);
+            int rows = sparseRowsPerItem(v, m, n), rowItems = (m + rows - 1) / rows;
             Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
             launcher.launch(label("gemm_sparse_a", transA, transB, m, n, k, colSums, epi), "gemm_sparse_a",
-                    new long[] {1, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
+                    new long[] {sparseColumnItems(v, n, rowItems), rowItems}, new long[] {1, 1}, concat(args, sums));
             return true;
         }
-        int ncol = v.nr() * v.vw(), strips = (n + ncol - 1) / ncol;
-        int rows = packedRowsPerItem(v, m, n, k, strips);
+        int strips = strips(v, n), rows = packedRowsPerItem(v, m, n, k, strips);
         Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
         launcher.launch(label("gemm_packed", transA, transB, m, n, k, colSums, epi), "gemm_packed",
                 new long[] {strips, (m + rows - 1) / rows}, new long[] {1, 1}, concat(args, sums));
@@ -154,12 +153,35 @@ final class ClGemm {
     /** The fewest FLOPs a gemm_packed work-item takes (packedRowsPerItem): an item costs the runtime a few microseconds to schedule. */
     private static final long MIN_FLOPS_PER_ITEM = 1 << 18;
 
-    /** Rows of C per gemm_sparse_a work-item (all of its columns): about four items per compute unit, at most ClDefines.SPARSE_BLOCKS blocks. */
-    private int sparseRowsPerItem(GemmParams.Vector v, int m) {
-        int blocks = (m + v.mr() - 1) / v.mr();
-        int items = Math.max((blocks + ClDefines.SPARSE_BLOCKS - 1) / ClDefines.SPARSE_BLOCKS, Math.min(blocks, 4 * Math.max(1, device.computeUnits())));
+    /** Strips of C from which gemm_sparse_a splits the work by columns (sparseColumnItems), as the Java backend's SparseGemm.WIDE. */
+    static final int SPARSE_WIDE = 8;
+
+    /**
+     * Rows of C per gemm_sparse_a work-item: about four items per compute unit, at most
+     * ClDefines.SPARSE_BLOCKS blocks; but as many blocks as one item may take where C is wide
+     * (sparseColumnItems splits it by columns then).
+     */
+    private int sparseRowsPerItem(GemmParams.Vector v, int m, int n) {
+        int blocks = (m + v.mr() - 1) / v.mr(), fewest = (blocks + ClDefines.SPARSE_BLOCKS - 1) / ClDefines.SPARSE_BLOCKS;
+        int items = strips(v, n) >= SPARSE_WIDE ? fewest : Math.max(fewest, Math.min(blocks, 4 * Math.max(1, device.computeUnits())));
         return (blocks + items - 1) / items * v.mr();
     }
+
+    /**
+     * Runs of strips gemm_sparse_a splits C's columns into: one where C is narrow, else enough for
+     * about two items per compute unit with the rowItems items down the rows. Each run's strip of B
+     * then serves all of the item's blocks of rows from L1, where items of fewer rows and all the
+     * columns would each stream all of B (64x784x1024: 3 MB). Every run lists the live values of p
+     * of all its rows again, so fewer runs list less: on PoCL, two threads, 64x784x1024 took
+     * 387-430 us in two runs, 409-416 in four and 438-450 in eight.
+     */
+    private int sparseColumnItems(GemmParams.Vector v, int n, int rowItems) {
+        int strips = strips(v, n), wanted = 2 * Math.max(1, device.computeUnits());
+        return strips < SPARSE_WIDE ? 1 : Math.max(1, Math.min(strips, (wanted + rowItems - 1) / rowItems));
+    }
+
+    /** Strips of NCOL = NR x VW columns across C's n. */
+    private static int strips(GemmParams.Vector v, int n) { return (n + v.nr() * v.vw() - 1) / (v.nr() * v.vw()); }
 
     /**
      * Rows of C per gemm_packed work-item: as many as keep every compute unit busy with about

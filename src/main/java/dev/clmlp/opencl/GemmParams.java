@@ -102,7 +102,8 @@ public sealed interface GemmParams permits GemmParams.Tiled, GemmParams.Vector {
 
         @Override public int groupSize() { return 1; }
 
-        @Override public long localMemBytes() { return 4L * kc * nr * vw; }
+        /** gemm_sparse_a's, the larger: gemm_packed's panel of floats and a ushort list of live values of p for each block of rows. */
+        @Override public long localMemBytes() { return 4L * kc * nr * vw + 2L * kc * ClDefines.SPARSE_BLOCKS; }
 
         @Override public String buildOptions() { return "-DVW=" + vw + " -DMR=" + mr + " -DNR=" + nr + " -DKC=" + kc; }
 

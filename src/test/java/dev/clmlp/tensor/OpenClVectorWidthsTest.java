@@ -35,6 +35,7 @@ class OpenClVectorWidthsTest {
             // gemm_sparse_a (a batch of mostly-zero pixels): k past one panel, partial strips
             contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(70, 300, 75, 20, 11L);
             contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(5, 33, 130, 10, 12L);
+            contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(70, 150, 290, 20, 13L); // C wide: split by columns
         }
     }
 }
