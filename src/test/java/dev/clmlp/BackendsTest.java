@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What --backend auto picks among devices as the drivers describe them. */
 class BackendsTest {
     static ClDevice device(int index, String platform, String name, String type) {
-        return new ClDevice(dev.clmlp.opencl.ClBinding.jocl(), index, null, platform, name, type, "vendor", "driver", "OpenCL 3.0", 8, 1L << 30, 48 << 10, 1024, 4);
+        return new ClDevice(dev.clmlp.opencl.ClBinding.jocl(), index, null, platform, name, type, "vendor", "driver", "OpenCL 3.0", 8, 1L << 30, 48 << 10, 1024, 4, true);
     }
 
     static final ClDevice OCLGRIND = device(0, "Oclgrind", "Oclgrind Simulator", "GPU+CPU+ACCELERATOR");

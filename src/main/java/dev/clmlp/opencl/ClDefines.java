@@ -30,12 +30,13 @@ final class ClDefines {
     enum EpilogueCode { NONE, BIAS_ACT, ACT_SLOPE, MASK_ACT_SLOPE }
 
     /**
-     * The build options: OpenCL C 1.2, the GEMM's tuning constants, and the codes the kernels
-     * share with Java, each enum constant as -DPREFIX_NAME=ordinal (ACT_RELU, EPI_BIAS_ACT, ...),
+     * The build options: OpenCL C 1.2, the GEMM's tuning constants, whether the device's fma() is
+     * a hardware instruction (FAST_FMA: ClDevice.fastFma), and the codes the kernels share with
+     * Java, each enum constant as -DPREFIX_NAME=ordinal (ACT_RELU, EPI_BIAS_ACT, ...),
      * GATHER_ROWS, SPARSE_BLOCKS, Tuning.ADAM_FLUSH and its root, and Backend.BCE_EPS.
      */
-    static String options(GemmParams gemm) {
-        return baseOptions(gemm) + extraOptions();
+    static String options(GemmParams gemm, boolean fastFma) {
+        return baseOptions(gemm) + " -DFAST_FMA=" + (fastFma ? 1 : 0) + extraOptions();
     }
 
     /**

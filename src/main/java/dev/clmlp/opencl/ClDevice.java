@@ -21,11 +21,13 @@ import java.util.List;
  * @param localMemBytes    CL_DEVICE_LOCAL_MEM_SIZE
  * @param maxWorkGroupSize CL_DEVICE_MAX_WORK_GROUP_SIZE
  * @param floatVectorWidth the preferred float vector width (16 for AVX-512, 8 for AVX2)
+ * @param fastFma          CL_DEVICE_SINGLE_FP_CONFIG has CL_FP_FMA and not CL_FP_SOFT_FLOAT: fma() is
+ *                         a hardware instruction (the CPU GEMM then uses it; mad() need not fuse)
  */
 public record ClDevice(ClBinding binding, int index, Object handle, String platformName,
                        String name, String type, String vendor, String driver, String version,
                        int computeUnits, long globalMemBytes, long localMemBytes, long maxWorkGroupSize,
-                       int floatVectorWidth) {
+                       int floatVectorWidth, boolean fastFma) {
 
     /**
      * What kind of machine runs the kernels, which decides how they are launched. A GPU runs a
@@ -83,6 +85,14 @@ public record ClDevice(ClBinding binding, int index, Object handle, String platf
         if ((bits & 2) != 0) sb.append(sb.length() > 0 ? "+" : "").append("CPU"); // CL_DEVICE_TYPE_CPU
         if ((bits & 8) != 0) sb.append(sb.length() > 0 ? "+" : "").append("ACCELERATOR"); // CL_DEVICE_TYPE_ACCELERATOR
         return sb.length() > 0 ? sb.toString() : "OTHER";
+    }
+
+    /**
+     * @param singleFpConfig CL_DEVICE_SINGLE_FP_CONFIG
+     * @return whether it has CL_FP_FMA and not CL_FP_SOFT_FLOAT
+     */
+    public static boolean fastFma(long singleFpConfig) {
+        return (singleFpConfig & (1 << 5)) != 0 && (singleFpConfig & (1 << 6)) == 0; // CL_FP_FMA, CL_FP_SOFT_FLOAT
     }
 
     /**

@@ -72,7 +72,7 @@ final class ClGemm {
                     if (g == choice.params()) skipped.add(skip(g, choice.source(), g.groupSize() + " work-items per group, the device takes " + itemsFit));
                     continue;
                 }
-                Object p = ClProgram.build(rt, source, ClDefines.options(g));
+                Object p = ClProgram.build(rt, source, ClDefines.options(g, device.fastFma()));
                 Object k = rt.createKernel(p, g.kernel());
                 long fits = rt.kernelWorkGroupSize(k);
                 rt.releaseKernel(k);

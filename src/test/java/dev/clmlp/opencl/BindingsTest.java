@@ -25,6 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BindingsTest {
     @TempDir Path tmp;
 
+    /** CL_DEVICE_SINGLE_FP_CONFIG's bits: CL_FP_FMA (1 << 5) in hardware, not CL_FP_SOFT_FLOAT (1 << 6). */
+    @Test
+    void fmaIsFastWhereTheDeviceFusesInHardware() {
+        long nearestInfNan = 4 | 2; // CL_FP_ROUND_TO_NEAREST | CL_FP_INF_NAN
+        assertTrue(ClDevice.fastFma(nearestInfNan | 1 << 5));
+        assertEquals(false, ClDevice.fastFma(nearestInfNan));
+        assertEquals(false, ClDevice.fastFma(nearestInfNan | 1 << 5 | 1 << 6));
+    }
+
     @Test
     void bothBindingsListTheSameDevicesInTheSameOrder() {
         TestBackends.opencl();
@@ -35,8 +44,8 @@ class BindingsTest {
         assertEquals(jocl.size(), lwjgl.size());
         for (int i = 0; i < jocl.size(); i++) {
             ClDevice a = jocl.get(i), b = lwjgl.get(i);
-            assertEquals(List.of(a.platformName(), a.name(), a.type(), a.driver(), a.computeUnits(), a.maxWorkGroupSize(), a.localMemBytes(), a.floatVectorWidth()),
-                    List.of(b.platformName(), b.name(), b.type(), b.driver(), b.computeUnits(), b.maxWorkGroupSize(), b.localMemBytes(), b.floatVectorWidth()));
+            assertEquals(List.of(a.platformName(), a.name(), a.type(), a.driver(), a.computeUnits(), a.maxWorkGroupSize(), a.localMemBytes(), a.floatVectorWidth(), a.fastFma()),
+                    List.of(b.platformName(), b.name(), b.type(), b.driver(), b.computeUnits(), b.maxWorkGroupSize(), b.localMemBytes(), b.floatVectorWidth(), b.fastFma()));
             assertEquals("opencl:" + i, a.backendName());
             assertEquals("lwjgl:" + i, b.backendName());
         }

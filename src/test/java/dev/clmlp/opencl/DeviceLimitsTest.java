@@ -38,7 +38,7 @@ class DeviceLimitsTest {
         };
         // the real device's names, so that the kernel cache serves builds with the same constants
         return new ClDevice(binding, 0, real.handle(), real.platformName(), real.name(), type, real.vendor(), real.driver(), real.version(),
-                real.computeUnits(), real.globalMemBytes(), localMem, maxWorkGroup, real.floatVectorWidth());
+                real.computeUnits(), real.globalMemBytes(), localMem, maxWorkGroup, real.floatVectorWidth(), real.fastFma());
     }
 
     /** A product, a bias gradient and the loss kernel's reduction on b, against the Java backend. */

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class GemmParamsTest {
     static ClDevice fake(String type, int floatVectorWidth, long maxWorkGroup, long localMem) {
         return new ClDevice(ClBinding.jocl(), 0, null, "Fake platform", "fake " + type + " " + floatVectorWidth, type, "nobody", "0.0",
-                "OpenCL 1.2", 4, 1L << 30, localMem, maxWorkGroup, floatVectorWidth);
+                "OpenCL 1.2", 4, 1L << 30, localMem, maxWorkGroup, floatVectorWidth, true);
     }
 
     @Test

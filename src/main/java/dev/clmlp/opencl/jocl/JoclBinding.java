@@ -68,7 +68,8 @@ public final class JoclBinding implements ClBinding {
                 string(d, CL_DRIVER_VERSION), string(d, CL_DEVICE_VERSION),
                 (int) number(d, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint), number(d, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_ulong),
                 number(d, CL_DEVICE_LOCAL_MEM_SIZE, Sizeof.cl_ulong), number(d, CL_DEVICE_MAX_WORK_GROUP_SIZE, Sizeof.size_t),
-                (int) number(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, Sizeof.cl_uint));
+                (int) number(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, Sizeof.cl_uint),
+                ClDevice.fastFma(number(d, CL_DEVICE_SINGLE_FP_CONFIG, Sizeof.cl_ulong)));
     }
 
     /** The platforms, or OpenClUnavailableException saying how to install one. */

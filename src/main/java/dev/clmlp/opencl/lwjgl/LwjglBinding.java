@@ -68,7 +68,7 @@ public final class LwjglBinding implements ClBinding {
                 ClDevice.typeName(ulong(d, CL_DEVICE_TYPE)), string(d, CL_DEVICE_VENDOR), string(d, CL_DRIVER_VERSION),
                 string(d, CL_DEVICE_VERSION), uint(d, CL_DEVICE_MAX_COMPUTE_UNITS), ulong(d, CL_DEVICE_GLOBAL_MEM_SIZE),
                 ulong(d, CL_DEVICE_LOCAL_MEM_SIZE), sizeT(d, CL_DEVICE_MAX_WORK_GROUP_SIZE),
-                uint(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT));
+                uint(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT), ClDevice.fastFma(ulong(d, CL_DEVICE_SINGLE_FP_CONFIG)));
     }
 
     /** A query of the device listing failed: its message names the call and the error. */
