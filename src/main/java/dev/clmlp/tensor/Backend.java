@@ -695,17 +695,33 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
         Checks.checkShape(op, "bias", bias, 1, dz.cols(), dz);
         if (!(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException(op + ": learning rate must be a positive finite number, got " + lr);
         long t0 = OpTimes.start(opTimes);
-        doGemm(true, false, x.cols(), dz.cols(), x.rows(), -lr, x, dz, 1f, w);
-        doBiasGrad(dz, db);
-        doSgd(bias, db, null, lr, 0f);
+        doDenseSgd(x, dz, w, bias, db, lr);
         OpTimes.stop(opTimes, op, t0);
     }
 
     /**
+     * {@link #denseSgd} after its checks: the product accumulated into w, the bias gradient, the
+     * bias step. A backend whose GEMM sums the columns of dz on the way overrides it.
+     *
+     * @param x    rows x in
+     * @param dz   rows x out
+     * @param w    in x out, updated
+     * @param bias 1 x out, updated
+     * @param db   1 x out, written
+     * @param lr   the learning rate
+     */
+    protected void doDenseSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr) {
+        doGemm(true, false, x.cols(), dz.cols(), x.rows(), -lr, x, dz, 1f, w);
+        doBiasGrad(dz, db);
+        doSgd(bias, db, null, lr, 0f);
+    }
+
+    /**
      * @return whether training should update each dense layer inside its weight-gradient product
-     *         ({@link #denseSgd}): true where an operation costs no more than its
-     *         arithmetic (the CPU), false where every launch counts (on OpenCL they are more launches
-     *         per layer than one optimizer launch for all parameters)
+     *         ({@link #denseSgd}): true where an operation costs no more than its arithmetic (the
+     *         CPU, and OpenCL on CPU devices), false where every launch counts more than a pass
+     *         over the parameters (on a GPU the layers' updates are more launches than one
+     *         optimizer launch for all)
      */
     public boolean prefersFusedUpdates() { return false; }
 

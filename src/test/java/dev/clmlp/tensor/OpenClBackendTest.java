@@ -24,4 +24,15 @@ class OpenClBackendTest extends BackendContract {
             assertEquals(Long.MAX_VALUE, b.loopLimit(), b.device().platformName());
         }
     }
+
+    /**
+     * Plain SGD inside the weight-gradient products (denseSgd) where the vector GEMM runs, PoCL and
+     * Oclgrind here; with the tiled GPU kernel, as on rusticl, a separate sgd pass.
+     */
+    @Test
+    void cpuDevicesUpdateInsideTheProducts() {
+        OpenClBackend b = (OpenClBackend) backend();
+        assertEquals(!b.device().platformName().contains("rusticl"), b.prefersFusedUpdates(), b.gemmReason());
+        assertEquals(false, OpenClTiledBackendTest.tiled().prefersFusedUpdates());
+    }
 }
