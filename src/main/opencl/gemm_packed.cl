@@ -66,8 +66,8 @@ void storeV(const floatV v, __global float* p, const int w)
 // The register block's multiply-adds: fma() where it is one instruction (FAST_FMA, from the
 // device's CL_FP_FMA: ClDevice.fastFma), else mad(). PoCL's mad() compiles to a multiply and an
 // add, and PoCL does not define FP_FAST_FMAF. (On Zen 5, whose adds have pipes of their own, fma
-// made 1024-1024's products 3-9% faster in two of three rounds; where adds share the FMA ports,
-// the multiply and the add cost two instructions' throughput.)
+// made 1024-1024's products 0-9% faster in two of three rounds and 4-9% slower in one; where adds
+// share the FMA ports, the multiply and the add cost two instructions' throughput.)
 #ifndef FAST_FMA
 #define FAST_FMA 0
 #endif

@@ -277,8 +277,8 @@ public final class OpenClBackend extends Backend {
     /**
      * On a CPU device (the vector GEMM): there the SGD pass over a separate gradient, written by
      * the products and read back with the weights, costs more than a launch per layer (PoCL,
-     * 1024-1024: 560 us a step, the products into w 70 us more). On one PoCL thread, scratch and
-     * 256-256 trained as fast either way.
+     * 1024-1024: the pass took 490-515 us a step, the two products into w 40-80 us more each). On
+     * one PoCL thread, scratch and 256-256 trained as fast either way.
      */
     @Override public boolean prefersFusedUpdates() { return !gemmParams().isTiled(); }
 
