@@ -58,24 +58,24 @@ class VectorGemmTest {
         Set<Thread> small = ConcurrentHashMap.newKeySet(), shared = ConcurrentHashMap.newKeySet();
         try (Workers pool = new Workers(3); Workers sharing = new Workers(3, 0)) {
             VectorGemm.gemm(pool, false, false, m, n, k, 1f, new float[m * k], 0, new float[k * n], 0, 0f, new float[m * n], 0,
-                    holdingTheCaller(small, 200)); // time for the other threads to join, were the product shared
+                    holdingTheFirst(small, 200)); // time for the other threads to join, were the product shared
             VectorGemm.gemm(sharing, false, false, m, n, k, 1f, new float[m * k], 0, new float[k * n], 0, 0f, new float[m * n], 0,
-                    holdingTheCaller(shared, 10_000)); // they join however busy the machine
+                    holdingTheFirst(shared, 10_000)); // they join however busy the machine
         }
         assertEquals(Set.of(Thread.currentThread()), small, "every block computed by the caller");
         assertTrue(shared.size() >= 2, "with shareFrom 0 the same product is shared: " + shared);
     }
 
     /**
-     * An epilogue that notes the threads computing blocks of C, and holds the calling thread in its
-     * first block until another thread has computed one, or for at most `millis`.
+     * An epilogue that notes the threads computing blocks of C, and holds the first thread to
+     * compute one (the caller, or a worker that started first) in that block until another
+     * thread has computed one, or for at most `millis`.
      */
-    private static VectorGemm.Epilogue holdingTheCaller(Set<Thread> threads, long millis) {
-        Thread caller = Thread.currentThread();
+    private static VectorGemm.Epilogue holdingTheFirst(Set<Thread> threads, long millis) {
         AtomicBoolean held = new AtomicBoolean();
         return (c, co, ldc, i0, i1, j0, cols) -> {
             threads.add(Thread.currentThread());
-            if (Thread.currentThread() != caller || !held.compareAndSet(false, true)) return;
+            if (!held.compareAndSet(false, true)) return;
             long until = System.nanoTime() + millis * 1_000_000;
             while (threads.size() < 2 && System.nanoTime() < until) Thread.onSpinWait();
         };
