@@ -143,6 +143,13 @@ public final class SelfCheck {
                 return concat(tw.download(), tb.download(), tdb.download());
             }
         }));
+        lines.add(compare("denseBackwardSgd relu", dense, 1e-4, device, reference, be -> {
+            try (Tensor tx = be.upload(x, rows, in); Tensor tdz = be.upload(dz, rows, out); Tensor tw = be.upload(w, in, out); Tensor tb = be.upload(bias, 1, out);
+                 Tensor tdb = be.zeros(1, out); Tensor tp = be.upload(yPrev, rows, in); Tensor tdx = be.zeros(rows, in)) {
+                be.denseBackwardSgd(tx, tdz, tw, tb, tdb, 0.1f, Activation.RELU, tp, null, tdx);
+                return concat(tdx.download(), tw.download(), tb.download(), tdb.download());
+            }
+        }));
         checkPixels(lines, r, device, reference);
         checkElementwise(lines, r, device, reference);
         checkRows(lines, r, device, reference);

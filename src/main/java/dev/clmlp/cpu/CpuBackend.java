@@ -162,16 +162,39 @@ public final class CpuBackend extends Backend {
             super.doDenseInputGrad(dz, w, fn, yPrev, mask, dx);
             return;
         }
-        float[] ys = f(yPrev), ms = mask != null ? f(mask) : null; // dx = (dz W^T) * mask * f'(yPrev), block by block
+        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, slope(fn, yPrev, mask));
+    }
+
+    /** The epilogue that makes a block of dz W^T into dx = (dz W^T) * mask * f'(yPrev). */
+    private static VectorGemm.Epilogue slope(Activation fn, Tensor yPrev, Tensor mask) {
+        float[] ys = f(yPrev), ms = mask != null ? f(mask) : null;
         int yo = off(yPrev), mo = mask != null ? off(mask) : 0;
-        gemm(false, true, dz.rows(), w.rows(), dz.cols(), 1f, dz, w, 0f, dx, (c, co, ldc, i0, i1, j0, cols) -> {
+        return (c, co, ldc, i0, i1, j0, cols) -> {
             for (int i = i0; i < i1; i++) {
                 int o = co + i * ldc + j0, e = i * ldc + j0;
                 if (ms != null) for (int j = 0; j < cols; j++) c[o + j] *= ms[mo + e + j];
                 if (fn == Activation.RELU) VectorOps.reluGrad(c, o, ys, yo + e, cols); // the plain loop is not vectorised
                 else activationGrad(fn, ys, yo + e, c, o, cols);
             }
-        });
+        };
+    }
+
+    /**
+     * One pass over w for both products (VectorGemm.inputGradThenUpdate) where the update would
+     * take the dense GEMM; an x that SparseGemm takes keeps the two operations.
+     */
+    @Override protected void doDenseBackwardSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr,
+                                                Activation fn, Tensor yPrev, Tensor mask, Tensor dx) {
+        if (!vectorApi || skipsInputZeros && sparseA(true, x.cols(), dz.cols(), x.rows(), x)) {
+            super.doDenseBackwardSgd(x, dz, w, bias, db, lr, fn, yPrev, mask, dx);
+            return;
+        }
+        long t0 = recording() ? System.nanoTime() : 0;
+        VectorGemm.inputGradThenUpdate(pool, dz.rows(), w.rows(), w.cols(), f(dz), off(dz), f(w), off(w), slope(fn, yPrev, mask),
+                f(dx), off(dx), -lr, f(x), off(x));
+        if (t0 != 0) partTime("GEMM B^T + fused epilogue, then A^T into w, a band of w's rows at a time", System.nanoTime() - t0);
+        doBiasGrad(dz, db);
+        doSgd(bias, db, null, lr, 0f);
     }
 
     /** g[go..go+n) = g * f'(y), f' written in terms of the activation's output y. */

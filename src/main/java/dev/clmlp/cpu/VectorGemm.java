@@ -49,29 +49,55 @@ final class VectorGemm {
 
     static void gemm(Workers pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, Epilogue epilogue) {
-        // op(A)[i,p] = a[aOff + i*aRs + p*aCs]; op(B)[p,j] = b[bOff + p*bRs + j*bCs]
-        final int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
         boolean serial = pool == null || (long) m * n * k < pool.shareFrom;
         // tasks wanted: a few per thread to even out, but one per thread when B is transposed, since
         // every task packs its strip's panel again (64x64x128 with B^T: 12 us for 4 tasks, 15 for 8)
-        int strips = (n + W - 1) / W, wanted = serial ? 1 : (bCs != 1 ? 1 : 4) * pool.size();
+        int strips = (n + W - 1) / W, wanted = serial ? 1 : (transB ? 1 : 4) * pool.size();
         int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + MR - 1) / MR));
         int rows = ((m + rowBlocks - 1) / rowBlocks + MR - 1) / MR * MR;
         CpuGemm.run(serial ? null : pool, strips * ((m + rows - 1) / rows), t -> {
-            int j0 = t % strips * W, i0 = t / strips * rows, i1 = Math.min(m, i0 + rows), cols = Math.min(W, n - j0);
-            float[] panel = PANEL.get();
-            boolean direct = bCs == 1 && cols == W; // B's rows already hold the strip contiguously: read them in place
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kc = Math.min(KC, k - p0);
-                if (!direct) pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);
-                float[] bp = direct ? b : panel;
-                int bo = direct ? bOff + p0 * bRs + j0 : 0, bStride = direct ? bRs : W;
-                for (int i = i0; i < i1; i += MR)
-                    kernel(alpha, p0 == 0 ? beta : 1f, a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, bp, bo, bStride,
-                            c, cOff + i * n + j0, n, cols);
-            }
-            if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, j0, cols);
+            int i0 = t / strips * rows;
+            strip(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, i0, Math.min(m, i0 + rows), t % strips * W, epilogue);
         });
+    }
+
+    /**
+     * A dense layer's backward step with its SGD update (dz rows x out, w in x out, x rows x in):
+     * dx = dz w^T with the epilogue `slope`, then w += alpha x^T dz. One task a band of w's rows:
+     * it computes dx's columns from those rows, then updates them while they are in cache, where
+     * the two products one after the other read all of w twice from memory. The same sums in the
+     * same order as {@link #gemm} computes each product.
+     */
+    static void inputGradThenUpdate(Workers pool, int rows, int in, int out, float[] dz, int dzOff, float[] w, int wOff,
+                                    Epilogue slope, float[] dx, int dxOff, float alpha, float[] x, int xOff) {
+        int band = MR * L; // whole strips of dx's columns (W = 2L) and whole blocks of w's rows (MR)
+        boolean serial = pool == null || (long) rows * in * out < pool.shareFrom; // as each product would be
+        CpuGemm.run(serial ? null : pool, (in + band - 1) / band, t -> {
+            int r0 = t * band, r1 = Math.min(in, r0 + band);
+            for (int j0 = r0; j0 < r1; j0 += W) // dx[:, j0 ..] = dz w[j0 .., :]^T
+                strip(false, true, rows, in, out, 1f, dz, dzOff, w, wOff, 0f, dx, dxOff, 0, rows, j0, slope);
+            for (int j0 = 0; j0 < out; j0 += W) // w[r0 .. r1, j0 ..] += alpha x[:, r0 .. r1]^T dz[:, j0 ..]
+                strip(true, false, in, out, rows, alpha, x, xOff, dz, dzOff, 1f, w, wOff, r0, r1, j0, null);
+        });
+    }
+
+    /** Rows [i0, i1) of C's strip of columns from j0 (W of them, or what is left of n): one task's work. */
+    private static void strip(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
+                              float beta, float[] c, int cOff, int i0, int i1, int j0, Epilogue epilogue) {
+        // op(A)[i,p] = a[aOff + i*aRs + p*aCs]; op(B)[p,j] = b[bOff + p*bRs + j*bCs]
+        int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1, cols = Math.min(W, n - j0);
+        float[] panel = PANEL.get();
+        boolean direct = bCs == 1 && cols == W; // B's rows already hold the strip contiguously: read them in place
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            if (!direct) pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);
+            float[] bp = direct ? b : panel;
+            int bo = direct ? bOff + p0 * bRs + j0 : 0, bStride = direct ? bRs : W;
+            for (int i = i0; i < i1; i += MR)
+                kernel(alpha, p0 == 0 ? beta : 1f, a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, bp, bo, bStride,
+                        c, cOff + i * n + j0, n, cols);
+        }
+        if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, j0, cols);
     }
 
     /** panel[p*W + j] = op(B)[p, j] for j < cols, 0 up to W. */

@@ -120,16 +120,29 @@ final class Network implements AutoCloseable {
             Tensor x = i == 0 ? input.rows(0, rows) : out[i - 1].rows(0, rows);
             if (layers.get(i) instanceof Dense) {
                 int layer = i;
-                if (updating == null) b.denseWeightGrad(x, dy, g.weights(i), g.bias(i)); // dW = x^T dz, db = column sums of dz
+                // the gradient sent down, dx = (dz W^T) * mask * f'(yPrev): through a dropout to the dense layer below it, or straight down
+                Activation f = null;
+                Tensor yPrev = null, dropMask = null, dx = null;
                 if (i >= 2 && layers.get(i - 1) instanceof Dropout drop && layers.get(i - 2) instanceof Dense below) {
-                    Tensor dropMask = drop.rate() > 0 ? mask[i - 1].rows(0, rows) : null;
-                    b.denseInputGrad(dy, p.weights(i), below.elementwise(), out[i - 2].rows(0, rows), dropMask,
-                            grad[i - 2].rows(0, rows)); // (dz W^T) * mask * f'
+                    f = below.elementwise();
+                    yPrev = out[i - 2].rows(0, rows);
+                    dropMask = drop.rate() > 0 ? mask[i - 1].rows(0, rows) : null;
+                    dx = grad[i - 2].rows(0, rows);
                     i--; // the dropout is done
                 } else if (i > 0) {
-                    b.denseInputGrad(dy, p.weights(i), slopeBelow(i), x, grad[i - 1].rows(0, rows)); // (dz W^T) * f'
+                    f = slopeBelow(i);
+                    yPrev = x;
+                    dx = grad[i - 1].rows(0, rows);
                 }
-                if (updating != null) updating.updateDense(x, dy, p.weights(layer), p.bias(layer), g.weights(layer), g.bias(layer));
+                Tensor w = p.weights(layer), bias = p.bias(layer), dw = g.weights(layer), db = g.bias(layer);
+                if (updating == null) { // dW = x^T dz, db = column sums of dz
+                    b.denseWeightGrad(x, dy, dw, db);
+                    if (dx != null) b.denseInputGrad(dy, w, f, yPrev, dropMask, dx);
+                } else if (dx != null) {
+                    updating.updateDense(x, dy, w, bias, dw, db, f, yPrev, dropMask, dx); // dx from the weights before the update
+                } else {
+                    updating.updateDense(x, dy, w, bias, dw, db);
+                }
             } else if (layers.get(i) instanceof Dropout drop && i > 0) {
                 Tensor dx = grad[i - 1].rows(0, rows);
                 Activation below = slopeBelow(i);

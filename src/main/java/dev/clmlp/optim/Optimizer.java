@@ -2,6 +2,7 @@ package dev.clmlp.optim;
 
 import com.google.gson.JsonObject;
 import dev.clmlp.io.JsonFields;
+import dev.clmlp.tensor.Activation;
 import dev.clmlp.tensor.Backend;
 import dev.clmlp.tensor.Tensor;
 
@@ -117,6 +118,22 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
      */
     public void updateDense(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor dw, Tensor db) {
         throw new IllegalStateException(name() + " does not update inside the gradient products");
+    }
+
+    /**
+     * {@link #updateDense} of a layer that also sends a gradient down, computed from its weights
+     * before the update: dx = (dz W^T) * mask * f'(yPrev), as {@link Backend#denseInputGrad}.
+     * By default the two one after the other; plain SGD asks the backend for both at once.
+     *
+     * @param f     the activation of the layer below
+     * @param yPrev rows x in: the output of the layer below
+     * @param mask  rows x in: the dropout mask between them, or null
+     * @param dx    rows x in, written
+     */
+    public void updateDense(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor dw, Tensor db,
+                            Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
+        backend.denseInputGrad(dz, w, f, yPrev, mask, dx);
+        updateDense(x, dz, w, bias, dw, db);
     }
 
     /** @return the updates done since {@link #attach} (Adam's t) */

@@ -1,6 +1,7 @@
 package dev.clmlp.optim;
 
 import com.google.gson.JsonObject;
+import dev.clmlp.tensor.Activation;
 import dev.clmlp.tensor.Tensor;
 
 /** Stochastic gradient descent, optionally with (Keras-style) momentum. */
@@ -32,6 +33,11 @@ public final class Sgd extends Optimizer {
 
     @Override public void updateDense(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor dw, Tensor db) {
         backend.denseSgd(x, dz, w, bias, db, currentLearningRate());
+    }
+
+    @Override public void updateDense(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor dw, Tensor db,
+                                      Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
+        backend.denseBackwardSgd(x, dz, w, bias, db, currentLearningRate(), f, yPrev, mask, dx);
     }
 
     @Override protected void allocate(int size) { velocity = momentum > 0 ? backend.zeros(1, size) : null; }

@@ -643,7 +643,13 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
      * @param dx    rows x in, written
      */
     public final void denseInputGrad(Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
-        String op = "denseInputGrad";
+        checkInputGrad("denseInputGrad", dz, w, f, yPrev, mask, dx);
+        long t0 = OpTimes.start(opTimes);
+        doDenseInputGrad(dz, w, f, yPrev, mask, dx);
+        OpTimes.stop(opTimes, "denseInputGrad", t0);
+    }
+
+    private void checkInputGrad(String op, Tensor dz, Tensor w, Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
         Checks.checkNotNull(op, "f", f);
         Checks.checkFloat(this, op, "dz", dz); Checks.checkFloat(this, op, "w", w); Checks.checkFloat(this, op, "yPrev", yPrev); Checks.checkFloat(this, op, "dx", dx);
         if (w.cols() != dz.cols())
@@ -655,9 +661,6 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
             Checks.checkFloat(this, op, "mask", mask);
             Checks.checkSameShape(op, "mask", mask, dx);
         }
-        long t0 = OpTimes.start(opTimes);
-        doDenseInputGrad(dz, w, f, yPrev, mask, dx);
-        OpTimes.stop(opTimes, "denseInputGrad", t0);
     }
 
     /**
@@ -689,14 +692,50 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
      * @param lr   the learning rate
      */
     public final void denseSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr) {
-        String op = "denseSgd";
+        checkSgd("denseSgd", x, dz, w, bias, db, lr);
+        long t0 = OpTimes.start(opTimes);
+        doDenseSgd(x, dz, w, bias, db, lr);
+        OpTimes.stop(opTimes, "denseSgd", t0);
+    }
+
+    private void checkSgd(String op, Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr) {
         Checks.checkWeightGrad(this, op, x, dz, "w", w, db);
         Checks.checkFloat(this, op, "bias", bias);
         Checks.checkShape(op, "bias", bias, 1, dz.cols(), dz);
         if (!(lr > 0 && Float.isFinite(lr))) throw new IllegalArgumentException(op + ": learning rate must be a positive finite number, got " + lr);
+    }
+
+    /**
+     * A hidden dense layer's whole backward step under plain SGD: {@link #denseInputGrad} from
+     * the weights as they were, then {@link #denseSgd}, with the same results. A backend may do
+     * both in one pass over w (the CPU backend: each band of w's rows updated while in cache).
+     *
+     * @param x     rows x in: the layer's input
+     * @param dz    rows x out: the gradient with respect to its pre-activation
+     * @param w     in x out, updated
+     * @param bias  1 x out, updated
+     * @param db    1 x out, written: the bias gradient
+     * @param lr    the learning rate
+     * @param f     the activation of the layer below
+     * @param yPrev rows x in: the output of the layer below
+     * @param mask  rows x in: the dropout mask between them, or null
+     * @param dx    rows x in, written: the gradient sent down
+     */
+    public final void denseBackwardSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr,
+                                       Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
+        String op = "denseBackwardSgd";
+        checkSgd(op, x, dz, w, bias, db, lr);
+        checkInputGrad(op, dz, w, f, yPrev, mask, dx);
         long t0 = OpTimes.start(opTimes);
-        doDenseSgd(x, dz, w, bias, db, lr);
+        doDenseBackwardSgd(x, dz, w, bias, db, lr, f, yPrev, mask, dx);
         OpTimes.stop(opTimes, op, t0);
+    }
+
+    /** {@link #denseBackwardSgd} after its checks: by default the two operations one after the other. */
+    protected void doDenseBackwardSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr,
+                                      Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
+        doDenseInputGrad(dz, w, f, yPrev, mask, dx);
+        doDenseSgd(x, dz, w, bias, db, lr);
     }
 
     /**

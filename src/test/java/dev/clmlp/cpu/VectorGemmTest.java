@@ -51,6 +51,30 @@ class VectorGemmTest {
             }
     }
 
+    /** The backward step by bands of w's rows: the very bits of its two products, on one thread and on three. */
+    @Property(tries = 12)
+    void inputGradThenUpdateIsTheTwoProducts(@ForAll @IntRange(min = 1, max = 70) int rows, @ForAll @IntRange(min = 1, max = 400) int in,
+                                            @ForAll @IntRange(min = 1, max = 300) int out, @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] dz = random(r, rows * out), w = random(r, in * out), x = random(r, rows * in);
+        float alpha = -0.05f;
+        VectorGemm.Epilogue slope = (c, co, ldc, i0, i1, j0, cols) -> { // a ReLU slope of its own
+            for (int i = i0; i < i1; i++) for (int j = j0; j < j0 + cols; j++) if (x[i * ldc + j] < 0) c[co + i * ldc + j] = 0f;
+        };
+        float[] dxRef = new float[rows * in], wRef = w.clone();
+        VectorGemm.gemm(null, false, true, rows, in, out, 1f, dz, 0, w, 0, 0f, dxRef, 0, slope);
+        VectorGemm.gemm(null, true, false, in, out, rows, alpha, x, 0, dz, 0, 1f, wRef, 0);
+        for (int threads : new int[] {1, 3}) {
+            float[] dx = new float[rows * in], w1 = w.clone();
+            try (Workers pool = threads == 1 ? null : new Workers(threads, 0)) {
+                VectorGemm.inputGradThenUpdate(pool, rows, in, out, dz, 0, w1, 0, slope, dx, 0, alpha, x, 0);
+            }
+            String what = rows + "x" + in + "x" + out + " on " + threads + " threads";
+            assertArrayEquals(dxRef, dx, "dx of " + what);
+            assertArrayEquals(wRef, w1, "w of " + what);
+        }
+    }
+
     @Test
     void productsBelowTheThresholdStayOnTheCallingThread() {
         int m = 64, n = 128, k = 64; // scratch's hidden product: 524K multiply-adds

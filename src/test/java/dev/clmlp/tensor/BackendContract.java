@@ -633,6 +633,38 @@ abstract class BackendContract {
         }
     }
 
+    /**
+     * denseBackwardSgd gives the very bits of denseInputGrad, from the weights before the step,
+     * then denseSgd (the Java backend does both in one pass over w), on views inside larger buffers.
+     */
+    @Property(tries = 15)
+    void denseBackwardSgdIsTheInputGradientThenDenseSgd(@ForAll @IntRange(min = 1, max = 80) int rows,
+                                                        @ForAll @IntRange(min = 1, max = 300) int in,
+                                                        @ForAll @IntRange(min = 1, max = 200) int out, @ForAll Activation f,
+                                                        @ForAll boolean masked, @ForAll long seed) {
+        Random r = new Random(seed);
+        float lr = 0.001f + r.nextFloat() * 0.5f;
+        float[] x = Rand.floats(r, rows * in, 1), dz = Rand.floats(r, rows * out, 1), w0 = Rand.floats(r, in * out, 1), b0 = Rand.floats(r, out, 1);
+        float[] yPrev = new float[rows * in], mask = new float[rows * in];
+        for (int i = 0; i < yPrev.length; i++) yPrev[i] = (float) Ref.activation(f, x[i] * 3);
+        for (int i = 0; i < mask.length; i++) mask[i] = r.nextInt(4) == 0 ? 0f : 1.25f; // a dropout mask, rate 0.2
+        Backend b = backend();
+        try (Tensor tx = b.upload(x, rows, in); Tensor tdz = b.upload(dz, rows, out); Tensor ty = b.upload(yPrev, rows, in);
+             Tensor tm = b.upload(mask, rows, in); Placed w = place(r, w0, in, out); Placed bias = place(r, b0, 1, out);
+             Placed db = place(r, null, 1, out); Placed dx = place(r, null, rows, in); Tensor w2 = b.upload(w0, in, out);
+             Tensor bias2 = b.upload(b0, 1, out); Tensor db2 = b.zeros(1, out); Tensor dx2 = b.zeros(rows, in)) {
+            b.denseBackwardSgd(tx, tdz, w.view(), bias.view(), db.view(), lr, f, ty, masked ? tm : null, dx.view());
+            b.denseInputGrad(tdz, w2, f, ty, masked ? tm : null, dx2);
+            b.denseSgd(tx, tdz, w2, bias2, db2, lr);
+            String what = "denseBackwardSgd " + rows + "x" + in + "x" + out + " " + f + (masked ? " masked" : "") + " seed " + seed;
+            assertArrayEquals(dx2.download(), dx.view().download(), what + ": dx");
+            assertArrayEquals(w2.download(), w.view().download(), what + ": w");
+            assertArrayEquals(bias2.download(), bias.view().download(), what + ": bias");
+            assertArrayEquals(db2.download(), db.view().download(), what + ": db");
+            for (Placed p : new Placed[] {w, bias, db, dx}) p.assertSurroundingUntouched(what);
+        }
+    }
+
     @Property(tries = 20)
     void softmaxCrossEntropyStatsSumsLossAndHits(@ForAll @IntRange(min = 1, max = 600) int rows,
                                                  @ForAll @IntRange(min = 1, max = 30) int k, @ForAll long seed) {

@@ -85,11 +85,12 @@ class CliTest {
                     "--profile", "--no-progress", "--no-plots", "--out", tmp.resolve("prof-" + backend.replace(':', '-')).toString());
             assertTrue(log.contains("Time per operation per training step, epochs 2..3 (12 steps;"), log);
             // two dense layers, 12 steps; plain SGD runs inside the weight-gradient product on the CPU and on OpenCL's CPU
-            // devices (denseSgd), apart on a GPU (denseWeightGrad, then one sgd)
+            // devices (denseSgd; the upper layer's with its input gradient, denseBackwardSgd), apart on a GPU
+            // (denseWeightGrad, then one sgd)
             boolean fused;
             try (var b = dev.clmlp.Backends.open(backend)) { fused = b.prefersFusedUpdates(); }
-            String weightOp = fused ? "denseSgd" : "denseWeightGrad";
-            assertTrue(log.lines().anyMatch(l -> l.matches(weightOp + " +24 .*")), weightOp + " 24 times: " + log);
+            for (String op : fused ? new String[] {"denseSgd +12", "denseBackwardSgd +12"} : new String[] {"denseWeightGrad +24", "denseInputGrad +12"})
+                assertTrue(log.lines().anyMatch(l -> l.matches(op + " .*")), op + " times: " + log);
             assertTrue(log.contains(backend.equals("cpu") ? "  of which GEMM" : "OpenCL kernel times"), log);
         }
     }
