@@ -25,9 +25,7 @@ final class SparseGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** 2^q as the bits of a float, for masks of float lanes summed as ints. */
-    private static final float[] POWERS_OF_TWO = new float[16];
-    static { for (int q = 0; q < POWERS_OF_TWO.length; q++) POWERS_OF_TWO[q] = Float.intBitsToFloat(1 << q); }
+    private static final int[] POWERS_OF_TWO = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
     /** Tuning constants: rows x vectors of C in registers (with 4 x 4, C2 of JDK 17 boxed the vectors: 10x slower), values of A per nonzero test. */
     static final int MR = 3, NV = 4, MASK = 16;
     /** Columns of C a task computes: n must be a multiple. */
@@ -67,8 +65,8 @@ final class SparseGemm {
         int bits = 0;
         if (count == MASK && MASK % L == 0) {
             for (int h = 0; h < MASK; h += L) {
-                VectorMask<Float> nz = nonzero(a, o0 + h).or(nonzero(a, o1 + h)).or(nonzero(a, o2 + h));
-                bits |= lanesAsInts(FloatVector.fromArray(S, POWERS_OF_TWO, h), nz).reduceLanes(VectorOperators.ADD);
+                VectorMask<Integer> nz = nonzero(a, o0 + h).or(nonzero(a, o1 + h)).or(nonzero(a, o2 + h));
+                bits |= IntVector.zero(I).blend(IntVector.fromArray(I, POWERS_OF_TWO, h), nz).reduceLanes(VectorOperators.ADD);
             }
             return bits;
         }
@@ -77,16 +75,8 @@ final class SparseGemm {
         return bits;
     }
 
-    private static VectorMask<Float> nonzero(float[] a, int o) {
-        return FloatVector.fromArray(S, a, o).compare(VectorOperators.NE, 0f);
-    }
-
-    /**
-     * The bits of v's lanes where the mask is set, else 0, as ints. The mask stays a float one: C2
-     * of JDK 17 did not always intrinsify a cast of it to ints, and then boxed every mask.
-     */
-    private static IntVector lanesAsInts(FloatVector v, VectorMask<Float> mask) {
-        return FloatVector.zero(S).blend(v, mask).reinterpretAsInts();
+    private static VectorMask<Integer> nonzero(float[] a, int o) {
+        return FloatVector.fromArray(S, a, o).compare(VectorOperators.NE, 0f).cast(I);
     }
 
     /** The pool, or null (the calling thread) for products too small to share, as in VectorGemm. */
@@ -222,9 +212,9 @@ final class SparseGemm {
             IntVector lo = zero, hi = zero;
             // two loops, not one with a branch: C2 of JDK 17 boxes vectors that meet after an if (5x slower)
             for (int i = 0, end = Math.min(rows, 32); i < end; i++)
-                lo = lo.or(lanesAsInts(FloatVector.broadcast(S, Float.intBitsToFloat(1 << i)), nonzero(a, aOff + i * m + p0 + q)));
+                lo = lo.or(zero.blend(1 << i, FloatVector.fromArray(S, a, aOff + i * m + p0 + q).compare(VectorOperators.NE, 0f).cast(I)));
             for (int i = 32; i < rows; i++)
-                hi = hi.or(lanesAsInts(FloatVector.broadcast(S, Float.intBitsToFloat(1 << i)), nonzero(a, aOff + i * m + p0 + q)));
+                hi = hi.or(zero.blend(1 << i, FloatVector.fromArray(S, a, aOff + i * m + p0 + q).compare(VectorOperators.NE, 0f).cast(I)));
             lo.intoArray(bits, q);
             hi.intoArray(bits, span + q);
         }
