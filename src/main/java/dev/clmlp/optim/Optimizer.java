@@ -125,6 +125,12 @@ public abstract sealed class Optimizer implements AutoCloseable permits Sgd, Ada
      * before the update: dx = (dz W^T) * mask * f'(yPrev), as {@link Backend#denseInputGrad}.
      * By default the two one after the other; plain SGD asks the backend for both at once.
      *
+     * @param x     rows x in: the layer's input
+     * @param dz    rows x out
+     * @param w     in x out: as in {@link #updateDense(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)}, updated
+     * @param bias  1 x out: likewise
+     * @param dw    in x out: the gradient buffer of w (written by optimizers that need it)
+     * @param db    1 x out: the gradient buffer of bias, written
      * @param f     the activation of the layer below
      * @param yPrev rows x in: the output of the layer below
      * @param mask  rows x in: the dropout mask between them, or null

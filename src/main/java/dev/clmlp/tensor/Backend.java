@@ -731,7 +731,20 @@ public abstract non-sealed class Backend extends Implementation implements AutoC
         OpTimes.stop(opTimes, op, t0);
     }
 
-    /** {@link #denseBackwardSgd} after its checks: by default the two operations one after the other. */
+    /**
+     * {@link #denseBackwardSgd} after its checks: by default the two operations one after the other.
+     *
+     * @param x     rows x in
+     * @param dz    rows x out
+     * @param w     in x out, updated
+     * @param bias  1 x out, updated
+     * @param db    1 x out, written
+     * @param lr    the learning rate
+     * @param f     the activation of the layer below
+     * @param yPrev rows x in
+     * @param mask  rows x in, or null
+     * @param dx    rows x in, written
+     */
     protected void doDenseBackwardSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr,
                                       Activation f, Tensor yPrev, Tensor mask, Tensor dx) {
         doDenseInputGrad(dz, w, f, yPrev, mask, dx);
