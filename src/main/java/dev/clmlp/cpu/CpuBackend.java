@@ -91,8 +91,7 @@ public final class CpuBackend extends Backend {
     private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                       VectorGemm.Epilogue epilogue) {
         long t0 = recording() ? System.nanoTime() : 0;
-        boolean sparse = vectorApi && skipsInputZeros && !transB && (beta == 0f || beta == 1f) && (!transA || epilogue == null)
-                && sparseA(transA, m, n, k, a);
+        boolean sparse = takesSparseGemm(transA, transB, m, n, k, a, beta, epilogue != null);
         if (sparse && transA) SparseGemm.transposedTimes(pool, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c));
         else if (sparse) SparseGemm.times(pool, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c), epilogue);
         else if (vectorApi) VectorGemm.gemm(pool, transA, transB, m, n, k, alpha, f(a), off(a), f(b), off(b), beta, f(c), off(c), epilogue);
@@ -102,8 +101,12 @@ public final class CpuBackend extends Backend {
                 System.nanoTime() - t0);
     }
 
-    /** Whether op(A) is mostly zeros, so that SparseGemm multiplies only its nonzeros (the same results). */
-    private static boolean sparseA(boolean transA, int m, int n, int k, Tensor a) {
+    /**
+     * Whether {@link #gemm} takes SparseGemm: on the Vector API path, B not transposed, beta 0 or 1,
+     * no epilogue on A^T, and op(A) mostly zeros, so that it multiplies only its nonzeros (the same results).
+     */
+    private boolean takesSparseGemm(boolean transA, boolean transB, int m, int n, int k, Tensor a, float beta, boolean epilogue) {
+        if (!vectorApi || !skipsInputZeros || transB || beta != 0f && beta != 1f || transA && epilogue) return false;
         return transA ? SparseGemm.suitsTransposed(n, f(a), off(a), k, m) : SparseGemm.suits(n, f(a), off(a), m, k);
     }
 
@@ -181,11 +184,12 @@ public final class CpuBackend extends Backend {
 
     /**
      * One pass over w for both products (VectorGemm.inputGradThenUpdate) where the update would
-     * take the dense GEMM; an x that SparseGemm takes keeps the two operations.
+     * take the dense GEMM (doDenseSgd's product, as gemm decides); an x that SparseGemm takes
+     * keeps the two operations.
      */
     @Override protected void doDenseBackwardSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr,
                                                 Activation fn, Tensor yPrev, Tensor mask, Tensor dx) {
-        if (!vectorApi || skipsInputZeros && sparseA(true, x.cols(), dz.cols(), x.rows(), x)) {
+        if (!vectorApi || takesSparseGemm(true, false, x.cols(), dz.cols(), x.rows(), x, 1f, false)) {
             super.doDenseBackwardSgd(x, dz, w, bias, db, lr, fn, yPrev, mask, dx);
             return;
         }
