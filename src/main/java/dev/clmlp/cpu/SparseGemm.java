@@ -164,10 +164,12 @@ final class SparseGemm {
     private static void block(float alpha, float beta, float[] a, int aOff, int k, int i, int rows, int[] idx, int from, int count,
                               float[] b, int bOff, int n, int j0, float[] c, int cOff) {
         int a0 = aOff + i * k, a1 = a0 + Math.min(1, rows - 1) * k, a2 = a0 + (rows - 1) * k; // rows past the last repeat it, and are not stored
+        float[] tile = tile(WIDTH);
         for (int p0 = 0, end = from + count; p0 < k; p0 += VectorGemm.KC) {
             int to = from, p1 = Math.min(k, p0 + VectorGemm.KC);
             while (to < end && idx[to] < p1) to++;
-            kernel(alpha, p0 == 0 ? beta : 1f, a, a0, a1, a2, 1, idx, from, to, b, bOff + j0, n, rows, c, cOff + i * n + j0, n);
+            kernel(a, a0, a1, a2, 1, idx, from, to, b, bOff + j0, n, 1, tile);
+            VectorGemm.store(alpha, p0 == 0 ? beta : 1f, tile, WIDTH, rows, c, cOff + i * n + j0, n, WIDTH);
             from = to;
         }
     }
@@ -184,14 +186,15 @@ final class SparseGemm {
         CpuGemm.run(team, (blocks + per - 1) / per, t -> {
             int p0 = t * per * MASK, p1 = Math.min(m, p0 + per * MASK), groups = (p1 - p0 + MR - 1) / MR;
             int[] images = imagesByColumn(a, aOff, m, rows, p0, p1), idx = indices(rows);
+            float[] tile = tile(n);
             for (int g = 0; g < groups; g++) {
                 int p = p0 + g * MR, count = 0, ps = Math.min(MR, p1 - p);
                 long used = 0; // bit i: a[i, p'] != 0 for one of the group's values p'
                 for (int q = p - p0; q < p - p0 + ps; q++) used |= images[q] & 0xffffffffL | (long) images[p1 - p0 + q] << 32;
                 for (long bits = used; bits != 0; bits &= bits - 1) idx[count++] = Long.numberOfTrailingZeros(bits);
                 int a0 = aOff + p, a1 = a0 + Math.min(1, ps - 1), a2 = a0 + ps - 1;
-                for (int j0 = 0; j0 < n; j0 += WIDTH)
-                    kernel(alpha, beta, a, a0, a1, a2, m, idx, 0, count, b, bOff + j0, n, ps, c, cOff + p * n + j0, n);
+                kernel(a, a0, a1, a2, m, idx, 0, count, b, bOff, n, n / WIDTH, tile); // all of C's strips, then to C at once
+                VectorGemm.store(alpha, beta, tile, n, ps, c, cOff + p * n, n, n);
             }
         });
     }
@@ -228,50 +231,41 @@ final class SparseGemm {
     }
 
     /**
-     * For the first `rows` (at most MR) rows r: c[co + r*ldc .. + WIDTH) = alpha * sum over q in
-     * idx[from .. to) of a[a_r + q*as] * b[bo + q*ldb ..] + beta * c (beta 0: not read), one fused
-     * multiply-add per term in order, then rounded as VectorGemm does.
+     * For each of `strips` strips s of WIDTH columns, and r < MR: tile[r*strips*WIDTH + s*WIDTH ..
+     * + WIDTH) = sum over q in idx[from .. to) of a[a_r + q*as] * b[bo + q*ldb + s*WIDTH ..], one
+     * fused multiply-add per term in order (rows past the block's last repeat it). Only the
+     * products, as in VectorGemm's kernel: {@link VectorGemm#store} takes them to C.
      */
-    private static void kernel(float alpha, float beta, float[] a, int a0, int a1, int a2, int as, int[] idx, int from, int to,
-                               float[] b, int bo, int ldb, int rows, float[] c, int co, int ldc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        for (int e = from; e < to; e++) {
-            int q = idx[e], o = bo + q * ldb, qa = q * as;
-            FloatVector b0 = FloatVector.fromArray(S, b, o), b1 = FloatVector.fromArray(S, b, o + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, o + 2 * L), b3 = FloatVector.fromArray(S, b, o + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + qa]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + qa]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + qa]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+    private static void kernel(float[] a, int a0, int a1, int a2, int as, int[] idx, int from, int to, float[] b, int bo, int ldb,
+                               int strips, float[] tile) {
+        int stride = strips * WIDTH;
+        for (int s = 0, t = 0; s < strips; s++, t += WIDTH) {
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+            FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+            for (int e = from; e < to; e++) {
+                int q = idx[e], o = bo + q * ldb + t, qa = q * as;
+                FloatVector b0 = FloatVector.fromArray(S, b, o), b1 = FloatVector.fromArray(S, b, o + L);
+                FloatVector b2 = FloatVector.fromArray(S, b, o + 2 * L), b3 = FloatVector.fromArray(S, b, o + 3 * L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + qa]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+                x = FloatVector.broadcast(S, a[a1 + qa]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+                x = FloatVector.broadcast(S, a[a2 + qa]);
+                c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            }
+            int t1 = t + stride, t2 = t1 + stride;
+            c00.intoArray(tile, t); c01.intoArray(tile, t + L); c02.intoArray(tile, t + 2 * L); c03.intoArray(tile, t + 3 * L);
+            c10.intoArray(tile, t1); c11.intoArray(tile, t1 + L); c12.intoArray(tile, t1 + 2 * L); c13.intoArray(tile, t1 + 3 * L);
+            c20.intoArray(tile, t2); c21.intoArray(tile, t2 + L); c22.intoArray(tile, t2 + 2 * L); c23.intoArray(tile, t2 + 3 * L);
         }
-        // written out, not a helper: vectors passed to a method that is not inlined are boxed
-        if (alpha != 1f) {
-            c00 = c00.mul(alpha); c01 = c01.mul(alpha); c02 = c02.mul(alpha); c03 = c03.mul(alpha);
-            c10 = c10.mul(alpha); c11 = c11.mul(alpha); c12 = c12.mul(alpha); c13 = c13.mul(alpha);
-            c20 = c20.mul(alpha); c21 = c21.mul(alpha); c22 = c22.mul(alpha); c23 = c23.mul(alpha);
-        }
-        int o = co;
-        if (beta != 0f) { // C + alpha AB, as VectorGemm rounds it
-            c00 = FloatVector.fromArray(S, c, o).add(c00); c01 = FloatVector.fromArray(S, c, o + L).add(c01);
-            c02 = FloatVector.fromArray(S, c, o + 2 * L).add(c02); c03 = FloatVector.fromArray(S, c, o + 3 * L).add(c03);
-        }
-        c00.intoArray(c, o); c01.intoArray(c, o + L); c02.intoArray(c, o + 2 * L); c03.intoArray(c, o + 3 * L);
-        if (rows < 2) return;
-        o += ldc;
-        if (beta != 0f) {
-            c10 = FloatVector.fromArray(S, c, o).add(c10); c11 = FloatVector.fromArray(S, c, o + L).add(c11);
-            c12 = FloatVector.fromArray(S, c, o + 2 * L).add(c12); c13 = FloatVector.fromArray(S, c, o + 3 * L).add(c13);
-        }
-        c10.intoArray(c, o); c11.intoArray(c, o + L); c12.intoArray(c, o + 2 * L); c13.intoArray(c, o + 3 * L);
-        if (rows < 3) return;
-        o += ldc;
-        if (beta != 0f) {
-            c20 = FloatVector.fromArray(S, c, o).add(c20); c21 = FloatVector.fromArray(S, c, o + L).add(c21);
-            c22 = FloatVector.fromArray(S, c, o + 2 * L).add(c22); c23 = FloatVector.fromArray(S, c, o + 3 * L).add(c23);
-        }
-        c20.intoArray(c, o); c21.intoArray(c, o + L); c22.intoArray(c, o + 2 * L); c23.intoArray(c, o + 3 * L);
+    }
+
+    /** Per-thread rows of C that {@link #kernel} computes: MR x n, grown as needed. */
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * WIDTH]);
+
+    private static float[] tile(int n) {
+        float[] t = TILE.get();
+        if (t.length < MR * n) TILE.set(t = new float[MR * n]);
+        return t;
     }
 }

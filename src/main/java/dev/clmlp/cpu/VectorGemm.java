@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * KC values of p a task packs its strip's KC x W panel of op(B) (transposed, or zero-padded past
  * n) into a contiguous array, or reads it in place when B is row-major and the strip is whole
  * (the copy cost a tenth of a notebook's training step, and 8% of an epoch at 512-512), then
- * sweeps its rows MR at a time with MR x 2 vector accumulators in registers. Partial sums of
- * earlier panels wait in C. Each element is summed in the same order whatever the thread count.
+ * sweeps its rows MR at a time with MR x 2 vector accumulators in registers, which reach C
+ * through a per-thread tile ({@link #store}). Partial sums of earlier panels wait in C. Each
+ * element is summed in the same order whatever the thread count.
  */
 final class VectorGemm {
     /** A constant species, so the JIT compiles the vector operations to SIMD instructions. */
@@ -86,16 +87,17 @@ final class VectorGemm {
                               float beta, float[] c, int cOff, int i0, int i1, int j0, Epilogue epilogue) {
         // op(A)[i,p] = a[aOff + i*aRs + p*aCs]; op(B)[p,j] = b[bOff + p*bRs + j*bCs]
         int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1, cols = Math.min(W, n - j0);
-        float[] panel = PANEL.get();
+        float[] panel = PANEL.get(), tile = TILE.get();
         boolean direct = bCs == 1 && cols == W; // B's rows already hold the strip contiguously: read them in place
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             if (!direct) pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);
             float[] bp = direct ? b : panel;
             int bo = direct ? bOff + p0 * bRs + j0 : 0, bStride = direct ? bRs : W;
-            for (int i = i0; i < i1; i += MR)
-                kernel(alpha, p0 == 0 ? beta : 1f, a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, bp, bo, bStride,
-                        c, cOff + i * n + j0, n, cols);
+            for (int i = i0; i < i1; i += MR) {
+                kernel(a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, bp, bo, bStride, tile);
+                store(alpha, p0 == 0 ? beta : 1f, tile, W, Math.min(MR, i1 - i), c, cOff + i * n + j0, n, cols);
+            }
         }
         if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, j0, cols);
     }
@@ -112,11 +114,10 @@ final class VectorGemm {
     }
 
     /**
-     * c[r, 0..cols) = alpha * sum_p a[r, p] * panel[p, 0..cols) + beta * c[r, ..] for the first
-     * `rows` (<= MR) rows; beta == 0 does not read C. Rows past `rows` repeat the last one.
+     * tile[r, 0..W) = sum_p a[r, p] * panel[p, 0..W) for the first `rows` (<= MR) rows, summed from
+     * zero in the order of p. Rows past `rows` repeat the last one.
      */
-    private static void kernel(float alpha, float beta, float[] a, int ao, int aRs, int aCs, int rows, int kc, float[] panel,
-                               int po, int pStride, float[] c, int co, int ldc, int cols) {
+    private static void kernel(float[] a, int ao, int aRs, int aCs, int rows, int kc, float[] panel, int po, int pStride, float[] tile) {
         int a0 = ao, a1 = ao + Math.min(1, rows - 1) * aRs, a2 = ao + Math.min(2, rows - 1) * aRs;
         int a3 = ao + Math.min(3, rows - 1) * aRs, a4 = ao + Math.min(4, rows - 1) * aRs, a5 = ao + Math.min(5, rows - 1) * aRs;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
@@ -143,63 +144,46 @@ final class VectorGemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        if (rows == MR && cols == W && (beta == 0f || beta == 1f)) { // a whole block: straight from the registers to C
-            // written out, not a helper: vectors passed to a method that is not inlined are boxed
-            if (alpha != 1f) {
-                c00 = c00.mul(alpha); c01 = c01.mul(alpha); c10 = c10.mul(alpha); c11 = c11.mul(alpha);
-                c20 = c20.mul(alpha); c21 = c21.mul(alpha); c30 = c30.mul(alpha); c31 = c31.mul(alpha);
-                c40 = c40.mul(alpha); c41 = c41.mul(alpha); c50 = c50.mul(alpha); c51 = c51.mul(alpha);
-            }
-            int o1 = co + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
-            if (beta == 1f) { // C + alpha AB, rounded as store() does it
-                c00 = FloatVector.fromArray(S, c, co).add(c00); c01 = FloatVector.fromArray(S, c, co + L).add(c01);
-                c10 = FloatVector.fromArray(S, c, o1).add(c10); c11 = FloatVector.fromArray(S, c, o1 + L).add(c11);
-                c20 = FloatVector.fromArray(S, c, o2).add(c20); c21 = FloatVector.fromArray(S, c, o2 + L).add(c21);
-                c30 = FloatVector.fromArray(S, c, o3).add(c30); c31 = FloatVector.fromArray(S, c, o3 + L).add(c31);
-                c40 = FloatVector.fromArray(S, c, o4).add(c40); c41 = FloatVector.fromArray(S, c, o4 + L).add(c41);
-                c50 = FloatVector.fromArray(S, c, o5).add(c50); c51 = FloatVector.fromArray(S, c, o5 + L).add(c51);
-            }
-            c00.intoArray(c, co); c01.intoArray(c, co + L);
-            c10.intoArray(c, o1); c11.intoArray(c, o1 + L);
-            c20.intoArray(c, o2); c21.intoArray(c, o2 + L);
-            c30.intoArray(c, o3); c31.intoArray(c, o3 + L);
-            c40.intoArray(c, o4); c41.intoArray(c, o4 + L);
-            c50.intoArray(c, o5); c51.intoArray(c, o5 + L);
-            return;
-        }
-        float[] t = TILE.get(); // vectors passed to a method that is not inlined would be boxed
-        c00.intoArray(t, 0);
-        c01.intoArray(t, L);
-        c10.intoArray(t, W);
-        c11.intoArray(t, W + L);
-        c20.intoArray(t, 2 * W);
-        c21.intoArray(t, 2 * W + L);
-        c30.intoArray(t, 3 * W);
-        c31.intoArray(t, 3 * W + L);
-        c40.intoArray(t, 4 * W);
-        c41.intoArray(t, 4 * W + L);
-        c50.intoArray(t, 5 * W);
-        c51.intoArray(t, 5 * W + L);
-        store(alpha, beta, t, rows, c, co, ldc, cols);
+        // Only the products stay here: C2 of JDK 17 stops inlining past about 18,000 nodes, and in a
+        // larger method the Vector API's calls were at times left uninlined, every vector boxed
+        // (a whole run 30x slower). So the accumulators go to the tile, and store() scales them.
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, W);
+        c11.intoArray(tile, W + L);
+        c20.intoArray(tile, 2 * W);
+        c21.intoArray(tile, 2 * W + L);
+        c30.intoArray(tile, 3 * W);
+        c31.intoArray(tile, 3 * W + L);
+        c40.intoArray(tile, 4 * W);
+        c41.intoArray(tile, 4 * W + L);
+        c50.intoArray(tile, 5 * W);
+        c51.intoArray(tile, 5 * W + L);
     }
 
-    /** c[r, 0..cols) = alpha * tile[r, 0..cols) + beta * c[r, ..] for r < rows (beta == 0: C is not read). */
-    private static void store(float alpha, float beta, float[] tile, int rows, float[] c, int co, int ldc, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int o = co + r * ldc, t = r * W;
-            if (cols == W) {
-                for (int h = 0; h < W; h += L) {
-                    FloatVector v = FloatVector.fromArray(S, tile, t + h).mul(alpha);
-                    if (beta == 1f) v = FloatVector.fromArray(S, c, o + h).add(v);
-                    else if (beta != 0f) v = v.add(FloatVector.fromArray(S, c, o + h).mul(beta));
-                    v.intoArray(c, o + h);
-                }
-            } else {
-                for (int j = 0; j < cols; j++) {
+    /**
+     * c[r, 0..cols) = alpha * tile[r*width .. + cols) + beta * c[r, ..] for r < rows (beta == 0: C is
+     * not read), width a multiple of L: how a register block reaches C, here and in SparseGemm. Each
+     * branch stores its own vector: C2 of JDK 17 boxes vectors that meet after an if.
+     */
+    static void store(float alpha, float beta, float[] tile, int width, int rows, float[] c, int co, int ldc, int cols) {
+        if (cols < width) {
+            for (int r = 0; r < rows; r++)
+                for (int j = 0, o = co + r * ldc, t = r * width; j < cols; j++) {
                     float v = alpha * tile[t + j];
                     c[o + j] = beta == 0f ? v : beta == 1f ? c[o + j] + v : v + beta * c[o + j];
                 }
-            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) { // a loop for each beta: no branch inside
+            int o = co + r * ldc, t = r * width;
+            if (beta == 0f)
+                for (int h = 0; h < width; h += L) FloatVector.fromArray(S, tile, t + h).mul(alpha).intoArray(c, o + h);
+            else if (beta == 1f)
+                for (int h = 0; h < width; h += L) FloatVector.fromArray(S, c, o + h).add(FloatVector.fromArray(S, tile, t + h).mul(alpha)).intoArray(c, o + h);
+            else
+                for (int h = 0; h < width; h += L)
+                    FloatVector.fromArray(S, tile, t + h).mul(alpha).add(FloatVector.fromArray(S, c, o + h).mul(beta)).intoArray(c, o + h);
         }
     }
 }
