@@ -116,9 +116,11 @@ final class SparseGemm {
         CpuGemm.run(team, (blocks + per - 1) / per, t -> {
             int i0 = t * per * MR, i1 = Math.min(m, i0 + per * MR);
             int[] idx = indices(k);
+            float[] tile = tile(WIDTH);
             for (int i = i0; i < i1; i += MR) {
                 int count = nonzeroColumns(a, aOff, k, i, Math.min(MR, i1 - i), idx, 0);
-                for (int j0 = 0; j0 < n; j0 += WIDTH) block(alpha, beta, a, aOff, k, i, Math.min(MR, i1 - i), idx, 0, count, b, bOff, n, j0, c, cOff);
+                for (int j0 = 0; j0 < n; j0 += WIDTH)
+                    block(alpha, beta, a, aOff, k, i, Math.min(MR, i1 - i), idx, 0, count, b, bOff, n, j0, c, cOff, tile);
             }
             if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, 0, n);
         });
@@ -139,8 +141,9 @@ final class SparseGemm {
         int[] counts = new int[blocks], columns = buffer(BLOCK_COLUMNS, blocks * k); // each block writes its part; every strip reads all
         CpuGemm.run(team, blocks, bl -> counts[bl] = nonzeroColumns(a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k));
         CpuGemm.run(team, strips, s -> {
+            float[] tile = tile(WIDTH);
             for (int bl = 0; bl < blocks; bl++)
-                block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k, counts[bl], b, bOff, n, s * WIDTH, c, cOff);
+                block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k, counts[bl], b, bOff, n, s * WIDTH, c, cOff, tile);
             if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, s * WIDTH, WIDTH);
         });
     }
@@ -159,12 +162,12 @@ final class SparseGemm {
 
     /**
      * Rows i .. i+rows-1 and columns j0 .. j0+WIDTH of C from the nonzero columns idx[from .. from+count)
-     * of those rows of A, in VectorGemm's panels of p: sums from zero in each.
+     * of those rows of A, in VectorGemm's panels of p: sums from zero in each, through the calling
+     * thread's tile (MR x WIDTH at least).
      */
     private static void block(float alpha, float beta, float[] a, int aOff, int k, int i, int rows, int[] idx, int from, int count,
-                              float[] b, int bOff, int n, int j0, float[] c, int cOff) {
+                              float[] b, int bOff, int n, int j0, float[] c, int cOff, float[] tile) {
         int a0 = aOff + i * k, a1 = a0 + Math.min(1, rows - 1) * k, a2 = a0 + (rows - 1) * k; // rows past the last repeat it, and are not stored
-        float[] tile = tile(WIDTH);
         for (int p0 = 0, end = from + count; p0 < k; p0 += VectorGemm.KC) {
             int to = from, p1 = Math.min(k, p0 + VectorGemm.KC);
             while (to < end && idx[to] < p1) to++;
