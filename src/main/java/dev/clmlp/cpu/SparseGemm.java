@@ -266,9 +266,5 @@ final class SparseGemm {
     /** Per-thread rows of C that {@link #kernel} computes: MR x n, grown as needed. */
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * WIDTH]);
 
-    private static float[] tile(int n) {
-        float[] t = TILE.get();
-        if (t.length < MR * n) TILE.set(t = new float[MR * n]);
-        return t;
-    }
+    private static float[] tile(int n) { return VectorGemm.grown(TILE, MR * n); }
 }
