@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * KC values of p a task packs its strip's KC x W panel of op(B) (transposed, or zero-padded past
  * n) into a contiguous array, or reads it in place when B is row-major and the strip is whole
  * (the copy cost a tenth of a notebook's training step, and 8% of an epoch at 512-512), then
- * sweeps its rows MR at a time with MR x 2 vector accumulators in registers, which reach C
- * through a per-thread tile ({@link #store}). Partial sums of earlier panels wait in C. Each
+ * sweeps its rows MR at a time with MR x 2 vector accumulators in registers ({@link GemmKernels},
+ * which read op(A) in place, along A's rows or its columns), which reach C through a per-thread
+ * tile ({@link #store}). Partial sums of earlier panels wait in C. Each
  * element is summed in the same order whatever the thread count.
  */
 final class VectorGemm {
@@ -20,10 +21,10 @@ final class VectorGemm {
     private static final int L = S.length(), W = 2 * L;
 
     /**
-     * Tuning constants: rows of the register block, depth of a packed panel. 8 rows (16 accumulators)
-     * where a vector is 16 floats, as AVX-512 has 32 registers: batch 64 is then 8 whole blocks, and
-     * 1024-1024 trains 5-14% faster a step than with 6; 6 rows (12 accumulators, 2 vectors of B and
-     * a broadcast) fit the 16 registers of AVX2.
+     * Tuning constants: rows of the register block (GemmKernels), depth of a packed panel. 8 rows
+     * (16 accumulators) where a vector is 16 floats, as AVX-512 has 32 registers: batch 64 is then 8
+     * whole blocks, and 1024-1024 trains 5-14% faster a step than with 6; 6 rows (12 accumulators,
+     * 2 vectors of B and a broadcast) fit the 16 registers of AVX2.
      */
     static final int MR = L >= 16 ? 8 : 6, KC = 256;
     /**
@@ -115,8 +116,8 @@ final class VectorGemm {
     /** Rows [i0, i1) of C's strip of columns from j0 (W of them, or what is left of n): one task's work. */
     private static void strip(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
                               float beta, float[] c, int cOff, int i0, int i1, int j0, Epilogue epilogue) {
-        // op(A)[i,p] = a[aOff + i*aRs + p*aCs]; op(B)[p,j] = b[bOff + p*bRs + j*bCs]
-        int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1, cols = Math.min(W, n - j0);
+        // op(B)[p,j] = b[bOff + p*bRs + j*bCs]; op(A) is read by GemmKernels along A's rows, or (transA) its columns
+        int bRs = transB ? 1 : n, bCs = transB ? k : 1, cols = Math.min(W, n - j0);
         float[] panel = PANEL.get(), tile = TILE.get();
         boolean direct = bCs == 1 && cols == W; // B's rows already hold the strip contiguously: read them in place
         for (int p0 = 0; p0 < k; p0 += KC) {
@@ -125,12 +126,27 @@ final class VectorGemm {
             float[] bp = direct ? b : panel;
             int bo = direct ? bOff + p0 * bRs + j0 : 0, bStride = direct ? bRs : W;
             for (int i = i0; i < i1; i += MR) {
-                if (MR == 8) kernel8(a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, bp, bo, bStride, tile);
-                else kernel(a, aOff + i * aRs + p0 * aCs, aRs, aCs, Math.min(MR, i1 - i), kc, bp, bo, bStride, tile);
-                store(alpha, p0 == 0 ? beta : 1f, tile, W, Math.min(MR, i1 - i), c, cOff + i * n + j0, n, cols);
+                int rows = Math.min(MR, i1 - i);
+                if (!transA) GemmKernels.rows(a, aOff + i * k + p0, k, rows, kc, bp, bo, bStride, tile);
+                else if (i + MR <= m) GemmKernels.columns(a, aOff + i + p0 * m, m, kc, bp, bo, bStride, tile);
+                else GemmKernels.columns(lastColumns(a, aOff + i + p0 * m, m, m - i, kc), 0, MR, kc, bp, bo, bStride, tile);
+                store(alpha, p0 == 0 ? beta : 1f, tile, W, rows, c, cOff + i * n + j0, n, cols);
             }
         }
         if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, j0, cols);
+    }
+
+    private static final ThreadLocal<float[]> LAST = ThreadLocal.withInitial(() -> new float[KC * MR]);
+
+    /**
+     * A^T's last block of rows, fewer than MR (`rows`), copied with its last row repeated to MR, so
+     * that GemmKernels.columns can read all MR: this thread's array of a[ao + p*lda + min(r, rows-1)].
+     */
+    private static float[] lastColumns(float[] a, int ao, int lda, int rows, int kc) {
+        float[] last = LAST.get();
+        for (int p = 0; p < kc; p++)
+            for (int r = 0; r < MR; r++) last[p * MR + r] = a[ao + p * lda + Math.min(r, rows - 1)];
+        return last;
     }
 
     /** panel[p*W + j] = op(B)[p, j] for j < cols, 0 up to W. */
@@ -142,110 +158,6 @@ final class VectorGemm {
                 for (int p = 0, src = o + j * bCs; p < kc; p++) panel[p * W + j] = b[src + p];
         }
         if (cols < W) for (int p = 0; p < kc; p++) java.util.Arrays.fill(panel, p * W + cols, p * W + W, 0f);
-    }
-
-    /**
-     * tile[r, 0..W) = sum_p a[r, p] * panel[p, 0..W) for the first `rows` (<= MR) rows, summed from
-     * zero in the order of p. Rows past `rows` repeat the last one.
-     */
-    private static void kernel(float[] a, int ao, int aRs, int aCs, int rows, int kc, float[] panel, int po, int pStride, float[] tile) {
-        int a0 = ao, a1 = ao + Math.min(1, rows - 1) * aRs, a2 = ao + Math.min(2, rows - 1) * aRs;
-        int a3 = ao + Math.min(3, rows - 1) * aRs, a4 = ao + Math.min(4, rows - 1) * aRs, a5 = ao + Math.min(5, rows - 1) * aRs;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, panel, po + p * pStride), b1 = FloatVector.fromArray(S, panel, po + p * pStride + L);
-            int q = p * aCs;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + q]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + q]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + q]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + q]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + q]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + q]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        // Only the products stay here: C2 of JDK 17 stops inlining past about 18,000 nodes, and in a
-        // larger method the Vector API's calls were at times left uninlined, every vector boxed
-        // (a whole run 30x slower). So the accumulators go to the tile, and store() scales them.
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, W);
-        c11.intoArray(tile, W + L);
-        c20.intoArray(tile, 2 * W);
-        c21.intoArray(tile, 2 * W + L);
-        c30.intoArray(tile, 3 * W);
-        c31.intoArray(tile, 3 * W + L);
-        c40.intoArray(tile, 4 * W);
-        c41.intoArray(tile, 4 * W + L);
-        c50.intoArray(tile, 5 * W);
-        c51.intoArray(tile, 5 * W + L);
-    }
-
-    /** {@link #kernel} with 8 rows. */
-    private static void kernel8(float[] a, int ao, int aRs, int aCs, int rows, int kc, float[] panel, int po, int pStride, float[] tile) {
-        int a0 = ao, a1 = ao + Math.min(1, rows - 1) * aRs, a2 = ao + Math.min(2, rows - 1) * aRs;
-        int a3 = ao + Math.min(3, rows - 1) * aRs, a4 = ao + Math.min(4, rows - 1) * aRs, a5 = ao + Math.min(5, rows - 1) * aRs;
-        int a6 = ao + Math.min(6, rows - 1) * aRs, a7 = ao + Math.min(7, rows - 1) * aRs;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, panel, po + p * pStride), b1 = FloatVector.fromArray(S, panel, po + p * pStride + L);
-            int q = p * aCs;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + q]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + q]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + q]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + q]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + q]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + q]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, a[a6 + q]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, a[a7 + q]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
-        }
-        // Only the products stay here: C2 of JDK 17 stops inlining past about 18,000 nodes, and in a
-        // larger method the Vector API's calls were at times left uninlined, every vector boxed
-        // (a whole run 30x slower). So the accumulators go to the tile, and store() scales them.
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, W);
-        c11.intoArray(tile, W + L);
-        c20.intoArray(tile, 2 * W);
-        c21.intoArray(tile, 2 * W + L);
-        c30.intoArray(tile, 3 * W);
-        c31.intoArray(tile, 3 * W + L);
-        c40.intoArray(tile, 4 * W);
-        c41.intoArray(tile, 4 * W + L);
-        c50.intoArray(tile, 5 * W);
-        c51.intoArray(tile, 5 * W + L);
-        c60.intoArray(tile, 6 * W);
-        c61.intoArray(tile, 6 * W + L);
-        c70.intoArray(tile, 7 * W);
-        c71.intoArray(tile, 7 * W + L);
     }
 
     /**
