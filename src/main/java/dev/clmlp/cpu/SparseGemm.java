@@ -185,6 +185,7 @@ final class SparseGemm {
     static void transposedTimes(Workers pool, int m, int n, int rows, float alpha, float[] a, int aOff, float[] b, int bOff,
                                 float beta, float[] c, int cOff) {
         Workers team = team(pool, m, n, rows);
+        boolean keep = beta == 1f && Float.isFinite(alpha); // rows of C with no term stay as they are, to the bit
         int blocks = (m + MASK - 1) / MASK, per = (blocks + tasks(team, blocks) - 1) / tasks(team, blocks);
         CpuGemm.run(team, (blocks + per - 1) / per, t -> {
             int p0 = t * per * MASK, p1 = Math.min(m, p0 + per * MASK), groups = (p1 - p0 + MR - 1) / MR;
@@ -195,6 +196,7 @@ final class SparseGemm {
                 long used = 0; // bit i: a[i, p'] != 0 for one of the group's values p'
                 for (int q = p - p0; q < p - p0 + ps; q++) used |= images[q] & 0xffffffffL | (long) images[p1 - p0 + q] << 32;
                 for (long bits = used; bits != 0; bits &= bits - 1) idx[count++] = Long.numberOfTrailingZeros(bits);
+                if (count == 0 && keep) continue; // pixels zero in every image (a third of MNIST's, the margins): C += 0
                 int a0 = aOff + p, a1 = a0 + Math.min(1, ps - 1), a2 = a0 + ps - 1;
                 kernel(a, a0, a1, a2, m, idx, 0, count, b, bOff, n, n / WIDTH, tile); // all of C's strips, then to C at once
                 VectorGemm.store(alpha, beta, tile, n, ps, c, cOff + p * n, n, n);
