@@ -68,7 +68,7 @@ final class VectorGemm {
         int rows = ((m + rowBlocks - 1) / rowBlocks + MR - 1) / MR * MR;
         CpuGemm.run(serial ? null : pool, strips * ((m + rows - 1) / rows), t -> {
             int i0 = t / strips * rows;
-            strip(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, i0, Math.min(m, i0 + rows), t % strips * W, epilogue);
+            strip(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n, i0, Math.min(m, i0 + rows), t % strips * W, epilogue);
         });
     }
 
@@ -110,21 +110,21 @@ final class VectorGemm {
                                     Epilogue slope, float[] dx, int dxOff, float alpha, float[] x, int xOff) {
         int band = MR * L; // whole strips of dx's columns (W = 2L) and whole blocks of w's rows (MR)
         boolean serial = pool == null || (long) rows * in * out < pool.shareFrom; // as each product would be
-        float[] dzT = transpose(dz, dzOff, rows, out, DZ_T);
+        float[] dzT = transpose(dz, dzOff, rows, out, DZ_T), dzS = strips(dz, dzOff, rows, out, DZ_S);
         CpuGemm.run(serial ? null : pool, (in + band - 1) / band, t -> {
             int r0 = t * band, r1 = Math.min(in, r0 + band);
             float[] dxT = grown(DX_T, band * rows);
             for (int j0 = 0; j0 < rows; j0 += W) // dx[:, r0 .. r1]^T = w[r0 .. r1, :] dz^T
-                strip(false, false, r1 - r0, rows, out, 1f, w, wOff + r0 * out, dzT, 0, 0f, dxT, 0, 0, r1 - r0, j0, null);
+                strip(false, false, r1 - r0, rows, out, 1f, w, wOff + r0 * out, dzT, 0, 0f, dxT, 0, rows, 0, r1 - r0, j0, null);
             for (int j = 0; j < rows; j++) // along dx's rows: down its columns, 4 KB apart, every store met the same cache set
                 for (int i = r0; i < r1; i++) dx[dxOff + j * in + i] = dxT[(i - r0) * rows + j];
             if (slope != null) slope.apply(dx, dxOff, in, 0, rows, r0, r1 - r0);
             for (int j0 = 0; j0 < out; j0 += W) // w[r0 .. r1, j0 ..] += alpha x[:, r0 .. r1]^T dz[:, j0 ..]
-                strip(true, false, in, out, rows, alpha, x, xOff, dz, dzOff, 1f, w, wOff, r0, r1, j0, null);
+                strip(true, false, in, Math.min(W, out - j0), rows, alpha, x, xOff, dzS, j0 * rows, 1f, w, wOff + j0, out, r0, r1, 0, null);
         });
     }
 
-    private static final ThreadLocal<float[]> DZ_T = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> DZ_T = ThreadLocal.withInitial(() -> new float[0]), DZ_S = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> DX_T = ThreadLocal.withInitial(() -> new float[0]);
 
     /** This thread's array of `local`, grown to at least `size` (here and in SparseGemm). */
@@ -132,6 +132,19 @@ final class VectorGemm {
         float[] b = local.get();
         if (b.length < size) local.set(b = new float[size]);
         return b;
+    }
+
+    /**
+     * a (rows x cols at off) by strips of W columns, each strip's rows one after the other, into
+     * this thread's array of `local`: strip j0 is a[:, j0 ..], rows x min(W, cols - j0), from rows * j0.
+     * A strip read in place from rows 4 KB apart (cols 1024) has every row in the same cache sets.
+     */
+    private static float[] strips(float[] a, int off, int rows, int cols, ThreadLocal<float[]> local) {
+        float[] s = grown(local, rows * cols);
+        for (int j0 = 0; j0 < cols; j0 += W)
+            for (int i = 0, width = Math.min(W, cols - j0); i < rows; i++)
+                System.arraycopy(a, off + i * cols + j0, s, rows * j0 + i * width, width);
+        return s;
     }
 
     /** a (rows x cols at off) transposed into this thread's array of `local` (cols x rows). */
@@ -144,7 +157,7 @@ final class VectorGemm {
 
     /** Rows [i0, i1) of C's strip of columns from j0 (W of them, or what is left of n): one task's work. */
     private static void strip(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
-                              float beta, float[] c, int cOff, int i0, int i1, int j0, Epilogue epilogue) {
+                              float beta, float[] c, int cOff, int ldc, int i0, int i1, int j0, Epilogue epilogue) {
         // op(B)[p,j] = b[bOff + p*bRs + j*bCs]; op(A) is read by GemmKernels along A's rows, or (transA) its columns
         int bRs = transB ? 1 : n, bCs = transB ? k : 1, cols = Math.min(W, n - j0);
         float[] panel = PANEL.get(), tile = TILE.get();
@@ -159,10 +172,10 @@ final class VectorGemm {
                 if (!transA) GemmKernels.rows(a, aOff + i * k + p0, k, rows, kc, bp, bo, bStride, tile);
                 else if (i + MR <= m) GemmKernels.columns(a, aOff + i + p0 * m, m, kc, bp, bo, bStride, tile);
                 else GemmKernels.columns(lastColumns(a, aOff + i + p0 * m, m, m - i, kc), 0, MR, kc, bp, bo, bStride, tile);
-                store(alpha, p0 == 0 ? beta : 1f, tile, W, rows, c, cOff + i * n + j0, n, cols);
+                store(alpha, p0 == 0 ? beta : 1f, tile, W, rows, c, cOff + i * ldc + j0, ldc, cols);
             }
         }
-        if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, j0, cols);
+        if (epilogue != null) epilogue.apply(c, cOff, ldc, i0, i1, j0, cols);
     }
 
     private static final ThreadLocal<float[]> LAST = ThreadLocal.withInitial(() -> new float[KC * MR]);
