@@ -140,11 +140,14 @@ final class SparseGemm {
         int blocks = (m + MR - 1) / MR, strips = n / WIDTH;
         int[] counts = new int[blocks], columns = buffer(BLOCK_COLUMNS, blocks * k); // each block writes its part; every strip reads all
         CpuGemm.run(team, blocks, bl -> counts[bl] = nonzeroColumns(a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k));
-        CpuGemm.run(team, strips, s -> {
+        int per = (strips + tasks(team, strips) - 1) / tasks(team, strips); // neighbouring strips a task, as in VectorGemm
+        CpuGemm.run(team, (strips + per - 1) / per, t -> {
             float[] tile = tile(WIDTH);
-            for (int bl = 0; bl < blocks; bl++)
-                block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k, counts[bl], b, bOff, n, s * WIDTH, c, cOff, tile);
-            if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, s * WIDTH, WIDTH);
+            for (int s = t * per; s < Math.min(strips, t * per + per); s++) {
+                for (int bl = 0; bl < blocks; bl++)
+                    block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k, counts[bl], b, bOff, n, s * WIDTH, c, cOff, tile);
+                if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, s * WIDTH, WIDTH);
+            }
         });
     }
 
