@@ -114,12 +114,12 @@ final class VectorGemm {
                                     Epilogue slope, float[] dx, int dxOff, float alpha, float[] x, int xOff) {
         int band = MR * L; // whole strips of dx's columns (W = 2L) and whole blocks of w's rows (MR)
         boolean serial = pool == null || (long) rows * in * out < pool.shareFrom; // as each product would be
-        float[] dzT = transpose(dz, dzOff, rows, out, DZ_T), dzS = strips(dz, dzOff, rows, out, DZ_S);
+        float[] dzT = strips(dz, dzOff, rows, out, true, DZ_T), dzS = strips(dz, dzOff, rows, out, false, DZ_S);
         CpuGemm.run(serial ? null : pool, (in + band - 1) / band, t -> {
             int r0 = t * band, r1 = Math.min(in, r0 + band);
             float[] dxT = grown(DX_T, band * rows);
-            for (int j0 = 0; j0 < rows; j0 += W) // dx[:, r0 .. r1]^T = w[r0 .. r1, :] dz^T
-                strip(false, false, r1 - r0, rows, out, 1f, w, wOff + r0 * out, dzT, 0, 0f, dxT, 0, rows, 0, r1 - r0, j0, null);
+            for (int j0 = 0; j0 < rows; j0 += W) // dx[j0 .., r0 .. r1]^T = w[r0 .. r1, :] dz[j0 .., :]^T
+                strip(false, false, r1 - r0, Math.min(W, rows - j0), out, 1f, w, wOff + r0 * out, dzT, out * j0, 0f, dxT, j0, rows, 0, r1 - r0, 0, null);
             for (int j = 0; j < rows; j++) // along dx's rows: down its columns, 4 KB apart, every store met the same cache set
                 for (int i = r0; i < r1; i++) dx[dxOff + j * in + i] = dxT[(i - r0) * rows + j];
             if (slope != null) slope.apply(dx, dxOff, in, 0, rows, r0, r1 - r0);
@@ -139,15 +139,21 @@ final class VectorGemm {
     }
 
     /**
-     * a (rows x cols at off) by strips of W columns, each strip's rows one after the other, into
-     * this thread's array of `local`: strip j0 is a[:, j0 ..], rows x min(W, cols - j0), from rows * j0.
-     * A strip read in place from rows 4 KB apart (cols 1024) has every row in the same cache sets.
+     * op(a) by strips of W columns, each strip's rows one after the other, into this thread's array
+     * of `local`: op(a), h x w, is a (rows x cols at off) or its transpose; strip j0 is op(a)[:, j0 ..],
+     * h x min(W, w - j0), from h * j0. A strip read in place from rows 4 KB apart (1024 columns) has
+     * all its rows in the same few cache sets, and from rows 256 bytes apart (64) in a quarter of them.
      */
-    private static float[] strips(float[] a, int off, int rows, int cols, ThreadLocal<float[]> local) {
+    private static float[] strips(float[] a, int off, int rows, int cols, boolean transposed, ThreadLocal<float[]> local) {
+        int h = transposed ? cols : rows, w = transposed ? rows : cols;
         float[] s = grown(local, rows * cols);
-        for (int j0 = 0; j0 < cols; j0 += W)
-            for (int i = 0, width = Math.min(W, cols - j0); i < rows; i++)
-                System.arraycopy(a, off + i * cols + j0, s, rows * j0 + i * width, width);
+        for (int j0 = 0; j0 < w; j0 += W) {
+            int width = Math.min(W, w - j0), o = h * j0;
+            if (!transposed) for (int i = 0; i < h; i++) System.arraycopy(a, off + i * cols + j0, s, o + i * width, width);
+            else for (int p0 = 0; p0 < h; p0 += 64) // 64 rows of the strip at a time: they stay in L1 while a's rows are read
+                for (int j = 0; j < width; j++)
+                    for (int p = p0, end = Math.min(h, p0 + 64); p < end; p++) s[o + p * width + j] = a[off + (j0 + j) * cols + p];
+        }
         return s;
     }
 
