@@ -28,6 +28,12 @@ final class VectorGemm {
      */
     static final int MR = L >= 16 ? 8 : 6, KC = 256;
     /**
+     * Rows of A a task sweeps at most: a panel of them (MC x KC floats, 256 KB) stays in L2 while
+     * the task's strips read it. 512^3 on two threads: 1,051-1,101 -> 977-1,043 us in one window, no
+     * change in another; with A^T 1,173 -> 1,122 (medians); 128 rows made A^T slower.
+     */
+    static final int MC = 256;
+    /**
      * Products below this many multiply-adds run on the calling thread (the default of {@link
      * Workers#shareFrom}): handing half of one to another core, and waiting for it, costs 10-20 us
      * on a VM, the time of a product of about this size on one core (scratch's 64x128x64 products
@@ -64,7 +70,7 @@ final class VectorGemm {
         // tasks wanted: a few per thread to even out, but one per thread when B is transposed, since
         // every task packs its strip's panel again (64x64x128 with B^T: 12 us for 4 tasks, 15 for 8)
         int strips = (n + W - 1) / W, wanted = serial ? 1 : (transB ? 1 : 4) * pool.size();
-        int rowBlocks = Math.max(1, Math.min((wanted + strips - 1) / strips, (m + MR - 1) / MR));
+        int rowBlocks = Math.max(Math.max(1, (m + MC - 1) / MC), Math.min((wanted + strips - 1) / strips, (m + MR - 1) / MR));
         int rows = ((m + rowBlocks - 1) / rowBlocks + MR - 1) / MR * MR;
         // a task takes neighbouring strips: two threads writing neighbours at once share cache lines
         // (a row of C starts 16 bytes into one), and 64x1024x1024 on two took 10% longer
