@@ -120,7 +120,8 @@ final class VectorGemm {
                                     Epilogue slope, float[] dx, int dxOff, float alpha, float[] x, int xOff) {
         int band = MR * L; // whole strips of dx's columns (W = 2L) and whole blocks of w's rows (MR)
         boolean serial = pool == null || (long) rows * in * out < pool.shareFrom; // as each product would be
-        float[] dzT = strips(dz, dzOff, rows, out, true, DZ_T), dzS = strips(dz, dzOff, rows, out, false, DZ_S);
+        float[] dzT = grown(DZ_T, rows * out), dzS = grown(DZ_S, rows * out);
+        CpuGemm.run(serial ? null : pool, 2, t -> strips(dz, dzOff, rows, out, t == 0, t == 0 ? dzT : dzS)); // one copy a thread
         CpuGemm.run(serial ? null : pool, (in + band - 1) / band, t -> {
             int r0 = t * band, r1 = Math.min(in, r0 + band);
             float[] dxT = grown(DX_T, band * rows);
@@ -145,14 +146,13 @@ final class VectorGemm {
     }
 
     /**
-     * op(a) by strips of W columns, each strip's rows one after the other, into this thread's array
-     * of `local`: op(a), h x w, is a (rows x cols at off) or its transpose; strip j0 is op(a)[:, j0 ..],
-     * h x min(W, w - j0), from h * j0. A strip read in place from rows 4 KB apart (1024 columns) has
+     * op(a) by strips of W columns, each strip's rows one after the other, into s: op(a), h x w, is
+     * a (rows x cols at off) or its transpose; strip j0 is op(a)[:, j0 ..], h x min(W, w - j0), from
+     * h * j0. A strip read in place from rows 4 KB apart (1024 columns) has
      * all its rows in the same few cache sets, and from rows 256 bytes apart (64) in a quarter of them.
      */
-    private static float[] strips(float[] a, int off, int rows, int cols, boolean transposed, ThreadLocal<float[]> local) {
+    private static void strips(float[] a, int off, int rows, int cols, boolean transposed, float[] s) {
         int h = transposed ? cols : rows, w = transposed ? rows : cols;
-        float[] s = grown(local, rows * cols);
         for (int j0 = 0; j0 < w; j0 += W) {
             int width = Math.min(W, w - j0), o = h * j0;
             if (!transposed) for (int i = 0; i < h; i++) System.arraycopy(a, off + i * cols + j0, s, o + i * width, width);
@@ -160,7 +160,6 @@ final class VectorGemm {
                 for (int j = 0; j < width; j++)
                     for (int p = p0, end = Math.min(h, p0 + 64); p < end; p++) s[o + p * width + j] = a[off + (j0 + j) * cols + p];
         }
-        return s;
     }
 
     /** a (rows x cols at off) transposed into this thread's array of `local` (cols x rows). */
