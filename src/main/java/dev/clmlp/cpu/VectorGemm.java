@@ -130,13 +130,15 @@ final class VectorGemm {
             for (int j = 0; j < rows; j++) // along dx's rows: down its columns, 4 KB apart, every store met the same cache set
                 for (int i = r0; i < r1; i++) dx[dxOff + j * in + i] = dxT[(i - r0) * rows + j];
             if (slope != null) slope.apply(dx, dxOff, in, 0, rows, r0, r1 - r0);
+            float[] xBand = grown(X_BAND, band * rows); // x[:, r0 .. r1] together: its rows are as far apart as dz's
+            for (int p = 0; p < rows; p++) System.arraycopy(x, xOff + p * in + r0, xBand, p * (r1 - r0), r1 - r0);
             for (int j0 = 0; j0 < out; j0 += W) // w[r0 .. r1, j0 ..] += alpha x[:, r0 .. r1]^T dz[:, j0 ..]
-                strip(true, false, in, Math.min(W, out - j0), rows, alpha, x, xOff, dzS, j0 * rows, 1f, w, wOff + j0, out, r0, r1, 0, null);
+                strip(true, false, r1 - r0, Math.min(W, out - j0), rows, alpha, xBand, 0, dzS, j0 * rows, 1f, w, wOff + r0 * out + j0, out, 0, r1 - r0, 0, null);
         });
     }
 
     private static final ThreadLocal<float[]> DZ_T = ThreadLocal.withInitial(() -> new float[0]), DZ_S = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> DX_T = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> DX_T = ThreadLocal.withInitial(() -> new float[0]), X_BAND = ThreadLocal.withInitial(() -> new float[0]);
 
     /** This thread's array of `local`, grown to at least `size` (here and in SparseGemm). */
     static float[] grown(ThreadLocal<float[]> local, int size) {
