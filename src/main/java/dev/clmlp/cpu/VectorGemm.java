@@ -112,9 +112,9 @@ final class VectorGemm {
      * dx = dz w^T with the epilogue `slope`, then w += alpha x^T dz. One task a band of w's rows:
      * it computes dx's columns from those rows, then updates them while they are in cache, where
      * the two products one after the other read all of w twice from memory. dx's band is computed
-     * as its transpose, w's rows times dz^T, so that w is read in place and only dz is transposed
-     * (rows x out, once), where packing w^T made the product a quarter slower. The same sums in the
-     * same order as {@link #gemm} computes each product.
+     * as its transpose, w's rows times dz^T, so that w is read in place and only dz is copied (by
+     * strips, as it is and transposed, once a step), where packing w^T made the product a quarter
+     * slower. The same sums in the same order as {@link #gemm} computes each product.
      */
     static void inputGradThenUpdate(Workers pool, int rows, int in, int out, float[] dz, int dzOff, float[] w, int wOff,
                                     Epilogue slope, float[] dx, int dxOff, float alpha, float[] x, int xOff) {
