@@ -79,11 +79,6 @@ final class SparseGemm {
         return FloatVector.fromArray(S, a, o).compare(VectorOperators.NE, 0f).cast(I);
     }
 
-    /** The pool, or null (the calling thread) for products too small to share, as in VectorGemm. */
-    private static Workers team(Workers pool, int m, int n, int k) {
-        return pool == null || (long) m * n * k < pool.shareFrom ? null : pool;
-    }
-
     /** Tasks for `units` units of work: a few per thread, to even them out. */
     private static int tasks(Workers team, int units) {
         return Math.max(1, Math.min(units, team == null ? 1 : 4 * team.size()));
@@ -107,7 +102,7 @@ final class SparseGemm {
      */
     static void times(Workers pool, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
                       float beta, float[] c, int cOff, VectorGemm.Epilogue epilogue) {
-        Workers team = team(pool, m, n, k);
+        Workers team = VectorGemm.team(pool, m, n, k);
         if (n / WIDTH >= WIDE) {
             timesByStrips(team, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, epilogue);
             return;
@@ -187,7 +182,7 @@ final class SparseGemm {
      */
     static void transposedTimes(Workers pool, int m, int n, int rows, float alpha, float[] a, int aOff, float[] b, int bOff,
                                 float beta, float[] c, int cOff) {
-        Workers team = team(pool, m, n, rows);
+        Workers team = VectorGemm.team(pool, m, n, rows);
         boolean keep = beta == 1f && Float.isFinite(alpha); // rows of C with no term stay as they are, to the bit
         int blocks = (m + MASK - 1) / MASK, per = (blocks + tasks(team, blocks) - 1) / tasks(team, blocks);
         CpuGemm.run(team, (blocks + per - 1) / per, t -> {

@@ -66,16 +66,16 @@ final class VectorGemm {
             transposed(pool, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, epilogue);
             return;
         }
-        boolean serial = pool == null || (long) m * n * k < pool.shareFrom;
+        Workers team = team(pool, m, n, k);
         // tasks wanted: a few per thread to even out, but one per thread when B is transposed, since
         // every task packs its strip's panel again (64x64x128 with B^T: 12 us for 4 tasks, 15 for 8)
-        int strips = (n + W - 1) / W, wanted = serial ? 1 : (transB ? 1 : 4) * pool.size();
+        int strips = (n + W - 1) / W, wanted = team == null ? 1 : (transB ? 1 : 4) * team.size();
         int rowBlocks = Math.max(Math.max(1, (m + MC - 1) / MC), Math.min((wanted + strips - 1) / strips, (m + MR - 1) / MR));
         int rows = ((m + rowBlocks - 1) / rowBlocks + MR - 1) / MR * MR;
         // a task takes neighbouring strips: two threads writing neighbours at once share cache lines
         // (a row of C starts 16 bytes into one), and 64x1024x1024 on two took 10% longer
         int per = (strips + Math.max(1, wanted / rowBlocks) - 1) / Math.max(1, wanted / rowBlocks), spans = (strips + per - 1) / per;
-        CpuGemm.run(serial ? null : pool, spans * ((m + rows - 1) / rows), t -> {
+        CpuGemm.run(team, spans * ((m + rows - 1) / rows), t -> {
             int i0 = t / spans * rows, s0 = t % spans * per, s1 = Math.min(strips, s0 + per);
             for (int s = s0; s < s1; s++)
                 strip(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n, i0, Math.min(m, i0 + rows), s * W, epilogue);
@@ -94,16 +94,10 @@ final class VectorGemm {
                                    float beta, float[] c, int cOff, Epilogue epilogue) {
         float[] ct = grown(C_T, n * m), at = transpose(a, aOff, m, k, A_T);
         gemm(pool, false, false, n, m, k, alpha, b, bOff, at, 0, 0f, ct, 0, null);
-        int band = W; // C's columns a task
-        boolean serial = pool == null || (long) m * n * k < pool.shareFrom;
-        CpuGemm.run(serial ? null : pool, (n + band - 1) / band, t -> {
-            int j0 = t * band, j1 = Math.min(n, j0 + band);
-            for (int i = 0; i < m; i++) { // along C's rows (down its columns every store met one cache set)
-                int o = cOff + i * n;
-                if (beta == 0f) for (int j = j0; j < j1; j++) c[o + j] = ct[j * m + i];
-                else for (int j = j0; j < j1; j++) c[o + j] = ct[j * m + i] + beta * c[o + j];
-            }
-            if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, j0, j1 - j0);
+        CpuGemm.run(team(pool, m, n, k), (n + W - 1) / W, t -> { // W of C's columns a task
+            int j0 = t * W, cols = Math.min(W, n - j0);
+            transposeInto(ct, j0 * m, m, m, cols, beta, c, cOff + j0, n);
+            if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, j0, cols);
         });
     }
 
@@ -119,16 +113,15 @@ final class VectorGemm {
     static void inputGradThenUpdate(Workers pool, int rows, int in, int out, float[] dz, int dzOff, float[] w, int wOff,
                                     Epilogue slope, float[] dx, int dxOff, float alpha, float[] x, int xOff) {
         int band = MR * L; // whole strips of dx's columns (W = 2L) and whole blocks of w's rows (MR)
-        boolean serial = pool == null || (long) rows * in * out < pool.shareFrom; // as each product would be
+        Workers team = team(pool, rows, in, out); // as each product would be
         float[] dzT = grown(DZ_T, rows * out), dzS = grown(DZ_S, rows * out);
-        CpuGemm.run(serial ? null : pool, 2, t -> strips(dz, dzOff, rows, out, t == 0, t == 0 ? dzT : dzS)); // one copy a thread
-        CpuGemm.run(serial ? null : pool, (in + band - 1) / band, t -> {
+        CpuGemm.run(team, 2, t -> strips(dz, dzOff, rows, out, t == 0, t == 0 ? dzT : dzS)); // one copy a thread
+        CpuGemm.run(team, (in + band - 1) / band, t -> {
             int r0 = t * band, r1 = Math.min(in, r0 + band);
             float[] dxT = grown(DX_T, band * rows);
             for (int j0 = 0; j0 < rows; j0 += W) // dx[j0 .., r0 .. r1]^T = w[r0 .. r1, :] dz[j0 .., :]^T
                 strip(false, false, r1 - r0, Math.min(W, rows - j0), out, 1f, w, wOff + r0 * out, dzT, out * j0, 0f, dxT, j0, rows, 0, r1 - r0, 0, null);
-            for (int j = 0; j < rows; j++) // along dx's rows: down its columns, 4 KB apart, every store met the same cache set
-                for (int i = r0; i < r1; i++) dx[dxOff + j * in + i] = dxT[(i - r0) * rows + j];
+            transposeInto(dxT, 0, rows, rows, r1 - r0, 0f, dx, dxOff + r0, in);
             if (slope != null) slope.apply(dx, dxOff, in, 0, rows, r0, r1 - r0);
             float[] xBand = grown(X_BAND, band * rows); // x[:, r0 .. r1] together: its rows are as far apart as dz's
             for (int p = 0; p < rows; p++) System.arraycopy(x, xOff + p * in + r0, xBand, p * (r1 - r0), r1 - r0);
@@ -139,6 +132,24 @@ final class VectorGemm {
 
     private static final ThreadLocal<float[]> DZ_T = ThreadLocal.withInitial(() -> new float[0]), DZ_S = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> DX_T = ThreadLocal.withInitial(() -> new float[0]), X_BAND = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** The pool, or null (the calling thread) for an m x n x k product too small to share (here and in SparseGemm). */
+    static Workers team(Workers pool, int m, int n, int k) {
+        return pool == null || (long) m * n * k < pool.shareFrom ? null : pool;
+    }
+
+    /**
+     * c[co + i*ldc + j] = t[to + j*ldt + i] + beta * c[..] (beta 0: C is not read) for i &lt; rows,
+     * j &lt; cols: a transposed block put back, along C's rows; down its columns, rows 4 KB apart, every
+     * store met the same cache set (400-600 us a step at 1024-1024).
+     */
+    private static void transposeInto(float[] t, int to, int ldt, int rows, int cols, float beta, float[] c, int co, int ldc) {
+        for (int i = 0; i < rows; i++) {
+            int o = co + i * ldc;
+            if (beta == 0f) for (int j = 0; j < cols; j++) c[o + j] = t[to + j * ldt + i];
+            else for (int j = 0; j < cols; j++) c[o + j] = t[to + j * ldt + i] + beta * c[o + j];
+        }
+    }
 
     /** This thread's array of `local`, grown to at least `size` (here and in SparseGemm). */
     static float[] grown(ThreadLocal<float[]> local, int size) {
