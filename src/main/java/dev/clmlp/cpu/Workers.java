@@ -1,6 +1,7 @@
 package dev.clmlp.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -8,30 +9,54 @@ import java.util.function.IntConsumer;
  * The threads of the CPU backend's parallel loops: the calling thread plus size-1 workers.
  * A training step runs a dozen short parallel operations back to back; waking a parked thread
  * costs tens of microseconds (a futex call, more in a VM), as much as the work itself. So a
- * worker spins for a while after each job before it parks, the caller takes a share of every
- * job, and tasks are handed out from a counter.
+ * worker spins for a while after each job before it parks, and the caller takes a share of every
+ * job.
+ * <p>
+ * Each thread starts with its own share of a job's tasks, the same tasks every time (the caller
+ * the first), and then takes what is left of the others'. So a thread meets, step after step, the
+ * data it last wrote, in its own cache: handed out from a single counter, in whatever order the
+ * threads came, half of every product's operands were in the other core's cache. 1024-1024 on two
+ * threads (AMD EPYC Zen 5): 2,847 -> 2,543 us a step, medians of five alternated runs, the wait
+ * for the slowest thread 277 -> 110 us.
  */
 final class Workers implements AutoCloseable {
     /** How long an idle worker spins before parking: longer than the gaps within a training step. */
     static final long SPIN_NANOS = 200_000;
 
+    /** ints in a cache line */
+    private static final int SLOT = 16;
+
     private static final class Job {
-        final int tasks;
+        final int tasks, size;
         final IntConsumer body;
-        final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        /** next[r * SLOT]: the next task of share r not yet taken; a cache line each, as every thread counts on its own. */
+        final AtomicIntegerArray next;
         volatile Throwable failure;
 
-        Job(int tasks, IntConsumer body) { this.tasks = tasks; this.body = body; }
+        Job(int tasks, IntConsumer body, int size) {
+            this.tasks = tasks;
+            this.body = body;
+            this.size = size;
+            next = new AtomicIntegerArray(SLOT * size);
+            for (int r = 0; r < size; r++) next.set(SLOT * r, start(r));
+        }
 
-        /** Runs tasks until none are left. */
-        void work() {
-            for (int t; (t = next.getAndIncrement()) < tasks; ) {
-                try {
-                    body.accept(t);
-                } catch (Throwable e) {
-                    if (failure == null) failure = e;
-                } finally {
-                    done.incrementAndGet();
+        /** Share r, thread r's (the caller's is 0): tasks [start(r), start(r + 1)). */
+        int start(int r) { return (int) ((long) r * tasks / size); }
+
+        /** Runs thread `self`'s share of the tasks, then what is left of the others'. */
+        void work(int self) {
+            for (int k = 0; k < size; k++) {
+                int r = (self + k) % size, end = start(r + 1);
+                for (int t; (t = next.getAndIncrement(SLOT * r)) < end; ) {
+                    try {
+                        body.accept(t);
+                    } catch (Throwable e) {
+                        if (failure == null) failure = e;
+                    } finally {
+                        done.incrementAndGet();
+                    }
                 }
             }
         }
@@ -53,7 +78,8 @@ final class Workers implements AutoCloseable {
         this.shareFrom = shareFrom;
         threads = new Thread[Math.max(0, size - 1)];
         for (int i = 0; i < threads.length; i++) {
-            threads[i] = new Thread(this::loop, "clmlp-cpu-" + (i + 1));
+            int self = i + 1;
+            threads[i] = new Thread(() -> loop(self), "clmlp-cpu-" + (i + 1));
             threads[i].setDaemon(true);
             threads[i].start();
         }
@@ -68,10 +94,10 @@ final class Workers implements AutoCloseable {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }
-        Job j = new Job(tasks, body);
+        Job j = new Job(tasks, body, threads.length + 1);
         job = j;
         for (Thread t : threads) LockSupport.unpark(t); // no system call unless the worker is parked
-        j.work();
+        j.work(0);
         long t0 = waitTimes != null ? System.nanoTime() : 0;
         while (j.done.get() < tasks) Thread.onSpinWait();
         if (waitTimes != null) waitTimes.accept(System.nanoTime() - t0);
@@ -84,7 +110,7 @@ final class Workers implements AutoCloseable {
         return false;
     }
 
-    private void loop() {
+    private void loop(int self) {
         Job last = null;
         while (!closed) {
             Job j = job;
@@ -97,7 +123,7 @@ final class Workers implements AutoCloseable {
                 }
                 j = job;
             }
-            if (j != last) j.work();
+            if (j != last) j.work(self);
             last = j;
         }
     }

@@ -21,6 +21,30 @@ class WorkersTest {
         }
     }
 
+    /**
+     * Equal tasks: the caller runs the first half, the worker the second, job after job, so each
+     * meets the data it wrote last time in its own cache. Three tries, as a loaded machine may
+     * hold the worker back long enough for the caller to take one of its tasks; from one counter,
+     * the threads took turns and no try came out so.
+     */
+    @Test
+    void eachThreadRunsItsOwnShareFirst() {
+        try (Workers w = new Workers(2)) {
+            Thread caller = Thread.currentThread();
+            boolean split = false;
+            for (int attempt = 0; attempt < 3 && !split; attempt++) {
+                Thread[] ranBy = new Thread[8];
+                w.run(8, t -> {
+                    ranBy[t] = Thread.currentThread();
+                    sleep(20);
+                });
+                split = true;
+                for (int t = 0; t < 8; t++) split &= (ranBy[t] == caller) == (t < 4);
+            }
+            assertTrue(split, "tasks 0-3 on the caller and 4-7 on the worker in none of three jobs");
+        }
+    }
+
     @Test
     void aFailingTaskIsRethrownAndTheTeamStaysUsable() {
         try (Workers w = new Workers(2)) {
