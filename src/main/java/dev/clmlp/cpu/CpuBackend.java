@@ -14,6 +14,9 @@ import dev.clmlp.tensor.Tuning;
  * variants of the GEMM and optimizer updates when the JVM has jdk.incubator.vector.
  */
 public final class CpuBackend extends Backend {
+    /** Outputs (w's columns) from which denseBackwardSgd does both its products in one pass over w, with the Vector API. */
+    public static final int FUSED_FROM = VectorGemm.FUSED_FROM;
+
     /** True when the JVM has jdk.incubator.vector (--add-modules jdk.incubator.vector). */
     public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
@@ -184,12 +187,13 @@ public final class CpuBackend extends Backend {
 
     /**
      * One pass over w for both products (VectorGemm.inputGradThenUpdate) where the update would
-     * take the dense GEMM (doDenseSgd's product, as gemm decides); an x that SparseGemm takes
-     * keeps the two operations.
+     * take the dense GEMM (doDenseSgd's product, as gemm decides) and the layer has at least
+     * {@link #FUSED_FROM} outputs; an x that SparseGemm takes, or fewer outputs, keep the two
+     * operations.
      */
     @Override protected void doDenseBackwardSgd(Tensor x, Tensor dz, Tensor w, Tensor bias, Tensor db, float lr,
                                                 Activation fn, Tensor yPrev, Tensor mask, Tensor dx) {
-        if (!vectorApi || takesSparseGemm(true, false, x.cols(), dz.cols(), x.rows(), x, 1f, false)) {
+        if (!vectorApi || w.cols() < FUSED_FROM || takesSparseGemm(true, false, x.cols(), dz.cols(), x.rows(), x, 1f, false)) {
             super.doDenseBackwardSgd(x, dz, w, bias, db, lr, fn, yPrev, mask, dx);
             return;
         }
