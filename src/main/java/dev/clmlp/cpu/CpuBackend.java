@@ -14,8 +14,15 @@ import dev.clmlp.tensor.Tuning;
  * variants of the GEMM and optimizer updates when the JVM has jdk.incubator.vector.
  */
 public final class CpuBackend extends Backend {
-    /** Outputs (w's columns) from which denseBackwardSgd does both its products in one pass over w, with the Vector API. */
-    public static final int FUSED_FROM = VectorGemm.FUSED_FROM;
+    /**
+     * Outputs (w's columns) from which denseBackwardSgd does both its products in one pass over w
+     * (VectorGemm.inputGradThenUpdate), with the Vector API: with fewer, each band's product has a
+     * short sum and its transpose costs more than w's second read. Batch 64, AMD EPYC Zen 5, two
+     * threads (one): 1024x10 fused 88 us against 50 (90 against 50), 1024x64 93-99 against 76-100
+     * (157 against 131), 1024x128 143-151 against 162-179 (254 against 252), 512x128 114 against
+     * 103, 1024x256 267 against 316 (428 against 444).
+     */
+    public static final int FUSED_FROM = 256;
 
     /** True when the JVM has jdk.incubator.vector (--add-modules jdk.incubator.vector). */
     public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();

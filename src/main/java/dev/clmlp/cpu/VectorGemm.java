@@ -102,15 +102,6 @@ final class VectorGemm {
     }
 
     /**
-     * The outputs (w's columns) from which {@link #inputGradThenUpdate} beats the two products: with
-     * few, each band's product has a short sum and its transpose costs more than w's second read.
-     * Batch 64, AMD EPYC Zen 5, two threads (one): 1024x10 fused 88 us against 50 (90 against 50),
-     * 1024x64 93-99 against 76-100 (157 against 131), 1024x128 143-151 against 162-179 (254
-     * against 252), 512x128 114 against 103, 1024x256 267 against 316 (428 against 444).
-     */
-    static final int FUSED_FROM = 256;
-
-    /**
      * A dense layer's backward step with its SGD update (dz rows x out, w in x out, x rows x in):
      * dx = dz w^T with the epilogue `slope`, then w += alpha x^T dz. One task a band of w's rows:
      * it computes dx's columns from those rows, then updates them while they are in cache, where
