@@ -35,11 +35,15 @@ final class VectorGemm {
     static final int MC = 256;
     /**
      * Products below this many multiply-adds run on the calling thread (the default of {@link
-     * Workers#shareFrom}): handing half of one to another core, and waiting for it, costs 10-20 us
-     * on a VM, the time of a product of about this size on one core (scratch's 64x128x64 products
-     * alone: a step of 233-277 us against 259-303 shared, three alternated runs).
+     * Workers#shareFrom}). In training, a product shared out costs more than the hand-over and the
+     * wait (10-20 us on a VM): its operands were written by the other core, in the previous
+     * product's split, and its output is read there next. On a 2-core AMD EPYC VM, 64x128x784
+     * (scratch's first layer) took 65 us alone against 109 shared, 64x256x256 54 against 58, while
+     * in a harness, with nothing moving between cores, both ran 1.85x faster on two threads; from
+     * 64x512x512 sharing wins in training too (159 against 199 us). Scratch's whole step: 197-200
+     * us on one thread against 290-348 on two.
      */
-    static final long SERIAL_BELOW = 1 << 20;
+    static final long SERIAL_BELOW = 1 << 24;
 
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * W]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * W]);
