@@ -111,17 +111,27 @@ final class VectorGemm {
      * it computes dx's columns from those rows, then updates them while they are in cache, where
      * the two products one after the other read all of w twice from memory. dx's band is computed
      * as its transpose, w's rows times dz^T, so that w is read in place and only dz is copied (by
-     * strips, as it is and transposed, once a step), where packing w^T made the product a quarter
-     * slower. The same sums in the same order as {@link #gemm} computes each product.
+     * strips, as it is and transposed), where packing w^T made the product a quarter slower. Each
+     * thread makes its own copies with its first band: copies made once and shared were read from
+     * the other core's cache, and the thread that transposed took twice as long as the other (two
+     * threads, 512x512: 285 -> 251 us; 1024x1024: 1,137 -> 1,076, and 1,231 -> 1,079 with the
+     * caches flushed between calls). The same sums in the same order as {@link #gemm} computes each product.
      */
     static void inputGradThenUpdate(Workers pool, int rows, int in, int out, float[] dz, int dzOff, float[] w, int wOff,
                                     Epilogue slope, float[] dx, int dxOff, float alpha, float[] x, int xOff) {
         int band = MR * L; // whole strips of dx's columns (W = 2L) and whole blocks of w's rows (MR)
         Workers team = team(pool, rows, in, out); // as each product would be
-        float[] dzT = grown(DZ_T, rows * out), dzS = grown(DZ_S, rows * out);
-        CpuGemm.run(team, 2, t -> strips(dz, dzOff, rows, out, t == 0, t == 0 ? dzT : dzS)); // one copy a thread
+        Object call = new Object();
         CpuGemm.run(team, (in + band - 1) / band, t -> {
             int r0 = t * band, r1 = Math.min(in, r0 + band);
+            DzCopies d = DZ.get();
+            if (d.call != call) { // this thread's first band of the call: its own copies, not read from another core
+                if (d.t.length < rows * out) { d.t = new float[rows * out]; d.s = new float[rows * out]; }
+                strips(dz, dzOff, rows, out, false, d.s);
+                strips(dz, dzOff, rows, out, true, d.t);
+                d.call = call;
+            }
+            float[] dzT = d.t, dzS = d.s;
             float[] dxT = grown(DX_T, band * rows);
             for (int j0 = 0; j0 < rows; j0 += W) // dx[j0 .., r0 .. r1]^T = w[r0 .. r1, :] dz[j0 .., :]^T
                 strip(false, false, r1 - r0, Math.min(W, rows - j0), out, 1f, w, wOff + r0 * out, dzT, out * j0, 0f, dxT, j0, rows, 0, r1 - r0, 0, null);
@@ -134,7 +144,8 @@ final class VectorGemm {
         });
     }
 
-    private static final ThreadLocal<float[]> DZ_T = ThreadLocal.withInitial(() -> new float[0]), DZ_S = ThreadLocal.withInitial(() -> new float[0]);
+    private static final class DzCopies { Object call; float[] t = new float[0], s = t; }
+    private static final ThreadLocal<DzCopies> DZ = ThreadLocal.withInitial(DzCopies::new);
     private static final ThreadLocal<float[]> DX_T = ThreadLocal.withInitial(() -> new float[0]), X_BAND = ThreadLocal.withInitial(() -> new float[0]);
 
     /** The pool, or null (the calling thread) for an m x n x k product too small to share (here and in SparseGemm). */
@@ -172,7 +183,12 @@ final class VectorGemm {
         int h = transposed ? cols : rows, w = transposed ? rows : cols;
         for (int j0 = 0; j0 < w; j0 += W) {
             int width = Math.min(W, w - j0), o = h * j0;
-            if (!transposed) for (int i = 0; i < h; i++) System.arraycopy(a, off + i * cols + j0, s, o + i * width, width);
+            if (!transposed && width == W) // two vectors a row: System.arraycopy's call cost more than its 128 bytes
+                for (int i = 0; i < h; i++) {
+                    FloatVector.fromArray(S, a, off + i * cols + j0).intoArray(s, o + i * W);
+                    FloatVector.fromArray(S, a, off + i * cols + j0 + L).intoArray(s, o + i * W + L);
+                }
+            else if (!transposed) for (int i = 0; i < h; i++) System.arraycopy(a, off + i * cols + j0, s, o + i * width, width);
             else for (int p0 = 0; p0 < h; p0 += 64) // 64 rows of the strip at a time: they stay in L1 while a's rows are read
                 for (int j = 0; j < width; j++)
                     for (int p = p0, end = Math.min(h, p0 + 64); p < end; p++) s[o + p * width + j] = a[off + (j0 + j) * cols + p];

@@ -75,6 +75,41 @@ class VectorGemmTest {
         }
     }
 
+    /**
+     * Every thread copies dz for itself, once a call: steps after one another on the same pool, and
+     * callers at once on one pool, each with a dz of its own, get the bits of their two products.
+     */
+    @Test
+    void inputGradThenUpdateCopiesEachCallsOwnDz() throws Exception {
+        int callers = 3, steps = 6;
+        try (Workers pool = new Workers(3, 0)) {
+            java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            java.util.concurrent.ExecutorService es = java.util.concurrent.Executors.newFixedThreadPool(callers);
+            try {
+                for (int caller = 0; caller < callers; caller++) {
+                    int rows = 40 + caller, in = 300, out = 200 + 30 * caller; // a size each: a copy of another call's dz would not fit
+                    long seed = caller;
+                    runs.add(es.submit(() -> {
+                        Random r = new Random(seed);
+                        float[] w = random(r, in * out), wRef = w.clone();
+                        for (int step = 0; step < steps; step++) {
+                            float[] dz = random(r, rows * out), x = random(r, rows * in), dx = new float[rows * in], dxRef = new float[rows * in];
+                            VectorGemm.gemm(null, false, true, rows, in, out, 1f, dz, 0, wRef, 0, 0f, dxRef, 0, null);
+                            VectorGemm.gemm(null, true, false, in, out, rows, -0.05f, x, 0, dz, 0, 1f, wRef, 0);
+                            VectorGemm.inputGradThenUpdate(pool, rows, in, out, dz, 0, w, 0, null, dx, 0, -0.05f, x, 0);
+                            assertArrayEquals(dxRef, dx, "dx of step " + step + ", " + rows + "x" + in + "x" + out);
+                            assertArrayEquals(wRef, w, "w after step " + step + ", " + rows + "x" + in + "x" + out);
+                        }
+                        return null;
+                    }));
+                }
+                for (var run : runs) run.get();
+            } finally {
+                es.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void productsBelowTheThresholdStayOnTheCallingThread() {
         int m = 64, n = 128, k = 64; // scratch's hidden product: 524K multiply-adds
