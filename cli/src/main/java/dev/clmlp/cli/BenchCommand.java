@@ -261,7 +261,7 @@ final class BenchCommand implements Callable<Integer> {
         StringBuilder csv = new StringBuilder("backend,device,median_epoch_seconds,samples_per_second,gemm_gflops,speedup_vs_cpu,"
                 + "achieved_gflops,gemm_peak_gflops,launches_per_step,launch_us,predicted_epoch_seconds\n");
         for (Row r : rows)
-            csv.append(String.format(Locale.ROOT, "%s,\"%s\",%.4f,%.1f,%.2f,%.3f,%.2f,%.2f,%.2f,%.2f,%.4f%n", r.backend(), r.device().replace("\"", "'"),
+            csv.append(String.format(Locale.ROOT, "%s,\"%s\",%.6f,%.1f,%.2f,%.3f,%.2f,%.2f,%.2f,%.2f,%.6f%n", r.backend(), r.device().replace("\"", "'"),
                     r.medianSeconds(), r.samplesPerSecond(), r.gemmGflops(), r.speedup(), r.achievedGflops(), r.peakGflops(),
                     r.launchesPerStep(), r.launchMicros(), r.predictedSeconds()));
         AtomicFiles.write(out.resolve("bench.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
