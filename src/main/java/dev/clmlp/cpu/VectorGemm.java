@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * C is cut into strips of W = 2 vectors of columns and blocks of rows, one task each. For every
  * KC values of p a task packs its strip's KC x W panel of op(B) (transposed, or zero-padded past
  * n) into a contiguous array, or reads it in place when B is row-major and the strip is whole
- * (the copy cost a tenth of a notebook's training step, and 8% of an epoch at 512-512), then
+ * (the copy cost a tenth of a notebook's training step, and 8% of an epoch at 512-512; but see
+ * {@link #PACK_FROM}), then
  * sweeps its rows MR at a time with MR x 2 vector accumulators in registers ({@link GemmKernels},
  * which read op(A) in place, along A's rows or its columns), which reach C through a per-thread
  * tile ({@link #store}). Partial sums of earlier panels wait in C. Each
@@ -44,6 +45,18 @@ final class VectorGemm {
      * us on one thread against 290-348 on two.
      */
     static final long SERIAL_BELOW = 1 << 24;
+
+    /**
+     * B's row length (floats) from which a strip that fits one 64-byte cache line (AVX2's 2 x 8
+     * floats, NEON's 2 x 4) is packed rather than read in place: its KC rows, 4 KB apart or more,
+     * fall in so few of L2's sets that they no longer fit there, and every row block reads them
+     * again from L3. With AVX2 (-XX:UseAVX=2, two threads, Zen 5): 64x2048x2048 7,266 -> 5,171 us,
+     * 256x2048x2048 26,387 -> 16,063, 1000x1024x1024 14,894 -> 12,023, 64x1024x1024 916 -> 866; at
+     * 64x512x512 packing lost (196 -> 220). AVX-512's two-line strips gain or lose 2-8% either way
+     * and stay in place.
+     */
+    static final int PACK_FROM = 1024;
+    private static final boolean ONE_LINE_STRIPS = W * Float.BYTES <= 64;
 
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * W]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * W]);
@@ -209,7 +222,8 @@ final class VectorGemm {
         // op(B)[p,j] = b[bOff + p*bRs + j*bCs]; op(A) is read by GemmKernels along A's rows, or (transA) its columns
         int bRs = transB ? 1 : n, bCs = transB ? k : 1, cols = Math.min(W, n - j0);
         float[] panel = PANEL.get(), tile = TILE.get();
-        boolean direct = bCs == 1 && cols == W; // B's rows already hold the strip contiguously: read them in place
+        // B's rows already hold the strip contiguously: read them in place, unless too far apart for a one-line strip
+        boolean direct = bCs == 1 && cols == W && !(ONE_LINE_STRIPS && bRs >= PACK_FROM);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             if (!direct) pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);
@@ -241,7 +255,12 @@ final class VectorGemm {
 
     /** panel[p*W + j] = op(B)[p, j] for j < cols, 0 up to W. */
     private static void pack(float[] b, int o, int bRs, int bCs, int kc, int cols, float[] panel) {
-        if (bCs == 1) {
+        if (bCs == 1 && cols == W) { // two vectors a row, as in strips()
+            for (int p = 0; p < kc; p++) {
+                FloatVector.fromArray(S, b, o + p * bRs).intoArray(panel, p * W);
+                FloatVector.fromArray(S, b, o + p * bRs + L).intoArray(panel, p * W + L);
+            }
+        } else if (bCs == 1) {
             for (int p = 0; p < kc; p++) System.arraycopy(b, o + p * bRs, panel, p * W, cols);
         } else { // B^T: read each of its rows along p, contiguous in memory
             for (int j = 0; j < cols; j++)

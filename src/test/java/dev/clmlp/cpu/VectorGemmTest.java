@@ -26,7 +26,22 @@ class VectorGemmTest {
                                                         @ForAll @IntRange(min = 1, max = 600) int k, @ForAll boolean ta,
                                                         @ForAll boolean tb, @ForAll @IntRange(min = 0, max = 2) int betaKind,
                                                         @ForAll long seed) {
-        int n = 256 + widerBy;
+        checkAgainstReference(m, 256 + widerBy, k, ta, tb, betaKind, seed);
+    }
+
+    /**
+     * B's rows at least {@link VectorGemm#PACK_FROM} apart: where a strip is one cache line (AVX2,
+     * and the vector-128 pass's 2 x 4 floats), its panels are packed, and must hold the same columns.
+     */
+    @Property(tries = 6)
+    void productsWithRowsFarApartMatchTheReference(@ForAll @IntRange(min = 1, max = 20) int m,
+                                                   @ForAll @IntRange(min = 0, max = 70) int widerBy,
+                                                   @ForAll @IntRange(min = 1, max = 600) int k, @ForAll boolean ta,
+                                                   @ForAll @IntRange(min = 0, max = 2) int betaKind, @ForAll long seed) {
+        checkAgainstReference(m, VectorGemm.PACK_FROM + widerBy, k, ta, false, betaKind, seed);
+    }
+
+    private static void checkAgainstReference(int m, int n, int k, boolean ta, boolean tb, int betaKind, long seed) {
         Random r = new Random(seed);
         float[] a = random(r, m * k), b = random(r, k * n), c0 = random(r, m * n);
         float alpha = 0.75f, beta = new float[] {0f, 1f, 0.5f}[betaKind];
