@@ -53,7 +53,10 @@ final class VectorGemm {
      * again from L3. With AVX2 (-XX:UseAVX=2, two threads, Zen 5): 64x2048x2048 7,266 -> 5,171 us,
      * 256x2048x2048 26,387 -> 16,063, 1000x1024x1024 14,894 -> 12,023, 64x1024x1024 916 -> 866; at
      * 64x512x512 packing lost (196 -> 220). AVX-512's two-line strips gain or lose 2-8% either way
-     * and stay in place.
+     * and stay in place. The same holds for A^T read in place, MR values of each row of A, rows
+     * m apart: a task then packs its rows of A^T once for all its strips (1024x64x1024:tn, AVX2,
+     * two threads 1,024 -> 819 us, one thread 2,026 -> 1,558), where it has 4 strips or more (with
+     * one, 1024x64x10:tn went 34 -> 73 us); with AVX-512 packing A^T lost (512^3 734 -> 965).
      */
     static final int PACK_FROM = 1024;
     private static final boolean ONE_LINE_STRIPS = W * Float.BYTES <= 64;
@@ -93,9 +96,16 @@ final class VectorGemm {
         // (a row of C starts 16 bytes into one), and 64x1024x1024 on two took 10% longer
         int per = (strips + Math.max(1, wanted / rowBlocks) - 1) / Math.max(1, wanted / rowBlocks), spans = (strips + per - 1) / per;
         CpuGemm.run(team, spans * ((m + rows - 1) / rows), t -> {
-            int i0 = t / spans * rows, s0 = t % spans * per, s1 = Math.min(strips, s0 + per);
-            for (int s = s0; s < s1; s++)
-                strip(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n, i0, Math.min(m, i0 + rows), s * W, epilogue);
+            int i0 = t / spans * rows, s0 = t % spans * per, s1 = Math.min(strips, s0 + per), i1 = Math.min(m, i0 + rows);
+            // A's columns as far apart as B's rows in pack(), and enough strips to pay for one copy of the task's A^T
+            if (transA && ONE_LINE_STRIPS && m >= PACK_FROM && s1 - s0 >= 4 && (long) rows * k <= 1 << 18) {
+                float[] ap = packColumns(a, aOff, m, i0, i1, k, grown(A_PACK, (i1 - i0 + MR - 1) / MR * MR * k));
+                for (int s = s0; s < s1; s++)
+                    strip(transA, transB, -1, n, k, alpha, ap, -i0 * k, b, bOff, beta, c, cOff, n, i0, i1, s * W, epilogue);
+            } else {
+                for (int s = s0; s < s1; s++)
+                    strip(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n, i0, i1, s * W, epilogue);
+            }
         });
     }
 
@@ -216,7 +226,11 @@ final class VectorGemm {
         return t;
     }
 
-    /** Rows [i0, i1) of C's strip of columns from j0 (W of them, or what is left of n): one task's work. */
+    /**
+     * Rows [i0, i1) of C's strip of columns from j0 (W of them, or what is left of n): one task's
+     * work. With transA, m is A^T's rows (A's row length), or -1 where A^T's rows from i0 come
+     * packed by {@link #packColumns} at aOff + i0 * k.
+     */
     private static void strip(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
                               float beta, float[] c, int cOff, int ldc, int i0, int i1, int j0, Epilogue epilogue) {
         // op(B)[p,j] = b[bOff + p*bRs + j*bCs]; op(A) is read by GemmKernels along A's rows, or (transA) its columns
@@ -232,12 +246,30 @@ final class VectorGemm {
             for (int i = i0; i < i1; i += MR) {
                 int rows = Math.min(MR, i1 - i);
                 if (!transA) GemmKernels.rows(a, aOff + i * k + p0, k, rows, kc, bp, bo, bStride, tile);
+                else if (m < 0) GemmKernels.columns(a, aOff + i * k + p0 * MR, MR, kc, bp, bo, bStride, tile); // packed: m = -1
                 else if (i + MR <= m) GemmKernels.columns(a, aOff + i + p0 * m, m, kc, bp, bo, bStride, tile);
                 else GemmKernels.columns(lastColumns(a, aOff + i + p0 * m, m, m - i, kc), 0, MR, kc, bp, bo, bStride, tile);
                 store(alpha, p0 == 0 ? beta : 1f, tile, W, rows, c, cOff + i * ldc + j0, ldc, cols);
             }
         }
         if (epilogue != null) epilogue.apply(c, cOff, ldc, i0, i1, j0, cols);
+    }
+
+    private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * A^T's rows i0 .. i1 (A k x lda at aOff) by blocks of MR, each value of p's MR together:
+     * out[(b*k + p)*MR + r] = a[aOff + p*lda + i0 + b*MR + r], the last block's rows past i1
+     * repeating its last one, as GemmKernels.columns reads them with a stride of MR.
+     */
+    private static float[] packColumns(float[] a, int aOff, int lda, int i0, int i1, int k, float[] out) {
+        for (int b = 0, i = i0; i < i1; b++, i += MR) {
+            int o = b * k * MR, last = Math.min(MR, i1 - i) - 1;
+            if (last == MR - 1) for (int p = 0; p < k; p++, o += MR) System.arraycopy(a, aOff + p * lda + i, out, o, MR);
+            else for (int p = 0; p < k; p++, o += MR)
+                for (int r = 0, src = aOff + p * lda + i; r < MR; r++) out[o + r] = a[src + Math.min(r, last)];
+        }
+        return out;
     }
 
     private static final ThreadLocal<float[]> LAST = ThreadLocal.withInitial(() -> new float[KC * MR]);

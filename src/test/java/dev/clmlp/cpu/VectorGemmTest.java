@@ -41,6 +41,24 @@ class VectorGemmTest {
         checkAgainstReference(m, VectorGemm.PACK_FROM + widerBy, k, ta, false, betaKind, seed);
     }
 
+    /**
+     * A^T with A's rows at least {@link VectorGemm#PACK_FROM} long: where a strip is one cache line,
+     * a task with 4 strips or more packs its rows of A^T (the last block partial), and must read them back in place.
+     */
+    @Property(tries = 6)
+    void weightGradientsOfWideInputsMatchTheReference(@ForAll @IntRange(min = 0, max = 40) int widerBy,
+                                                      @ForAll @IntRange(min = 1, max = 200) int n,
+                                                      @ForAll @IntRange(min = 1, max = 300) int k, @ForAll boolean tb,
+                                                      @ForAll @IntRange(min = 0, max = 2) int betaKind, @ForAll long seed) {
+        checkAgainstReference(VectorGemm.PACK_FROM + widerBy, n, k, true, tb, betaKind, seed);
+    }
+
+    /** As above, with a last block of A^T's rows partial on one thread (1025 rows: a last task of 185, 30 blocks of 6 and 5). */
+    @Test
+    void weightGradientWithAPartialPackedBlockMatchesTheReference() {
+        checkAgainstReference(VectorGemm.PACK_FROM + 1, 100, 70, true, false, 1, 7);
+    }
+
     private static void checkAgainstReference(int m, int n, int k, boolean ta, boolean tb, int betaKind, long seed) {
         Random r = new Random(seed);
         float[] a = random(r, m * k), b = random(r, k * n), c0 = random(r, m * n);
