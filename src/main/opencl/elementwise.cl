@@ -26,6 +26,16 @@ __kernel void bias_grad(const int rows, const int cols, __global const float* dy
     db[dbOff + c] = acc;
 }
 
+// t = a^T, a rows x cols, t cols x rows; one work-item per column of a (row of t): neighbouring
+// items read neighbouring values of each row of a, and each writes its row of t in order
+__kernel void transpose(const int rows, const int cols, __global const float* a, const int aOff,
+                        __global float* t, const int tOff)
+{
+    const int j = get_global_id(0);
+    if (j >= cols) return;
+    for (int i = 0; i < rows; i++) t[tOff + j * rows + i] = a[aOff + i * cols + j];
+}
+
 __kernel void activation(const int size, const int fn, __global const float* x, const int xOff,
                          __global float* y, const int yOff)
 {
