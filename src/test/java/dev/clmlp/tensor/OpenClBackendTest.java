@@ -26,6 +26,17 @@ class OpenClBackendTest extends BackendContract {
     }
 
     /**
+     * Products of A^T with 1024 rows or more and 256 columns or more, which the vector GEMM takes
+     * after a transpose kernel (OpenClBackend.TRANSPOSE_A_FROM; here and on Oclgrind, not on
+     * rusticl's tiling): as gemm, and as SGD runs a weight gradient into w.
+     */
+    @Test
+    void wideProductsOfATransposedMatchTheReference() {
+        checkGemm(5, 1025, 256, 2, true, false, 1f, 0f);
+        checkGemm(6, 1031, 257, 3, true, true, -0.5f, 1f);
+    }
+
+    /**
      * Plain SGD inside the weight-gradient products (denseSgd) where the vector GEMM runs, PoCL and
      * Oclgrind here; with the tiled GPU kernel, as on rusticl, a separate sgd pass.
      */
