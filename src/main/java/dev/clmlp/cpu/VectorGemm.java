@@ -206,15 +206,22 @@ final class VectorGemm {
         int h = transposed ? cols : rows, w = transposed ? rows : cols;
         for (int j0 = 0; j0 < w; j0 += W) {
             int width = Math.min(W, w - j0), o = h * j0;
-            if (!transposed && width == W) // two vectors a row: System.arraycopy's call cost more than its 128 bytes
-                for (int i = 0; i < h; i++) {
-                    FloatVector.fromArray(S, a, off + i * cols + j0).intoArray(s, o + i * W);
-                    FloatVector.fromArray(S, a, off + i * cols + j0 + L).intoArray(s, o + i * W + L);
-                }
+            if (!transposed && width == W) wholeStrip(a, off + j0, cols, h, s, o);
             else if (!transposed) for (int i = 0; i < h; i++) System.arraycopy(a, off + i * cols + j0, s, o + i * width, width);
             else for (int p0 = 0; p0 < h; p0 += 64) // 64 rows of the strip at a time: they stay in L1 while a's rows are read
                 for (int j = 0; j < width; j++)
                     for (int p = p0, end = Math.min(h, p0 + 64); p < end; p++) s[o + p * width + j] = a[off + (j0 + j) * cols + p];
+        }
+    }
+
+    /**
+     * s[so + i*W .. + W) = a[o + i*ld .. + W) for i &lt; rows: a whole strip, rows one after the other,
+     * two vectors a row (System.arraycopy's call cost more than its 128 bytes).
+     */
+    private static void wholeStrip(float[] a, int o, int ld, int rows, float[] s, int so) {
+        for (int i = 0; i < rows; i++) {
+            FloatVector.fromArray(S, a, o + i * ld).intoArray(s, so + i * W);
+            FloatVector.fromArray(S, a, o + i * ld + L).intoArray(s, so + i * W + L);
         }
     }
 
@@ -248,7 +255,8 @@ final class VectorGemm {
                 if (!transA) GemmKernels.rows(a, aOff + i * k + p0, k, rows, kc, bp, bo, bStride, tile);
                 else if (m < 0) GemmKernels.columns(a, aOff + i * k + p0 * MR, MR, kc, bp, bo, bStride, tile); // packed: m = -1
                 else if (i + MR <= m) GemmKernels.columns(a, aOff + i + p0 * m, m, kc, bp, bo, bStride, tile);
-                else GemmKernels.columns(lastColumns(a, aOff + i + p0 * m, m, m - i, kc), 0, MR, kc, bp, bo, bStride, tile);
+                else // A^T's last rows, fewer than MR: copied, the last one repeated to MR
+                    GemmKernels.columns(packColumns(a, aOff + p0 * m, m, i, m, kc, LAST.get()), 0, MR, kc, bp, bo, bStride, tile);
                 store(alpha, p0 == 0 ? beta : 1f, tile, W, rows, c, cOff + i * ldc + j0, ldc, cols);
             }
         }
@@ -272,26 +280,12 @@ final class VectorGemm {
         return out;
     }
 
-    private static final ThreadLocal<float[]> LAST = ThreadLocal.withInitial(() -> new float[KC * MR]);
-
-    /**
-     * A^T's last block of rows, fewer than MR (`rows`), copied with its last row repeated to MR, so
-     * that GemmKernels.columns can read all MR: this thread's array of a[ao + p*lda + min(r, rows-1)].
-     */
-    private static float[] lastColumns(float[] a, int ao, int lda, int rows, int kc) {
-        float[] last = LAST.get();
-        for (int p = 0; p < kc; p++)
-            for (int r = 0; r < MR; r++) last[p * MR + r] = a[ao + p * lda + Math.min(r, rows - 1)];
-        return last;
-    }
+    private static final ThreadLocal<float[]> LAST = ThreadLocal.withInitial(() -> new float[KC * MR]); // A^T's last block read in place
 
     /** panel[p*W + j] = op(B)[p, j] for j < cols, 0 up to W. */
     private static void pack(float[] b, int o, int bRs, int bCs, int kc, int cols, float[] panel) {
-        if (bCs == 1 && cols == W) { // two vectors a row, as in strips()
-            for (int p = 0; p < kc; p++) {
-                FloatVector.fromArray(S, b, o + p * bRs).intoArray(panel, p * W);
-                FloatVector.fromArray(S, b, o + p * bRs + L).intoArray(panel, p * W + L);
-            }
+        if (bCs == 1 && cols == W) {
+            wholeStrip(b, o, bRs, kc, panel, 0);
         } else if (bCs == 1) {
             for (int p = 0; p < kc; p++) System.arraycopy(b, o + p * bRs, panel, p * W, cols);
         } else { // B^T: read each of its rows along p, contiguous in memory

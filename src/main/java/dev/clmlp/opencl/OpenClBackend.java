@@ -292,7 +292,7 @@ public final class OpenClBackend extends Backend {
      */
     private void product(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                          ClGemm.Epilogue epi, Tensor colSums, boolean sparseA) {
-        if (transA && !sparseA && !gemmParams().isTiled() && m >= TRANSPOSE_A_FROM && n >= TRANSPOSE_A_FROM / 4) { // see there
+        if (transA && !sparseA && !gemmParams().isTiled() && m >= TRANSPOSE_A_FROM && n >= TRANSPOSE_A_COLUMNS) { // see there
             a = transposed(a, k, m);
             transA = false;
         }
@@ -304,10 +304,12 @@ public final class OpenClBackend extends Backend {
      * columns: each value of p then steps a whole row of A, and with rows 4 KB apart or more every
      * read falls in the same few cache sets. On PoCL (two threads, Zen 5, JMH gemmPipelined),
      * 1024x64x1024 took 720-742 us as tn against 415-428 as nn, and 520 with the copy (about 70
-     * us); 512x64x512 169 against 146, and 128x64x64 24 either way. Only for products a quarter
-     * as wide or wider: 1024x64x10 took 56 us as tn, 121 with the copy.
+     * us); 512x64x512 169 against 146, and 128x64x64 24 either way. Only for products of at least
+     * {@link #TRANSPOSE_A_COLUMNS} columns: 1024x64x10 took 56 us as tn, 121 with the copy.
      */
     static final int TRANSPOSE_A_FROM = 1024;
+    /** Columns of C from which the product pays for the copy of A^T (see {@link #TRANSPOSE_A_FROM}). */
+    static final int TRANSPOSE_A_COLUMNS = 256;
 
     private Tensor aTransposed; // the copy `transposed` makes, kept for the next call (calls take turns)
 
