@@ -47,19 +47,24 @@ final class VectorGemm {
     static final long SERIAL_BELOW = 1 << 24;
 
     /**
-     * B's row length (floats) from which a strip that fits one 64-byte cache line (AVX2's 2 x 8
-     * floats, NEON's 2 x 4) is packed rather than read in place: its KC rows, 4 KB apart or more,
-     * fall in so few of L2's sets that they no longer fit there, and every row block reads them
-     * again from L3. With AVX2 (-XX:UseAVX=2, two threads, Zen 5): 64x2048x2048 7,266 -> 5,171 us,
-     * 256x2048x2048 26,387 -> 16,063, 1000x1024x1024 14,894 -> 12,023, 64x1024x1024 916 -> 866; at
-     * 64x512x512 packing lost (196 -> 220). AVX-512's two-line strips gain or lose 2-8% either way
-     * and stay in place. The same holds for A^T read in place, MR values of each row of A, rows
-     * m apart: a task then packs its rows of A^T once for all its strips (1024x64x1024:tn, AVX2,
-     * two threads 1,024 -> 819 us, one thread 2,026 -> 1,558), where it has 4 strips or more (with
-     * one, 1024x64x10:tn went 34 -> 73 us); with AVX-512 packing A^T lost (512^3 734 -> 965).
+     * B's row length (floats) from which a strip is packed rather than read in place: its KC rows,
+     * 4 KB apart or more, fall in one or two of L1's sets per cache line and in so few of L2's that
+     * they no longer fit there, and every row block reads them again from L2 or L3. Two threads:
+     * <ul>
+     * <li>AVX2 (-XX:UseAVX=2, Zen 5), one-line strips: 64x2048x2048 7,266 -> 5,171 us,
+     * 1000x1024x1024 14,894 -> 12,023, 64x1024x1024 916 -> 866; 64x512x512 lost (196 -> 220), so
+     * rows 2 KB apart stay in place.</li>
+     * <li>AVX-512, two-line strips: on Zen 5 within 2-8% either way; on an Intel Xeon (Ice Lake,
+     * whose L3 is slower) against OpenBLAS in the same windows, 64x1024x1024 0.72x -> 0.84-0.97x,
+     * 1000x1024x1024 0.42-0.50x -> 0.61-0.67x, and a training step at 1024-1024 5.2-7.9 -> 4.9-5.7 ms.</li>
+     * </ul>
+     * The same holds for A^T read in place, MR values of each row of A, rows m apart: a task then
+     * packs its rows of A^T once for all its strips, where it has 4 strips or more (with one,
+     * 1024x64x10:tn went 34 -> 73 us). 1024x64x1024:tn: AVX2 on Zen 5 1,024 -> 819 us (one thread
+     * 2,026 -> 1,558); AVX-512 on Ice Lake 0.68-0.70x -> 0.86-1.13x OpenBLAS. (With AVX-512, 512^3:tn
+     * lost with its rows of A^T packed, 734 -> 965 us: they are 2 KB apart.)
      */
     static final int PACK_FROM = 1024;
-    private static final boolean ONE_LINE_STRIPS = W * Float.BYTES <= 64;
 
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * W]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * W]);
@@ -98,7 +103,7 @@ final class VectorGemm {
         CpuGemm.run(team, spans * ((m + rows - 1) / rows), t -> {
             int i0 = t / spans * rows, s0 = t % spans * per, s1 = Math.min(strips, s0 + per), i1 = Math.min(m, i0 + rows);
             // A's columns as far apart as B's rows in pack(), and enough strips to pay for one copy of the task's A^T
-            if (transA && ONE_LINE_STRIPS && m >= PACK_FROM && s1 - s0 >= 4 && (long) rows * k <= 1 << 18) {
+            if (transA && m >= PACK_FROM && s1 - s0 >= 4 && (long) rows * k <= 1 << 18) {
                 float[] ap = packColumns(a, aOff, m, i0, i1, k, grown(A_PACK, (i1 - i0 + MR - 1) / MR * MR * k));
                 for (int s = s0; s < s1; s++)
                     strip(transA, transB, -1, n, k, alpha, ap, -i0 * k, b, bOff, beta, c, cOff, n, i0, i1, s * W, epilogue);
@@ -243,8 +248,8 @@ final class VectorGemm {
         // op(B)[p,j] = b[bOff + p*bRs + j*bCs]; op(A) is read by GemmKernels along A's rows, or (transA) its columns
         int bRs = transB ? 1 : n, bCs = transB ? k : 1, cols = Math.min(W, n - j0);
         float[] panel = PANEL.get(), tile = TILE.get();
-        // B's rows already hold the strip contiguously: read them in place, unless too far apart for a one-line strip
-        boolean direct = bCs == 1 && cols == W && !(ONE_LINE_STRIPS && bRs >= PACK_FROM);
+        // B's rows already hold the strip contiguously: read them in place, unless too far apart to stay in cache
+        boolean direct = bCs == 1 && cols == W && bRs < PACK_FROM;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             if (!direct) pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);

@@ -30,8 +30,8 @@ class VectorGemmTest {
     }
 
     /**
-     * B's rows at least {@link VectorGemm#PACK_FROM} apart: where a strip is one cache line (AVX2,
-     * and the vector-128 pass's 2 x 4 floats), its panels are packed, and must hold the same columns.
+     * B's rows at least {@link VectorGemm#PACK_FROM} apart: its panels are packed, and must hold the
+     * same columns (at every vector width: AVX-512, AVX2, and the vector-128 pass's 2 x 4 floats).
      */
     @Property(tries = 6)
     void productsWithRowsFarApartMatchTheReference(@ForAll @IntRange(min = 1, max = 20) int m,
@@ -42,8 +42,8 @@ class VectorGemmTest {
     }
 
     /**
-     * A^T with A's rows at least {@link VectorGemm#PACK_FROM} long: where a strip is one cache line,
-     * a task with 4 strips or more packs its rows of A^T (the last block partial), and must read them back in place.
+     * A^T with A's rows at least {@link VectorGemm#PACK_FROM} long: a task with 4 strips or more
+     * packs its rows of A^T (the last block partial), and must read them back in place.
      */
     @Property(tries = 6)
     void weightGradientsOfWideInputsMatchTheReference(@ForAll @IntRange(min = 0, max = 40) int widerBy,
@@ -53,7 +53,7 @@ class VectorGemmTest {
         checkAgainstReference(VectorGemm.PACK_FROM + widerBy, n, k, true, tb, betaKind, seed);
     }
 
-    /** As above, with a last block of A^T's rows partial on one thread (1025 rows: a last task of 185, 30 blocks of 6 and 5). */
+    /** As above, with a last block of A^T's rows partial on one thread (1025 rows: with AVX2 a last task of 185, 30 blocks of 6 and 5; with AVX-512 of 193, 24 blocks of 8 and 1). */
     @Test
     void weightGradientWithAPartialPackedBlockMatchesTheReference() {
         checkAgainstReference(VectorGemm.PACK_FROM + 1, 100, 70, true, false, 1, 7);
