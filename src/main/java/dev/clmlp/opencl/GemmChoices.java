@@ -50,11 +50,14 @@ final class GemmChoices {
     static List<GemmParams> defaults(ClDevice d, boolean loopsLimited) {
         List<GemmParams> all = new ArrayList<>();
         List<GemmParams> tiled = List.of(GemmParams.tiled(64, 64, 16, 4, 4), GemmParams.tiled(32, 32, 16, 4, 4), GemmParams.tiled(16, 16, 8, 2, 2), GemmParams.tiled(8, 8, 4, 2, 2));
-        // vectors of the device's own width; 4 rows of C at a time, which divide the batch sizes
-        // people use (32, 64, 128) where 6 pads them: on PoCL (AMD EPYC, AVX-512) 4 x 2 vectors
-        // trained keras 5% and scratch 2% faster than 6 x 2 (docs/performance.md)
+        // vectors of the device's own width; 4 or 8 rows of C at a time, which divide the batch
+        // sizes people use (32, 64, 128) where 6 pads them: on PoCL (AMD EPYC, AVX-512) 4 x 2
+        // vectors trained keras 5% and scratch 2% faster than 6 x 2. Where vectors are 16 floats
+        // (AVX-512, 32 registers) 8 x 2: on an Intel Xeon (Ice Lake) the notebooks' epochs were
+        // as fast or faster and 1024-1024's 3-5% faster, the products 5-10% (docs/performance.md)
         int vw = d.floatVectorWidth() >= 16 ? 16 : d.floatVectorWidth() >= 8 ? 8 : 4;
-        List<GemmParams> vector = loopsLimited ? List.of() : List.of(GemmParams.vector(vw, 4, 2, 128), GemmParams.vector(8, 4, 2, 128), GemmParams.vector(4, 4, 2, 64));
+        List<GemmParams> vector = loopsLimited ? List.of()
+                : List.of(GemmParams.vector(vw, vw >= 16 ? 8 : 4, 2, 128), GemmParams.vector(8, 4, 2, 128), GemmParams.vector(4, 4, 2, 64));
         if (d.kind() != ClDevice.Kind.GPU && !loopsLimited) { all.addAll(vector); all.addAll(tiled); } else { all.addAll(tiled); all.addAll(vector); }
         all.removeIf(g -> g.groupSize() > d.maxWorkGroupSize() || g.localMemBytes() > d.localMemBytes());
         return all;

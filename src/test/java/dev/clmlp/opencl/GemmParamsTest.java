@@ -12,7 +12,7 @@ class GemmParamsTest {
 
     @Test
     void cpuDevicesGetVectorsOfTheirOwnWidthFirst() {
-        assertEquals("vector:16,4,2,128", GemmChoices.defaults(fake("CPU", 16, 4096, 32768)).get(0).spec());
+        assertEquals("vector:16,8,2,128", GemmChoices.defaults(fake("CPU", 16, 4096, 32768)).get(0).spec());
         assertEquals("vector:8,4,2,128", GemmChoices.defaults(fake("CPU", 8, 4096, 32768)).get(0).spec());
         assertEquals("vector:4,4,2,128", GemmChoices.defaults(fake("CPU", 4, 4096, 32768)).get(0).spec());
         assertEquals("vector:4,4,2,128", GemmChoices.defaults(fake("CPU", 1, 4096, 32768)).get(0).spec());
