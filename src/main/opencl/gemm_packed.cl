@@ -224,6 +224,31 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
 #define SPARSE_BLOCKS 16
 #endif
 
+// gemm_sparse_a's register block: block blk's MR rows of C x the strip's columns j0 .. j0 + cols,
+// summed over the block's live values of p in the current panel (p0), into C. B_AT is op(B)'s
+// vector c of the strip at the panel's row p: from the packed panel or read in place.
+#define SPARSE_BLOCK(blk, j0, cols, B_AT) { \
+    const int i0 = iBeg + (blk) * MR; \
+    __global const float* a[MR]; \
+    _Pragma("unroll") \
+    for (int r = 0; r < MR; r++) a[r] = A + aOff + min(i0 + r, iEnd - 1) * aRs + p0 * aCs; \
+    floatV acc[MR][NR]; \
+    _Pragma("unroll") \
+    for (int r = 0; r < MR; r++) \
+        _Pragma("unroll") \
+        for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f); \
+    floatV cin[MR][NR]; \
+    LOAD_BLOCK(cin, !first || beta != 0.0f, i0, iEnd, j0, cols); \
+    for (int e = 0; e < count[(blk)]; e++) { \
+        const int p = live[(blk) * KC + e]; \
+        floatV bv[NR]; \
+        _Pragma("unroll") \
+        for (int c = 0; c < NR; c++) bv[c] = B_AT; \
+        ADD_TERMS(acc, a, p, bv); \
+    } \
+    STORE_BLOCK(acc, cin, i0, iEnd, j0, cols); \
+}
+
 // gemm_packed for an op(A) that is mostly zeros, such as a batch of pixels (OpenClBackend picks
 // it for the first layer of MNIST-like data), with B row-major (bCs == 1). A work-item takes
 // `rows` rows of C (at most SPARSE_BLOCKS blocks of MR) and the get_group_id(0)-th of
@@ -235,9 +260,16 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
 // power of two they share a few cache sets and evict each other.) That is also why a wide C is
 // split by columns (each item lists all of its blocks) rather than into items of fewer rows that
 // each stream all of B.
+// With inPlace set (ClGemm: one panel, k <= KC, and C wide, as in a weight gradient X^T * dZ), the
+// item goes block by block instead, each block across all of its strips, and reads B's rows where
+// they are: all of B (k x n) then stays in L2, and C is walked along MR rows at a time. Strip by
+// strip, an item's C was as many streams as it had rows (112 rows 4 KB apart), more than the
+// prefetcher follows (PoCL, 784x64x1024:tn+sums, Ice Lake: 943-1,081 against 622-672 us; at
+// n = 128 the panel was still faster, 81-85 against 88-99).
 // A zero term adds a zero, so the sums are gemm_packed's.
 // No dropout: OpenClBackend does not ask for it here.
-__kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __global float* colSum, const int csOff)
+__kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __global float* colSum, const int csOff,
+                            const int inPlace)
 {
     __local floatV panel[KC * NR];
     __local ushort live[SPARSE_BLOCKS * KC];
@@ -280,30 +312,19 @@ __kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __gl
             }
             count[blk] = c;
         }
-        for (int j0 = jBeg; j0 < jEnd; j0 += NCOL) {
+        if (inPlace) { // block by block, each across the item's strips, B's rows read where they are
+            for (int blk = 0; blk < blocks; blk++)
+                for (int j0 = jBeg; j0 < jEnd; j0 += NCOL) {
+                    const int cols = min(NCOL, jEnd - j0);
+                    __global const float* b = B + bOff + p0 * bRs + j0;
+                    SPARSE_BLOCK(blk, j0, cols, loadV(b + (p) * bRs + (c) * VW, min(VW, cols - (c) * VW)));
+                }
+            continue;
+        }
+        for (int j0 = jBeg; j0 < jEnd; j0 += NCOL) { // strip by strip, each packed, then block by block
             const int cols = min(NCOL, jEnd - j0);
             pack_rows(panel, B + bOff + p0 * bRs + j0, bRs, kc, cols);
-            for (int blk = 0; blk < blocks; blk++) {
-                const int i0 = iBeg + blk * MR;
-                __global const float* a[MR];
-                #pragma unroll
-                for (int r = 0; r < MR; r++) a[r] = A + aOff + min(i0 + r, iEnd - 1) * aRs + p0 * aCs;
-                floatV acc[MR][NR];
-                #pragma unroll
-                for (int r = 0; r < MR; r++)
-                    #pragma unroll
-                    for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f);
-                floatV cin[MR][NR];
-                LOAD_BLOCK(cin, !first || beta != 0.0f, i0, iEnd, j0, cols);
-                for (int e = 0; e < count[blk]; e++) {
-                    const int p = live[blk * KC + e];
-                    floatV bv[NR];
-                    #pragma unroll
-                    for (int c = 0; c < NR; c++) bv[c] = panel[p * NR + c];
-                    ADD_TERMS(acc, a, p, bv);
-                }
-                STORE_BLOCK(acc, cin, i0, iEnd, j0, cols);
-            }
+            for (int blk = 0; blk < blocks; blk++) SPARSE_BLOCK(blk, j0, cols, panel[(p) * NR + (c)]);
         }
     }
     if (epi != EPI_NONE)

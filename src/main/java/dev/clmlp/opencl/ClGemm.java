@@ -130,10 +130,11 @@ final class ClGemm {
         }
         GemmParams.Vector v = (GemmParams.Vector) params;
         if (sparseA && !transB && epi.dropped() == null) {
-            int rows = sparseRowsPerItem(v, m, n), rowItems = (m + rows - 1) / rows;
-            Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums};
+            boolean inPlace = k <= v.kc() && strips(v, n) >= SPARSE_WIDE; // see gemm_sparse_a
+            int rows = sparseRowsPerItem(v, m, n, inPlace), rowItems = (m + rows - 1) / rows;
+            Object[] sums = {rows, colSums == null ? 0 : 1, colSums == null ? c : colSums, inPlace ? 1 : 0};
             launcher.launch(label("gemm_sparse_a", transA, transB, m, n, k, colSums, epi), "gemm_sparse_a",
-                    new long[] {sparseColumnItems(v, n, rowItems), rowItems}, new long[] {1, 1}, concat(args, sums));
+                    new long[] {inPlace ? 1 : sparseColumnItems(v, n, rowItems), rowItems}, new long[] {1, 1}, concat(args, sums));
             return true;
         }
         int strips = strips(v, n), rows = packedRowsPerItem(v, m, n, k, strips);
@@ -158,12 +159,13 @@ final class ClGemm {
 
     /**
      * Rows of C per gemm_sparse_a work-item: about four items per compute unit, at most
-     * ClDefines.SPARSE_BLOCKS blocks; but as many blocks as one item may take where C is wide
-     * (sparseColumnItems splits it by columns then).
+     * ClDefines.SPARSE_BLOCKS blocks; but as many blocks as one item may take where C is wide and
+     * B is packed (sparseColumnItems splits it by columns then). Read in place, B is shared by all
+     * rows from L2, and the items split the rows alone.
      */
-    private int sparseRowsPerItem(GemmParams.Vector v, int m, int n) {
+    private int sparseRowsPerItem(GemmParams.Vector v, int m, int n, boolean inPlace) {
         int blocks = (m + v.mr() - 1) / v.mr(), fewest = (blocks + ClDefines.SPARSE_BLOCKS - 1) / ClDefines.SPARSE_BLOCKS;
-        int items = strips(v, n) >= SPARSE_WIDE ? fewest : Math.max(fewest, Math.min(blocks, 4 * Math.max(1, device.computeUnits())));
+        int items = !inPlace && strips(v, n) >= SPARSE_WIDE ? fewest : Math.max(fewest, Math.min(blocks, 4 * Math.max(1, device.computeUnits())));
         return (blocks + items - 1) / items * v.mr();
     }
 

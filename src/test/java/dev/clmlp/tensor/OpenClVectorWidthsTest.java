@@ -36,6 +36,7 @@ class OpenClVectorWidthsTest {
             contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(70, 300, 75, 20, 11L);
             contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(5, 33, 130, 10, 12L);
             contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(70, 150, 290, 20, 13L); // C wide: split by columns
+            contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(40, 77, 389, 20, 14L); // C wide, k in one panel: B read in place
         }
     }
 }
