@@ -97,8 +97,8 @@ void storeV(const floatV v, __global float* p, const int w)
     for (int r = 0; r < MR; r++) \
         _Pragma("unroll") \
         for (int c = 0; c < NR; c++) { \
-            const int w = min(VW, (cols) - c * VW); \
-            cin[r][c] = (reads) && (i0) + r < (iEnd) && w > 0 ? loadV(C + cOff + ((i0) + r) * n + (j0) + c * VW, w) : (floatV)(0.0f); \
+            const int width = min(VW, (cols) - c * VW); \
+            cin[r][c] = (reads) && (i0) + r < (iEnd) && width > 0 ? loadV(C + cOff + ((i0) + r) * n + (j0) + c * VW, width) : (floatV)(0.0f); \
         }
 
 // A register block of gemm_packed and gemm_sparse_a into C, rows i0.. (not past iEnd) and
@@ -112,12 +112,12 @@ void storeV(const floatV v, __global float* p, const int w)
         __global float* cr = C + cOff + ((i0) + r) * n + (j0); \
         _Pragma("unroll") \
         for (int c = 0; c < NR; c++) { \
-            const int w = min(VW, (cols) - c * VW); \
-            if (w <= 0) break; \
+            const int width = min(VW, (cols) - c * VW); \
+            if (width <= 0) break; \
             floatV v = alpha * acc[r][c]; \
             if (!first) v = cin[r][c] + v; \
             else if (beta != 0.0f) v = v + beta * cin[r][c]; \
-            storeV(v, cr + c * VW, w); \
+            storeV(v, cr + c * VW, width); \
         } \
     }
 
@@ -128,6 +128,48 @@ void pack_rows(__local floatV* panel, __global const float* b, const int bRs, co
     for (int p = 0; p < kc; p++)
         #pragma unroll
         for (int c = 0; c < NR; c++) panel[p * NR + c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
+}
+
+// The blocks of MR rows i0 = iBeg, iBeg + MR, .. below iEnd of a strip (columns j0 .. j0 + cols),
+// summed over the packed panel's kc values of p into C (through LOAD_BLOCK and STORE_BLOCK; reads
+// as there). op(A)'s row i of the panel starts at aPanel + i * aRs; edge blocks repeat row iEnd - 1.
+#define PANEL_BLOCKS(aPanel, aRs, reads, iBeg, iEnd, j0, cols, kc) \
+    for (int i0 = (iBeg); i0 < (iEnd); i0 += MR) { \
+        __global const float* a[MR]; \
+        _Pragma("unroll") \
+        for (int r = 0; r < MR; r++) a[r] = (aPanel) + min(i0 + r, (iEnd) - 1) * (aRs); \
+        floatV acc[MR][NR], cin[MR][NR]; \
+        _Pragma("unroll") \
+        for (int r = 0; r < MR; r++) \
+            _Pragma("unroll") \
+            for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f); \
+        LOAD_BLOCK(cin, reads, i0, iEnd, j0, cols); \
+        for (int p = 0; p < (kc); p++) { \
+            floatV bv[NR]; \
+            _Pragma("unroll") \
+            for (int c = 0; c < NR; c++) bv[c] = panel[p * NR + c]; \
+            ADD_TERMS(acc, a, p, bv); \
+        } \
+        STORE_BLOCK(acc, cin, i0, iEnd, j0, cols); \
+    }
+
+// Column sums of op(B) from its packed panels: sum[c] += the panel's rows, in the order of p
+void add_panel_sums(floatV* sum, __local const floatV* panel, const int kc)
+{
+    for (int p = 0; p < kc; p++)
+        #pragma unroll
+        for (int c = 0; c < NR; c++) sum[c] += panel[p * NR + c];
+}
+
+// ... and the strip's first `cols` of them into out
+void store_sums(const floatV* sum, __global float* out, const int cols)
+{
+    #pragma unroll
+    for (int c = 0; c < NR; c++) {
+        float lanes[VW];
+        vstoreV(sum[c], 0, lanes);
+        for (int l = 0; l < VW && c * VW + l < cols; l++) out[c * VW + l] = lanes[l];
+    }
 }
 
 __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __global float* colSum, const int csOff)
@@ -151,31 +193,9 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
             for (int jj = 0; jj < NCOL; jj++)
                 for (int p = 0; p < kc; p++) pf[p * NCOL + jj] = jj < cols ? b[p * bRs + jj * bCs] : 0.0f;
         }
-        if (sums)
-            for (int p = 0; p < kc; p++)
-                #pragma unroll
-                for (int c = 0; c < NR; c++) sum[c] += panel[p * NR + c];
-
+        if (sums) add_panel_sums(sum, panel, kc);
         const int first = p0 == 0;
-        for (int i0 = iBeg; i0 < iEnd; i0 += MR) {
-            __global const float* a[MR];
-            #pragma unroll
-            for (int r = 0; r < MR; r++) a[r] = A + aOff + min(i0 + r, m - 1) * aRs + p0 * aCs; // edge blocks repeat the last row
-            floatV acc[MR][NR];
-            #pragma unroll
-            for (int r = 0; r < MR; r++)
-                #pragma unroll
-                for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f);
-            floatV cin[MR][NR];
-            LOAD_BLOCK(cin, !first || beta != 0.0f, i0, iEnd, j0, cols);
-            for (int p = 0; p < kc; p++) {
-                floatV bv[NR];
-                #pragma unroll
-                for (int c = 0; c < NR; c++) bv[c] = panel[p * NR + c];
-                ADD_TERMS(acc, a, p, bv);
-            }
-            STORE_BLOCK(acc, cin, i0, iEnd, j0, cols);
-        }
+        PANEL_BLOCKS(A + aOff + p0 * aCs, aRs, !first || beta != 0.0f, iBeg, iEnd, j0, cols, kc);
     }
     // the epilogue in a pass of its own over the item's block, which is still in cache (inside
     // the register loop above it spilled the accumulators), VW columns at a time
@@ -209,14 +229,7 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
             }
         }
     }
-    if (sums) {
-        #pragma unroll
-        for (int c = 0; c < NR; c++) {
-            float lanes[VW];
-            vstoreV(sum[c], 0, lanes);
-            for (int l = 0; l < VW && c * VW + l < cols; l++) colSum[csOff + j0 + c * VW + l] = lanes[l];
-        }
-    }
+    if (sums) store_sums(sum, colSum + csOff + j0, cols);
 }
 
 // Blocks of MR rows a gemm_sparse_a work-item takes at most (ClDefines.SPARSE_BLOCKS passes it).

@@ -182,6 +182,16 @@ final class ClGemm {
         return strips < SPARSE_WIDE ? 1 : Math.max(1, Math.min(strips, (wanted + rowItems - 1) / rowItems));
     }
 
+    /**
+     * Rows of w per dense_backward_sgd work-item: about four items per compute unit, whole
+     * blocks of MR rows.
+     */
+    int backwardBand(int in) {
+        GemmParams.Vector v = (GemmParams.Vector) params;
+        int items = 4 * Math.max(1, device.computeUnits()), rows = (in + items - 1) / items;
+        return (rows + v.mr() - 1) / v.mr() * v.mr();
+    }
+
     /** Strips of NCOL = NR x VW columns across C's n. */
     private static int strips(GemmParams.Vector v, int n) { return (n + v.nr() * v.vw() - 1) / (v.nr() * v.vw()); }
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenClBackendTest extends BackendContract {
     @Override Backend backend() { return TestBackends.opencl(); }
 
+    @Override int fusedFrom() { return OpenClBackend.FUSED_FROM; }
+
     /**
      * The loop-limit probe: Mesa's llvmpipe ends a work-item's loops after 65535 iterations in
      * all, which left rows of the loss kernel unwritten (NaN) when one item took every row; there
@@ -28,12 +30,14 @@ class OpenClBackendTest extends BackendContract {
     /**
      * Products of A^T with 1024 rows or more and 256 columns or more, which the vector GEMM takes
      * after a transpose kernel (OpenClBackend.TRANSPOSE_A_FROM; here and on Oclgrind, not on
-     * rusticl's tiling): as gemm, and as SGD runs a weight gradient into w.
+     * rusticl's tiling): as gemm, and as SGD runs a weight gradient into w, alone and with dx.
      */
     @Test
     void wideProductsOfATransposedMatchTheReference() {
         checkGemm(5, 1025, 256, 2, true, false, 1f, 0f);
         checkGemm(6, 1031, 257, 3, true, true, -0.5f, 1f);
+        // dense_backward_sgd with its copy of x^T: from 1024 inputs and FUSED_FROM outputs
+        denseBackwardSgdIsTheInputGradientThenDenseSgd(5, 1030, 3, true, Activation.SIGMOID, true, 21L);
     }
 
     /**

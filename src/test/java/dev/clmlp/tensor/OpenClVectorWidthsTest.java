@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * gemm_packed with the other vector widths and register blocks a CPU device may get (AVX2: 8,
  * SSE and NEON: 4), on awkward shapes in every layout, with k past one panel and partial strips,
- * and gemm_sparse_a with them.
+ * and gemm_sparse_a and dense_backward_sgd with them.
  */
 class OpenClVectorWidthsTest {
     @ParameterizedTest
@@ -22,6 +22,8 @@ class OpenClVectorWidthsTest {
             assertEquals(spec, b.gemmParams().spec());
             BackendContract contract = new BackendContract() {
                 @Override Backend backend() { return b; }
+
+                @Override int fusedFrom() { return OpenClBackend.FUSED_FROM; }
             };
             contract.gemmOnAwkwardShapes();
             contract.checkGemm(3, 33, 129, 300, true, true, 1f, 0.5f);
@@ -32,6 +34,8 @@ class OpenClVectorWidthsTest {
             contract.denseAndDenseInputGradMatchTheReference(Activation.RELU, 3, 7, 70, false, 6L);
             contract.denseDropoutIsDenseThenDropout(Activation.SIGMOID, 33, 20, 27, 9L, 12345);
             contract.denseDropoutIsDenseThenDropout(Activation.TANH, 70, 90, 75, 10L, 7);
+            // dense_backward_sgd: a partial strip and block, x past one panel (KC 64)
+            contract.denseBackwardSgdIsTheInputGradientThenDenseSgd(70, 77, 9, true, Activation.TANH, true, 15L);
             // gemm_sparse_a (a batch of mostly-zero pixels): k past one panel, partial strips
             contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(70, 300, 75, 20, 11L);
             contract.aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(5, 33, 130, 10, 12L);
