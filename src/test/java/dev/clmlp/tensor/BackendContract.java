@@ -562,8 +562,8 @@ abstract class BackendContract {
 
     /**
      * A batch gathered from mostly-zero pixels (where a backend may skip the zeros: the Java
-     * backend's SparseGemm, OpenCL's gemm_sparse_a) gives the same floats in dense and
-     * denseWeightGrad as the same values uploaded as floats, and matches the reference.
+     * backend's SparseGemm, OpenCL's gemm_sparse_a) gives the same floats in dense,
+     * denseWeightGrad and denseSgd as the same values uploaded as floats, and matches the reference.
      */
     @Property(tries = 20)
     void aMostlyZeroPixelBatchGivesTheSameProductsAsFloats(@ForAll @IntRange(min = 1, max = 80) int rows,
@@ -580,7 +580,9 @@ abstract class BackendContract {
         try (Tensor tp = b.upload(pixels, rows, in); Tensor ti = b.upload(idx, 1, rows); Tensor xg = b.zeros(rows, in);
              Tensor tw = b.upload(w, in, out); Tensor tb = b.upload(bias, 1, out); Tensor tdz = b.upload(dz, rows, out);
              Tensor y1 = b.zeros(rows, out); Tensor y2 = b.zeros(rows, out); Tensor dw1 = b.zeros(in, out); Tensor dw2 = b.zeros(in, out);
-             Tensor db1 = b.zeros(1, out); Tensor db2 = b.zeros(1, out)) {
+             Tensor db1 = b.zeros(1, out); Tensor db2 = b.zeros(1, out);
+             Tensor w1 = b.upload(w, in, out); Tensor w2 = b.upload(w, in, out); Tensor bias1 = b.upload(bias, 1, out); Tensor bias2 = b.upload(bias, 1, out);
+             Tensor sdb1 = b.zeros(1, out); Tensor sdb2 = b.zeros(1, out)) {
             b.gatherRows(tp, ti, 0, xg);
             float[] x = xg.download();
             try (Tensor xf = b.upload(x, rows, in)) {
@@ -588,11 +590,14 @@ abstract class BackendContract {
                 b.dense(xf, tw, tb, Activation.RELU, y2);
                 b.denseWeightGrad(xg, tdz, dw1, db1);
                 b.denseWeightGrad(xf, tdz, dw2, db2);
+                b.denseSgd(xg, tdz, w1, bias1, sdb1, 0.05f); // the step into w, where rows of x^T without a nonzero leave w as it is
+                b.denseSgd(xf, tdz, w2, bias2, sdb2, 0.05f);
             }
             String what = rows + "x" + in + "x" + out + " at " + percent + "% nonzeros, seed " + seed;
             assertArrayEquals(y2.download(), y1.download(), "dense " + what);
             assertArrayEquals(dw2.download(), dw1.download(), "denseWeightGrad dW " + what);
             assertArrayEquals(db2.download(), db1.download(), "denseWeightGrad db " + what);
+            assertArrayEquals(w2.download(), w1.download(), "denseSgd w " + what);
             double[][] ref = Ref.gemm(true, false, in, out, rows, 1f, x, dz, 0f, null);
             float[] dw = dw1.download();
             for (int e = 0; e < in * out; e++) assertClose("denseWeightGrad " + what + " dW element " + e, ref[0][e], dw[e], ref[1][e]);
