@@ -298,7 +298,7 @@ public final class OpenClBackend extends Backend {
             super.doDenseBackwardSgd(x, dz, w, bias, db, lr, f, yPrev, mask, dx);
             return;
         }
-        boolean copyX = in >= TRANSPOSE_A_FROM && out >= TRANSPOSE_A_COLUMNS;
+        boolean copyX = copiesATransposed(in, out);
         Tensor xT = copyX ? transposed(x, rows, in, 0) : x, dzT = transposed(dz, rows, out, 1), dxT = scratch(2, in * rows);
         int band = products.backwardBand(in);
         ClDefines.EpilogueCode epi = mask == null ? ClDefines.EpilogueCode.ACT_SLOPE : ClDefines.EpilogueCode.MASK_ACT_SLOPE;
@@ -321,7 +321,7 @@ public final class OpenClBackend extends Backend {
      */
     private void product(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                          ClGemm.Epilogue epi, Tensor colSums, boolean sparseA) {
-        if (transA && !sparseA && !gemmParams().isTiled() && m >= TRANSPOSE_A_FROM && n >= TRANSPOSE_A_COLUMNS) { // see there
+        if (transA && !sparseA && !gemmParams().isTiled() && copiesATransposed(m, n)) {
             a = transposed(a, k, m, 0);
             transA = false;
         }
@@ -339,6 +339,9 @@ public final class OpenClBackend extends Backend {
     static final int TRANSPOSE_A_FROM = 1024;
     /** Columns of C from which the product pays for the copy of A^T (see {@link #TRANSPOSE_A_FROM}). */
     static final int TRANSPOSE_A_COLUMNS = 256;
+
+    /** Whether the vector GEMM takes A^T, m x k, for an m x n product as a row-major copy (see {@link #TRANSPOSE_A_FROM}). */
+    private static boolean copiesATransposed(int m, int n) { return m >= TRANSPOSE_A_FROM && n >= TRANSPOSE_A_COLUMNS; }
 
     private final Tensor[] scratch = new Tensor[3]; // copies kept for the next call (calls take turns): x^T or A^T, dz^T, dx^T
 
