@@ -15,7 +15,7 @@ final class ClDefines {
     private ClDefines() {}
 
     /** Kernel files in src/main/opencl, concatenated in this order into one program (limits.cl is built alone: ClLimits). */
-    static final String[] SOURCES = {"random.cl", "activations.cl", "gemm_common.cl", "gemm_tiled.cl", "gemm_packed.cl", "gemm_backward.cl", "elementwise.cl", "softmax.cl", "regression.cl", "optim.cl"};
+    static final String[] SOURCES = {"random.cl", "activations.cl", "gemm_common.cl", "gemm_tiled.cl", "gemm_packed.cl", "gemm_sparse.cl", "gemm_backward.cl", "elementwise.cl", "softmax.cl", "regression.cl", "optim.cl"};
 
     /**
      * Rows of pixels per work-item of gather_rows_u8 (its -DGATHER_ROWS): four rows' loads side by

@@ -76,8 +76,9 @@ public sealed interface GemmParams permits GemmParams.Tiled, GemmParams.Vector {
     }
 
     /**
-     * gemm_packed and gemm_sparse_a (gemm_packed.cl, for CPU devices such as PoCL): explicit
-     * VW-wide vectors, MR rows x NR vectors of C in registers, op(B) packed in panels of KC rows.
+     * gemm_packed, gemm_sparse_a and dense_backward_sgd (gemm_packed.cl and the files built on
+     * it, for CPU devices such as PoCL): explicit VW-wide vectors, MR rows x NR vectors of C in
+     * registers, op(B) packed in panels of KC rows.
      * A work-group is one item.
      *
      * @param vw vector width, 4, 8 or 16
