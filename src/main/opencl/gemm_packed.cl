@@ -1,5 +1,5 @@
 // gemm_packed, the GEMM for CPU devices (gemm_common.cl), and the pieces gemm_sparse.cl and
-// gemm_backward.cl build on: the register block's macros, PANEL_BLOCKS, pack_rows, the column sums.
+// gemm_backward.cl build on: the register block's macros (REGISTER_BLOCK, PANEL_BLOCKS), pack_rows, the column sums.
 // needs: random.cl activations.cl gemm_common.cl
 //
 // gemm_packed is the GotoBLAS structure in one work-item. A work-item owns the
@@ -131,28 +131,35 @@ void pack_rows(__local floatV* panel, __global const float* b, const int bRs, co
         for (int c = 0; c < NR; c++) panel[p * NR + c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
 }
 
-// The blocks of MR rows i0 = iBeg, iBeg + MR, .. below iEnd of a strip (columns j0 .. j0 + cols),
-// summed over the packed panel's kc values of p into C (through LOAD_BLOCK and STORE_BLOCK; reads
-// as there). op(A)'s row i of the panel starts at aPanel + i * aRs; edge blocks repeat row iEnd - 1.
+// One register block: rows i0 .. of C (not past iEnd) x a strip's columns j0 .. j0 + cols, summed
+// over `terms` values of p, the e-th of them P_OF, op(B)'s vector c of the strip at p being B_AT,
+// into C (through LOAD_BLOCK and STORE_BLOCK; reads as there). op(A)'s row i starts at
+// aPanel + i * aRs; edge blocks repeat row iEnd - 1. gemm_packed's terms are all of the panel's,
+// gemm_sparse_a's the live ones.
+#define REGISTER_BLOCK(aPanel, aRs, reads, i0, iEnd, j0, cols, terms, P_OF, B_AT) { \
+    __global const float* a[MR]; \
+    _Pragma("unroll") \
+    for (int r = 0; r < MR; r++) a[r] = (aPanel) + min((i0) + r, (iEnd) - 1) * (aRs); \
+    floatV acc[MR][NR], cin[MR][NR]; \
+    _Pragma("unroll") \
+    for (int r = 0; r < MR; r++) \
+        _Pragma("unroll") \
+        for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f); \
+    LOAD_BLOCK(cin, reads, i0, iEnd, j0, cols); \
+    for (int e = 0; e < (terms); e++) { \
+        const int p = P_OF; \
+        floatV bv[NR]; \
+        _Pragma("unroll") \
+        for (int c = 0; c < NR; c++) bv[c] = B_AT; \
+        ADD_TERMS(acc, a, p, bv); \
+    } \
+    STORE_BLOCK(acc, cin, i0, iEnd, j0, cols); \
+}
+
+// The blocks of MR rows i0 = iBeg, iBeg + MR, .. below iEnd of a strip, over all kc values of p of
+// the packed panel
 #define PANEL_BLOCKS(aPanel, aRs, reads, iBeg, iEnd, j0, cols, kc) \
-    for (int i0 = (iBeg); i0 < (iEnd); i0 += MR) { \
-        __global const float* a[MR]; \
-        _Pragma("unroll") \
-        for (int r = 0; r < MR; r++) a[r] = (aPanel) + min(i0 + r, (iEnd) - 1) * (aRs); \
-        floatV acc[MR][NR], cin[MR][NR]; \
-        _Pragma("unroll") \
-        for (int r = 0; r < MR; r++) \
-            _Pragma("unroll") \
-            for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f); \
-        LOAD_BLOCK(cin, reads, i0, iEnd, j0, cols); \
-        for (int p = 0; p < (kc); p++) { \
-            floatV bv[NR]; \
-            _Pragma("unroll") \
-            for (int c = 0; c < NR; c++) bv[c] = panel[p * NR + c]; \
-            ADD_TERMS(acc, a, p, bv); \
-        } \
-        STORE_BLOCK(acc, cin, i0, iEnd, j0, cols); \
-    }
+    for (int i0 = (iBeg); i0 < (iEnd); i0 += MR) REGISTER_BLOCK(aPanel, aRs, reads, i0, iEnd, j0, cols, kc, e, panel[p * NR + c])
 
 // Column sums of op(B) from its packed panels: sum[c] += the panel's rows, in the order of p
 void add_panel_sums(floatV* sum, __local const floatV* panel, const int kc)

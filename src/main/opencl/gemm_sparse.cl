@@ -9,27 +9,8 @@
 // gemm_sparse_a's register block: block blk's MR rows of C x the strip's columns j0 .. j0 + cols,
 // summed over the block's live values of p in the current panel (p0), into C. B_AT is op(B)'s
 // vector c of the strip at the panel's row p: from the packed panel or read in place.
-#define SPARSE_BLOCK(blk, j0, cols, B_AT) { \
-    const int i0 = iBeg + (blk) * MR; \
-    __global const float* a[MR]; \
-    _Pragma("unroll") \
-    for (int r = 0; r < MR; r++) a[r] = A + aOff + min(i0 + r, iEnd - 1) * aRs + p0 * aCs; \
-    floatV acc[MR][NR]; \
-    _Pragma("unroll") \
-    for (int r = 0; r < MR; r++) \
-        _Pragma("unroll") \
-        for (int c = 0; c < NR; c++) acc[r][c] = (floatV)(0.0f); \
-    floatV cin[MR][NR]; \
-    LOAD_BLOCK(cin, !first || beta != 0.0f, i0, iEnd, j0, cols); \
-    for (int e = 0; e < count[(blk)]; e++) { \
-        const int p = live[(blk) * KC + e]; \
-        floatV bv[NR]; \
-        _Pragma("unroll") \
-        for (int c = 0; c < NR; c++) bv[c] = B_AT; \
-        ADD_TERMS(acc, a, p, bv); \
-    } \
-    STORE_BLOCK(acc, cin, i0, iEnd, j0, cols); \
-}
+#define SPARSE_BLOCK(blk, j0, cols, B_AT) REGISTER_BLOCK(A + aOff + p0 * aCs, aRs, !first || beta != 0.0f, \
+    iBeg + (blk) * MR, iEnd, j0, cols, count[(blk)], live[(blk) * KC + e], B_AT)
 
 // gemm_packed for an op(A) that is mostly zeros, such as a batch of pixels (OpenClBackend picks
 // it for the first layer of MNIST-like data), with B row-major (bCs == 1). A work-item takes

@@ -301,7 +301,7 @@ public final class OpenClBackend extends Backend {
         boolean copyX = copiesATransposed(in, out);
         Tensor xT = copyX ? transposed(x, rows, in, 0) : x, dzT = transposed(dz, rows, out, 1), dxT = scratch(2, in * rows);
         int band = products.backwardBand(in);
-        ClDefines.EpilogueCode epi = mask == null ? ClDefines.EpilogueCode.ACT_SLOPE : ClDefines.EpilogueCode.MASK_ACT_SLOPE;
+        ClDefines.EpilogueCode epi = ClGemm.Epilogue.slope(yPrev, f, mask).code();
         launch("dense_backward_sgd", new long[] {(in + band - 1) / band}, new long[] {1}, rows, in, out, band, lr, dz, dzT,
                 xT, copyX ? rows : 1, copyX ? 1 : in, w, dxT, dx, yPrev, mask == null ? yPrev : mask, epi.ordinal(), f.ordinal(), db);
         doSgd(bias, db, null, lr, 0f);
