@@ -52,6 +52,19 @@ public record ClDevice(ClBinding binding, int index, Object handle, String platf
         return type.contains("CPU") ? Kind.CPU : Kind.GPU;
     }
 
+    /**
+     * Whether clmlp leaves caching compiled programs to the driver: on every PoCL device, which
+     * keeps each kernel it compiles in its own disk cache, and to hand out a program's binary
+     * first compiles every kernel to machine code (11-16 s for clmlp's program on an Ice Lake
+     * core, where the source builds in about a second and a training run launches a dozen of its
+     * kernels), and on other CPU devices (rusticl's llvmpipe).
+     *
+     * @return whether programs for this device are built from source each time
+     */
+    public boolean cachesItsOwnKernels() {
+        return kind() == Kind.CPU || platformName.contains("Portable Computing Language");
+    }
+
     /** @return whether the device says it is a GPU */
     public boolean isGpu() { return type.contains("GPU"); }
 

@@ -55,13 +55,11 @@ final class ClProgram {
 
     /**
      * The program built on rt's device: from the disk cache when present, else compiled and
-     * cached; on CPU devices compiled each time, the driver's own cache doing the rest. To hand
-     * out a binary, PoCL compiles every kernel of the program to machine code: 11-16 s for
-     * clmlp's on an Ice Lake core, where the source builds in about a second and each kernel
-     * compiles at its first launch (a training run launches a dozen of its 28), into PoCL's cache.
+     * cached; built from source each time where the driver caches kernels itself ({@link
+     * ClDevice#cachesItsOwnKernels}).
      */
     static Object build(ClRuntime rt, String source, String options) {
-        return build(rt, source, options, rt.device().kind() != ClDevice.Kind.CPU);
+        return build(rt, source, options, !rt.device().cachesItsOwnKernels());
     }
 
     /** {@link #build(ClRuntime, String, String)} with the disk cache on or off. */

@@ -35,41 +35,61 @@ class OpenClSetupTest {
     }
 
     @Test
-    void compiledProgramIsCachedOnDiskAndACorruptEntryIsRebuilt(@TempDir Path cache) throws IOException {
+    void compiledProgramIsCachedOnDiskAndACorruptEntryIsRebuilt(@TempDir Path cache) throws Throwable {
         ClDevice d = device();
-        String old = System.getProperty("clmlp.cache.dir");
-        System.setProperty("clmlp.cache.dir", cache.toString());
-        try (ClRuntime rt = d.binding().open(d, false)) {
-            String source = ClProgram.text("limits.cl"), options = "-cl-std=CL1.2";
-            rt.releaseProgram(ClProgram.build(rt, source, options, true));
-            List<Path> bins = cached(cache);
-            assertEquals(1, bins.size(), "one cached program binary: " + bins);
-            assertTrue(Files.size(bins.get(0)) > 0);
-            long modified = Files.getLastModifiedTime(bins.get(0)).toMillis();
-            rt.releaseProgram(ClProgram.build(rt, source, options, true));
-            assertEquals(modified, Files.getLastModifiedTime(bins.get(0)).toMillis(), "second build must load, not rewrite");
+        withCacheDir(cache, () -> {
+            try (ClRuntime rt = d.binding().open(d, false)) {
+                String source = ClProgram.text("limits.cl"), options = "-cl-std=CL1.2";
+                rt.releaseProgram(ClProgram.build(rt, source, options, true));
+                List<Path> bins = cached(cache);
+                assertEquals(1, bins.size(), "one cached program binary: " + bins);
+                assertTrue(Files.size(bins.get(0)) > 0);
+                long modified = Files.getLastModifiedTime(bins.get(0)).toMillis();
+                rt.releaseProgram(ClProgram.build(rt, source, options, true));
+                assertEquals(modified, Files.getLastModifiedTime(bins.get(0)).toMillis(), "second build must load, not rewrite");
 
-            Files.write(bins.get(0), new byte[] {1, 2, 3});
-            Object p = ClProgram.build(rt, source, options, true);
-            rt.releaseKernel(rt.createKernel(p, "loop_limit")); // a working program after a corrupt cache entry
-            rt.releaseProgram(p);
-            assertNotEquals(3, Files.size(bins.get(0)), "corrupt entry replaced by a good binary");
-        } finally {
-            if (old == null) System.clearProperty("clmlp.cache.dir"); else System.setProperty("clmlp.cache.dir", old);
-        }
+                Files.write(bins.get(0), new byte[] {1, 2, 3});
+                Object p = ClProgram.build(rt, source, options, true);
+                rt.releaseKernel(rt.createKernel(p, "loop_limit")); // a working program after a corrupt cache entry
+                rt.releaseProgram(p);
+                assertNotEquals(3, Files.size(bins.get(0)), "corrupt entry replaced by a good binary");
+            }
+        });
     }
 
-    /** A backend caches its program on disk except on CPU devices, whose drivers compile each kernel at its first launch and cache it themselves. */
+    /** A backend caches its program on disk except where the driver caches kernels itself (PoCL, CPU devices). */
     @Test
-    void cpuDevicesLeaveCachingToTheDriver(@TempDir Path cache) throws IOException {
+    void backendLeavesCachingToDriversThatCacheKernels(@TempDir Path cache) throws Throwable {
         ClDevice d = device();
+        withCacheDir(cache, () -> {
+            try (OpenClBackend b = new OpenClBackend(d); var t = b.upload(new float[] {-1, 2}, 1, 2)) {
+                b.activation(dev.clmlp.tensor.Activation.RELU, t, t);
+                assertEquals(0f, t.download()[0]);
+                assertEquals(d.cachesItsOwnKernels(), cached(cache).isEmpty(), d.platformName() + ", " + d.kind() + " device: " + cached(cache));
+            }
+        });
+    }
+
+    @Test
+    void whichDriversCacheTheirOwnKernels() {
+        assertTrue(record("Portable Computing Language", "CPU").cachesItsOwnKernels());
+        assertTrue(record("Portable Computing Language", "GPU").cachesItsOwnKernels(), "PoCL's GPU drivers keep its kernel cache too");
+        assertTrue(record("rusticl", "CPU").cachesItsOwnKernels());
+        assertFalse(record("rusticl", "GPU").cachesItsOwnKernels());
+        assertFalse(record("NVIDIA CUDA", "GPU").cachesItsOwnKernels());
+        assertFalse(record("Oclgrind", "GPU+CPU+ACCELERATOR").cachesItsOwnKernels(), "a simulator's binary is cheap to hand out");
+    }
+
+    private static ClDevice record(String platform, String type) {
+        return new ClDevice(null, 0, null, platform, "device", type, "vendor", "1.0", "OpenCL 1.2", 4, 1L << 30, 32 << 10, 256, 4, true);
+    }
+
+    /** Runs body with clmlp's cache directory at dir, then puts the property back. */
+    private static void withCacheDir(Path dir, org.junit.jupiter.api.function.Executable body) throws Throwable {
         String old = System.getProperty("clmlp.cache.dir");
-        System.setProperty("clmlp.cache.dir", cache.toString());
-        try (OpenClBackend b = new OpenClBackend(d); var t = b.upload(new float[] {-1, 2}, 1, 2)) {
-            b.activation(dev.clmlp.tensor.Activation.RELU, t, t);
-            assertEquals(0f, t.download()[0]);
-            boolean cpu = d.kind() == ClDevice.Kind.CPU;
-            assertEquals(cpu, cached(cache).isEmpty(), d.kind() + " device: " + cached(cache));
+        System.setProperty("clmlp.cache.dir", dir.toString());
+        try {
+            body.execute();
         } finally {
             if (old == null) System.clearProperty("clmlp.cache.dir"); else System.setProperty("clmlp.cache.dir", old);
         }
