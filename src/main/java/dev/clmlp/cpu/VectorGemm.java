@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * KC values of p a task packs its strip's KC x W panel of op(B) (transposed, or zero-padded past
  * n) into a contiguous array, or reads it in place when B is row-major and the strip is whole
  * (the copy cost a tenth of a notebook's training step, and 8% of an epoch at 512-512; but see
- * {@link #PACK_FROM}), then
+ * {@link #PACK_B_FROM}), then
  * sweeps its rows MR at a time with MR x 2 vector accumulators in registers ({@link GemmKernels},
- * which read op(A) in place, along A's rows or its columns), which reach C through a per-thread
+ * which read op(A) in place, along A's rows or its columns, or as the task packed it where B's
+ * panel is packed too: {@link #packRows}), which reach C through a per-thread
  * tile ({@link #store}). Partial sums of earlier panels wait in C. Each
  * element is summed in the same order whatever the thread count.
  */
@@ -48,23 +49,30 @@ final class VectorGemm {
 
     /**
      * B's row length (floats) from which a strip is packed rather than read in place: its KC rows,
-     * 4 KB apart or more, fall in one or two of L1's sets per cache line and in so few of L2's that
-     * they no longer fit there, and every row block reads them again from L2 or L3. Two threads:
+     * 2 KB apart or more, fall in a few of L1's sets per cache line (so they no longer stay in L1)
+     * and, from 4 KB, in so few of L2's that they leave L2 too, and every row block reads them
+     * again from L2 or L3. Two threads:
      * <ul>
      * <li>AVX2 (-XX:UseAVX=2, Zen 5), one-line strips: 64x2048x2048 7,266 -> 5,171 us,
      * 1000x1024x1024 14,894 -> 12,023, 64x1024x1024 916 -> 866; 64x512x512 lost (196 -> 220), so
-     * rows 2 KB apart stay in place.</li>
-     * <li>AVX-512, two-line strips: on Zen 5 within 2-8% either way; on an Intel Xeon (Ice Lake,
-     * whose L3 is slower) against OpenBLAS in the same windows, 64x1024x1024 0.72x -> 0.84-0.97x,
-     * 1000x1024x1024 0.42-0.50x -> 0.61-0.67x, and a training step at 1024-1024 5.2-7.9 -> 4.9-5.7 ms.</li>
+     * rows 2 KB apart stay in place (on an Ice Lake Xeon with AVX2 both 512^3 and 64x512x512
+     * gained 6%).</li>
+     * <li>AVX-512, two-line strips: on an Intel Xeon (Ice Lake) against OpenBLAS in the same
+     * windows, 64x1024x1024 0.72x -> 0.84-0.97x, 1000x1024x1024 0.42-0.50x -> 0.61-0.67x, and a
+     * training step at 1024-1024 5.2-7.9 -> 4.9-5.7 ms; on Zen 5 within 2-8% either way. From 2 KB
+     * on the Xeon, alternated in one JVM with reading in place: 512^3 1.03-1.23x as fast (four
+     * runs), 64x512x512 1.14x; 64x256x256 no change.</li>
      * </ul>
-     * The same holds for A^T read in place, MR values of each row of A, rows m apart: a task then
-     * packs its rows of A^T once for all its strips, where it has 4 strips or more (with one,
-     * 1024x64x10:tn went 34 -> 73 us). 1024x64x1024:tn: AVX2 on Zen 5 1,024 -> 819 us (one thread
-     * 2,026 -> 1,558); AVX-512 on Ice Lake 0.68-0.70x -> 0.86-1.13x OpenBLAS. (With AVX-512, 512^3:tn
-     * lost with its rows of A^T packed, 734 -> 965 us: they are 2 KB apart.)
      */
-    static final int PACK_FROM = 1024;
+    static final int PACK_B_FROM = L >= 16 ? 512 : 1024;
+    /**
+     * A^T's row length (m) from which a task packs its rows of A^T, read in place MR values of
+     * each row of A, rows m apart, once for all its strips, where it has 4 strips or more (with
+     * one, 1024x64x10:tn went 34 -> 73 us). 1024x64x1024:tn: AVX2 on Zen 5 1,024 -> 819 us (one
+     * thread 2,026 -> 1,558); AVX-512 on Ice Lake 0.68-0.70x -> 0.86-1.13x OpenBLAS. (With AVX-512,
+     * 512^3:tn lost with its rows of A^T packed, 734 -> 965 us: they are 2 KB apart.)
+     */
+    static final int PACK_A_FROM = 1024;
 
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * W]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * W]);
@@ -102,11 +110,14 @@ final class VectorGemm {
         int per = (strips + Math.max(1, wanted / rowBlocks) - 1) / Math.max(1, wanted / rowBlocks), spans = (strips + per - 1) / per;
         CpuGemm.run(team, spans * ((m + rows - 1) / rows), t -> {
             int i0 = t / spans * rows, s0 = t % spans * per, s1 = Math.min(strips, s0 + per), i1 = Math.min(m, i0 + rows);
-            // A's columns as far apart as B's rows in pack(), and enough strips to pay for one copy of the task's A^T
-            if (transA && m >= PACK_FROM && s1 - s0 >= 4 && (long) rows * k <= 1 << 18) {
-                float[] ap = packColumns(a, aOff, m, i0, i1, k, grown(A_PACK, (i1 - i0 + MR - 1) / MR * MR * k));
+            // A^T: its rows (A's columns) as far apart as B's rows in pack(), and strips enough to pay for the copy;
+            // A: wherever B's panels are packed, so that GemmKernels.packed reads both (see packRows)
+            boolean packA = transA ? m >= PACK_A_FROM && s1 - s0 >= 4 : (transB || n >= PACK_B_FROM) && s1 - s0 >= 2;
+            if (packA && (long) rows * k <= 1 << 18) {
+                int size = (i1 - i0 + MR - 1) / MR * MR * ((k + KC - 1) / KC * KC);
+                float[] ap = transA ? packRows(a, aOff, 1, m, i0, i1, k, grown(A_PACK, size)) : packRows(a, aOff, k, 1, i0, i1, k, grown(A_PACK, size));
                 for (int s = s0; s < s1; s++)
-                    strip(transA, transB, -1, n, k, alpha, ap, -i0 * k, b, bOff, beta, c, cOff, n, i0, i1, s * W, epilogue);
+                    strip(transA, transB, -1, n, k, alpha, ap, 0, b, bOff, beta, c, cOff, n, i0, i1, s * W, epilogue);
             } else {
                 for (int s = s0; s < s1; s++)
                     strip(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, n, i0, i1, s * W, epilogue);
@@ -240,8 +251,8 @@ final class VectorGemm {
 
     /**
      * Rows [i0, i1) of C's strip of columns from j0 (W of them, or what is left of n): one task's
-     * work. With transA, m is A^T's rows (A's row length), or -1 where A^T's rows from i0 come
-     * packed by {@link #packColumns} at aOff + i0 * k.
+     * work. With transA, m is A^T's rows (A's row length); m is -1 where op(A)'s rows from i0 come
+     * packed by {@link #packRows} at aOff.
      */
     private static void strip(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
                               float beta, float[] c, int cOff, int ldc, int i0, int i1, int j0, Epilogue epilogue) {
@@ -249,7 +260,7 @@ final class VectorGemm {
         int bRs = transB ? 1 : n, bCs = transB ? k : 1, cols = Math.min(W, n - j0);
         float[] panel = PANEL.get(), tile = TILE.get();
         // B's rows already hold the strip contiguously: read them in place, unless too far apart to stay in cache
-        boolean direct = bCs == 1 && cols == W && bRs < PACK_FROM;
+        boolean direct = bCs == 1 && cols == W && bRs < PACK_B_FROM;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             if (!direct) pack(b, bOff + p0 * bRs + j0 * bCs, bRs, bCs, kc, cols, panel);
@@ -257,11 +268,14 @@ final class VectorGemm {
             int bo = direct ? bOff + p0 * bRs + j0 : 0, bStride = direct ? bRs : W;
             for (int i = i0; i < i1; i += MR) {
                 int rows = Math.min(MR, i1 - i);
-                if (!transA) GemmKernels.rows(a, aOff + i * k + p0, k, rows, kc, bp, bo, bStride, tile);
-                else if (m < 0) GemmKernels.columns(a, aOff + i * k + p0 * MR, MR, kc, bp, bo, bStride, tile); // packed: m = -1
+                if (m < 0) { // op(A) packed by the task (m = -1): this block's rows of this panel, KC apart
+                    int ao = aOff + ((i - i0) / MR * ((k + KC - 1) / KC) + p0 / KC) * MR * KC;
+                    if (direct) GemmKernels.rows(a, ao, KC, MR, kc, bp, bo, bStride, tile);
+                    else GemmKernels.packed(a, ao, kc, panel, tile);
+                } else if (!transA) GemmKernels.rows(a, aOff + i * k + p0, k, rows, kc, bp, bo, bStride, tile);
                 else if (i + MR <= m) GemmKernels.columns(a, aOff + i + p0 * m, m, kc, bp, bo, bStride, tile);
                 else // A^T's last rows, fewer than MR: copied, the last one repeated to MR
-                    GemmKernels.columns(packColumns(a, aOff + p0 * m, m, i, m, kc, LAST.get()), 0, MR, kc, bp, bo, bStride, tile);
+                    GemmKernels.rows(packRows(a, aOff + p0 * m, 1, m, i, m, kc, LAST.get()), 0, KC, MR, kc, bp, bo, bStride, tile);
                 store(alpha, p0 == 0 ? beta : 1f, tile, W, rows, c, cOff + i * ldc + j0, ldc, cols);
             }
         }
@@ -271,21 +285,34 @@ final class VectorGemm {
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * A^T's rows i0 .. i1 (A k x lda at aOff) by blocks of MR, each value of p's MR together:
-     * out[(b*k + p)*MR + r] = a[aOff + p*lda + i0 + b*MR + r], the last block's rows past i1
-     * repeating its last one, as GemmKernels.columns reads them with a stride of MR.
+     * Rows i0 .. i1 of op(A), k columns, op(A)[i, p] = a[aOff + i*rs + p*ps] (A: rs = lda, ps = 1;
+     * A^T: rs = 1, ps = lda), by blocks of MR rows and panels of KC columns, each block's rows of a
+     * panel KC apart, as {@link GemmKernels#packed} reads them: out[((b*panels + q)*MR + r)*KC + p]
+     * = op(A)[i0 + b*MR + r, q*KC + p], the last block's rows past i1 repeating its last one. A's
+     * rows go by System.arraycopy, a few percent of the product; copied value by value, with each
+     * value of p's MR rows together, they cost more than the faster kernel saved (64x1024x1024
+     * 0.93x as fast). Alternated in one JVM with the kernels reading A in place, AVX-512 on an Ice
+     * Lake Xeon, two threads: 512^3 1.34x as fast (1.15x of it from packing B at 512), 64x512x512
+     * 1.19x, 1000x1024x1024 1.13x, 64x1024x1024 1.06x; 64x1024x1024 with B^T and 1024x64x1024 with
+     * A^T 0.99-1.11x.
      */
-    private static float[] packColumns(float[] a, int aOff, int lda, int i0, int i1, int k, float[] out) {
+    private static float[] packRows(float[] a, int aOff, int rs, int ps, int i0, int i1, int k, float[] out) {
+        int panels = (k + KC - 1) / KC;
         for (int b = 0, i = i0; i < i1; b++, i += MR) {
-            int o = b * k * MR, last = Math.min(MR, i1 - i) - 1;
-            if (last == MR - 1) for (int p = 0; p < k; p++, o += MR) System.arraycopy(a, aOff + p * lda + i, out, o, MR);
-            else for (int p = 0; p < k; p++, o += MR)
-                for (int r = 0, src = aOff + p * lda + i; r < MR; r++) out[o + r] = a[src + Math.min(r, last)];
+            int last = Math.min(MR, i1 - i) - 1;
+            for (int q = 0; q < panels; q++) {
+                int o = (b * panels + q) * MR * KC, kc = Math.min(KC, k - q * KC);
+                for (int r = 0; r < MR; r++) {
+                    int src = aOff + (i + Math.min(r, last)) * rs + q * KC * ps, dst = o + r * KC;
+                    if (ps == 1) System.arraycopy(a, src, out, dst, kc);
+                    else for (int p = 0; p < kc; p++) out[dst + p] = a[src + p * ps]; // down a column of A
+                }
+            }
         }
         return out;
     }
 
-    private static final ThreadLocal<float[]> LAST = ThreadLocal.withInitial(() -> new float[KC * MR]); // A^T's last block read in place
+    private static final ThreadLocal<float[]> LAST = ThreadLocal.withInitial(() -> new float[MR * KC]); // A^T's last block read in place
 
     /** panel[p*W + j] = op(B)[p, j] for j < cols, 0 up to W. */
     private static void pack(float[] b, int o, int bRs, int bCs, int kc, int cols, float[] panel) {

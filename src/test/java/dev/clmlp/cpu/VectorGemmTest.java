@@ -30,7 +30,7 @@ class VectorGemmTest {
     }
 
     /**
-     * B's rows at least {@link VectorGemm#PACK_FROM} apart: its panels are packed, and must hold the
+     * B's rows at least {@link VectorGemm#PACK_B_FROM} apart: its panels are packed, and must hold the
      * same columns (at every vector width: AVX-512, AVX2, and the vector-128 pass's 2 x 4 floats).
      */
     @Property(tries = 6)
@@ -38,25 +38,25 @@ class VectorGemmTest {
                                                    @ForAll @IntRange(min = 0, max = 70) int widerBy,
                                                    @ForAll @IntRange(min = 1, max = 600) int k, @ForAll boolean ta,
                                                    @ForAll @IntRange(min = 0, max = 2) int betaKind, @ForAll long seed) {
-        checkAgainstReference(m, VectorGemm.PACK_FROM + widerBy, k, ta, false, betaKind, seed);
+        checkAgainstReference(m, VectorGemm.PACK_B_FROM + widerBy, k, ta, false, betaKind, seed);
     }
 
     /**
-     * A^T with A's rows at least {@link VectorGemm#PACK_FROM} long: a task with 4 strips or more
-     * packs its rows of A^T (the last block partial), and must read them back in place.
+     * A^T with A's rows at least {@link VectorGemm#PACK_A_FROM} long: a task with 4 strips or more
+     * packs its rows of A^T (the last block partial), and must read them back, with B read in place or packed.
      */
     @Property(tries = 6)
     void weightGradientsOfWideInputsMatchTheReference(@ForAll @IntRange(min = 0, max = 40) int widerBy,
                                                       @ForAll @IntRange(min = 1, max = 200) int n,
                                                       @ForAll @IntRange(min = 1, max = 300) int k, @ForAll boolean tb,
                                                       @ForAll @IntRange(min = 0, max = 2) int betaKind, @ForAll long seed) {
-        checkAgainstReference(VectorGemm.PACK_FROM + widerBy, n, k, true, tb, betaKind, seed);
+        checkAgainstReference(VectorGemm.PACK_A_FROM + widerBy, n, k, true, tb, betaKind, seed);
     }
 
     /** As above, with a last block of A^T's rows partial on one thread (1025 rows: with AVX2 a last task of 185, 30 blocks of 6 and 5; with AVX-512 of 193, 24 blocks of 8 and 1). */
     @Test
     void weightGradientWithAPartialPackedBlockMatchesTheReference() {
-        checkAgainstReference(VectorGemm.PACK_FROM + 1, 100, 70, true, false, 1, 7);
+        checkAgainstReference(VectorGemm.PACK_A_FROM + 1, 100, 70, true, false, 1, 7);
     }
 
     private static void checkAgainstReference(int m, int n, int k, boolean ta, boolean tb, int betaKind, long seed) {
