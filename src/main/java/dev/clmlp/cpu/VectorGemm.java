@@ -8,9 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * module ({@link CpuBackend#VECTOR_API}); the same structure as gemm_packed in gemm_packed.cl.
  * C is cut into strips of W = 2 vectors of columns and blocks of rows, one task each. For every
  * KC values of p a task packs its strip's KC x W panel of op(B) (transposed, or zero-padded past
- * n) into a contiguous array, or reads it in place when B is row-major and the strip is whole
- * (the copy cost a tenth of a notebook's training step, and 8% of an epoch at 512-512; but see
- * {@link #PACK_B_FROM}), then
+ * n) into a contiguous array, or reads it in place where B is row-major, narrower than {@link
+ * #PACK_B_FROM} and the strip whole, then
  * sweeps its rows MR at a time with MR x 2 vector accumulators in registers ({@link GemmKernels},
  * which read op(A) in place, along A's rows or its columns, or as the task packed it where B's
  * panel is packed too: {@link #packRows}), which reach C through a per-thread
@@ -48,23 +47,22 @@ final class VectorGemm {
     static final long SERIAL_BELOW = 1 << 24;
 
     /**
-     * B's row length (floats) from which a strip is packed rather than read in place: its KC rows,
-     * 2 KB apart or more, fall in a few of L1's sets per cache line (so they no longer stay in L1)
-     * and, from 4 KB, in so few of L2's that they leave L2 too, and every row block reads them
-     * again from L2 or L3. Two threads:
+     * B's row length (floats) from which a strip is packed rather than read in place, and then
+     * op(A)'s rows too (see {@link #packRows}), so that the register blocks read both at constant
+     * strides. Read in place, a strip's KC rows 2 KB apart or more fall in a few of L1's sets per
+     * cache line, and from 4 KB in so few of L2's that every row block reads them again from L2
+     * or L3; but the packed kernel wins from far narrower B. Alternated in one JVM with packing
+     * from 1024 (AVX2) or 512 (AVX-512), Ice Lake Xeon, two threads:
      * <ul>
-     * <li>AVX2 (-XX:UseAVX=2, Zen 5), one-line strips: 64x2048x2048 7,266 -> 5,171 us,
-     * 1000x1024x1024 14,894 -> 12,023, 64x1024x1024 916 -> 866; 64x512x512 lost (196 -> 220), so
-     * rows 2 KB apart stay in place (on an Ice Lake Xeon with AVX2 both 512^3 and 64x512x512
-     * gained 6%).</li>
-     * <li>AVX-512, two-line strips: on an Intel Xeon (Ice Lake) against OpenBLAS in the same
-     * windows, 64x1024x1024 0.72x -> 0.84-0.97x, 1000x1024x1024 0.42-0.50x -> 0.61-0.67x, and a
-     * training step at 1024-1024 5.2-7.9 -> 4.9-5.7 ms; on Zen 5 within 2-8% either way. From 2 KB
-     * on the Xeon, alternated in one JVM with reading in place: 512^3 1.03-1.23x as fast (four
-     * runs), 64x512x512 1.14x; 64x256x256 no change.</li>
+     * <li>AVX2 (-XX:UseAVX=2), packing always: 512^3 1.52-1.59x as fast, 64x512x512 1.48-1.51x,
+     * 64x256x128 1.44x, 64x128x128 1.32x, 64x128x64 1.20x; 64x1024x1024 (packed before) the same.</li>
+     * <li>AVX-512, from 128 columns: 64x256x256 1.12x, 256^3 1.12x, 64x128x128 1.07x; with 64
+     * columns (two strips) 64x128x64 lost 10%, so B that narrow stays in place.</li>
      * </ul>
+     * Before there was a packed kernel, packing B alone at 2 KB rows lost on a Zen 5 with AVX2
+     * (64x512x512 196 -> 220 us) and won on the Xeon with AVX-512 (512^3 1.15x).
      */
-    static final int PACK_B_FROM = L >= 16 ? 512 : 1024;
+    static final int PACK_B_FROM = L >= 16 ? 128 : 0;
     /**
      * A^T's row length (m) from which a task packs its rows of A^T, read in place MR values of
      * each row of A, rows m apart, once for all its strips, where it has 4 strips or more (with

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class VectorGemmTest {
     @Property(tries = 12)
     void wideProductsMatchTheReferenceOnAnyThreadCount(@ForAll @IntRange(min = 1, max = 20) int m,
-                                                        @ForAll @IntRange(min = -40, max = 100) int widerBy,
+                                                        @ForAll @IntRange(min = -220, max = 100) int widerBy,
                                                         @ForAll @IntRange(min = 1, max = 600) int k, @ForAll boolean ta,
                                                         @ForAll boolean tb, @ForAll @IntRange(min = 0, max = 2) int betaKind,
                                                         @ForAll long seed) {
@@ -30,15 +30,16 @@ class VectorGemmTest {
     }
 
     /**
-     * B's rows at least {@link VectorGemm#PACK_B_FROM} apart: its panels are packed, and must hold the
-     * same columns (at every vector width: AVX-512, AVX2, and the vector-128 pass's 2 x 4 floats).
+     * B at least {@link VectorGemm#PACK_B_FROM} wide: its panels are packed, and op(A)'s rows with
+     * them, and must hold the same values (at every vector width: AVX-512, AVX2, and the vector-128
+     * pass's 2 x 4 floats). The property above has narrower B too, read in place with AVX-512.
      */
     @Property(tries = 6)
     void productsWithRowsFarApartMatchTheReference(@ForAll @IntRange(min = 1, max = 20) int m,
                                                    @ForAll @IntRange(min = 0, max = 70) int widerBy,
                                                    @ForAll @IntRange(min = 1, max = 600) int k, @ForAll boolean ta,
                                                    @ForAll @IntRange(min = 0, max = 2) int betaKind, @ForAll long seed) {
-        checkAgainstReference(m, VectorGemm.PACK_B_FROM + widerBy, k, ta, false, betaKind, seed);
+        checkAgainstReference(m, Math.max(1, VectorGemm.PACK_B_FROM + widerBy), k, ta, false, betaKind, seed);
     }
 
     /**
