@@ -106,6 +106,7 @@ final class VectorGemm {
         // a task takes neighbouring strips: two threads writing neighbours at once share cache lines
         // (a row of C starts 16 bytes into one), and 64x1024x1024 on two took 10% longer
         int per = (strips + Math.max(1, wanted / rowBlocks) - 1) / Math.max(1, wanted / rowBlocks), spans = (strips + per - 1) / per;
+        Object call = new Object();
         CpuGemm.run(team, spans * ((m + rows - 1) / rows), t -> {
             int i0 = t / spans * rows, s0 = t % spans * per, s1 = Math.min(strips, s0 + per), i1 = Math.min(m, i0 + rows);
             // A^T: its rows (A's columns) as far apart as B's rows in pack(), and strips enough to pay for the copy;
@@ -113,7 +114,14 @@ final class VectorGemm {
             boolean packA = transA ? m >= PACK_A_FROM && s1 - s0 >= 4 : (transB || n >= PACK_B_FROM) && s1 - s0 >= 2;
             if (packA && (long) rows * k <= 1 << 18) {
                 int size = (i1 - i0 + MR - 1) / MR * MR * ((k + KC - 1) / KC * KC);
-                float[] ap = transA ? packRows(a, aOff, 1, m, i0, i1, k, grown(A_PACK, size)) : packRows(a, aOff, k, 1, i0, i1, k, grown(A_PACK, size));
+                PackedA pa = PACKED_A.get();
+                if (pa.call != call || pa.i0 != i0) { // a thread's tasks on the same rows share its copy (Workers: neighbouring tasks)
+                    if (pa.a.length < size) pa.a = new float[size];
+                    if (transA) packRows(a, aOff, 1, m, i0, i1, k, pa.a); else packRows(a, aOff, k, 1, i0, i1, k, pa.a);
+                    pa.call = call;
+                    pa.i0 = i0;
+                }
+                float[] ap = pa.a;
                 for (int s = s0; s < s1; s++)
                     strip(transA, transB, -1, n, k, alpha, ap, 0, b, bOff, beta, c, cOff, n, i0, i1, s * W, epilogue);
             } else {
@@ -280,7 +288,13 @@ final class VectorGemm {
         if (epilogue != null) epilogue.apply(c, cOff, ldc, i0, i1, j0, cols);
     }
 
-    private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * A thread's copy of op(A)'s rows from i0 for one call: the tasks of a thread's share are
+     * neighbours, mostly on the same rows (512^3 on two threads: each thread's four tasks), and
+     * copying them once rather than for each task made 512^3 1.05x as fast, 64x1024x1024 1.035x.
+     */
+    private static final class PackedA { Object call; int i0; float[] a = new float[0]; }
+    private static final ThreadLocal<PackedA> PACKED_A = ThreadLocal.withInitial(PackedA::new);
 
     /**
      * Rows i0 .. i1 of op(A), k columns, op(A)[i, p] = a[aOff + i*rs + p*ps] (A: rs = lda, ps = 1;

@@ -110,6 +110,40 @@ class VectorGemmTest {
     }
 
     /**
+     * Each thread copies op(A)'s rows once a call for its tasks on them: products after one
+     * another on one pool, with a new A each time, and callers at once on it get the bits of the
+     * same product on one thread.
+     */
+    @Test
+    void packedRowsOfAAreEachCallsOwn() throws Exception {
+        int callers = 3, steps = 6;
+        try (Workers pool = new Workers(3, 0)) {
+            java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            java.util.concurrent.ExecutorService es = java.util.concurrent.Executors.newFixedThreadPool(callers);
+            try {
+                for (int caller = 0; caller < callers; caller++) {
+                    int m = 40 + caller, k = 300, n = Math.max(VectorGemm.PACK_B_FROM, 1) + 200 + 10 * caller; // B packed, so A too
+                    long seed = caller;
+                    runs.add(es.submit(() -> {
+                        Random r = new Random(seed);
+                        float[] b = random(r, k * n);
+                        for (int step = 0; step < steps; step++) {
+                            float[] a = random(r, m * k), c = new float[m * n], ref = new float[m * n];
+                            VectorGemm.gemm(null, false, false, m, n, k, 1f, a, 0, b, 0, 0f, ref, 0);
+                            VectorGemm.gemm(pool, false, false, m, n, k, 1f, a, 0, b, 0, 0f, c, 0);
+                            assertArrayEquals(ref, c, "step " + step + ", " + m + "x" + k + "x" + n);
+                        }
+                        return null;
+                    }));
+                }
+                for (var run : runs) run.get();
+            } finally {
+                es.shutdownNow();
+            }
+        }
+    }
+
+    /**
      * Every thread copies dz for itself, once a call: steps after one another on the same pool, and
      * callers at once on one pool, each with a dz of its own, get the bits of their two products.
      */
