@@ -54,10 +54,14 @@ final class GemmChoices {
         // sizes people use (32, 64, 128) where 6 pads them: on PoCL (AMD EPYC, AVX-512) 4 x 2
         // vectors trained keras 5% and scratch 2% faster than 6 x 2. Where vectors are 16 floats
         // (AVX-512, 32 registers) 8 x 2: on an Intel Xeon (Ice Lake) the notebooks' epochs were
-        // as fast or faster and 1024-1024's 3-5% faster, the products 5-10% (docs/performance.md)
+        // as fast or faster and 1024-1024's 3-5% faster, the products 5-10%; and panels 256 deep,
+        // as `./clmlp tune` chose there, half the passes over C: 1024-1024's epochs 0.79-0.91x as
+        // long, 512-512's and scratch's a little shorter, keras's the same (docs/performance.md).
+        // The 128-deep panel next, for devices with 32 KiB of local memory (rusticl).
         int vw = d.floatVectorWidth() >= 16 ? 16 : d.floatVectorWidth() >= 8 ? 8 : 4;
-        List<GemmParams> vector = loopsLimited ? List.of()
-                : List.of(GemmParams.vector(vw, vw >= 16 ? 8 : 4, 2, 128), GemmParams.vector(8, 4, 2, 128), GemmParams.vector(4, 4, 2, 64));
+        List<GemmParams> vector = loopsLimited ? List.of() : vw >= 16
+                ? List.of(GemmParams.vector(16, 8, 2, 256), GemmParams.vector(16, 8, 2, 128), GemmParams.vector(8, 4, 2, 128), GemmParams.vector(4, 4, 2, 64))
+                : List.of(GemmParams.vector(vw, 4, 2, 128), GemmParams.vector(8, 4, 2, 128), GemmParams.vector(4, 4, 2, 64));
         if (d.kind() != ClDevice.Kind.GPU && !loopsLimited) { all.addAll(vector); all.addAll(tiled); } else { all.addAll(tiled); all.addAll(vector); }
         all.removeIf(g -> g.groupSize() > d.maxWorkGroupSize() || g.localMemBytes() > d.localMemBytes());
         return all;

@@ -12,6 +12,8 @@ class GemmParamsTest {
 
     @Test
     void cpuDevicesGetVectorsOfTheirOwnWidthFirst() {
+        assertEquals("vector:16,8,2,256", GemmChoices.defaults(fake("CPU", 16, 4096, 1 << 20)).get(0).spec());
+        // 32 KiB of local memory (rusticl): the 256-deep panel and its live-row lists need more, the 128-deep one fits
         assertEquals("vector:16,8,2,128", GemmChoices.defaults(fake("CPU", 16, 4096, 32768)).get(0).spec());
         assertEquals("vector:8,4,2,128", GemmChoices.defaults(fake("CPU", 8, 4096, 32768)).get(0).spec());
         assertEquals("vector:4,4,2,128", GemmChoices.defaults(fake("CPU", 4, 4096, 32768)).get(0).spec());
