@@ -113,15 +113,7 @@ final class VectorGemm {
             // A: wherever B's panels are packed, so that GemmKernels.packed reads both (see packRows)
             boolean packA = transA ? m >= PACK_A_FROM && s1 - s0 >= 4 : (transB || n >= PACK_B_FROM) && s1 - s0 >= 2;
             if (packA && (long) rows * k <= 1 << 18) {
-                int size = (i1 - i0 + MR - 1) / MR * MR * ((k + KC - 1) / KC * KC);
-                PackedA pa = PACKED_A.get();
-                if (pa.call != call || pa.i0 != i0) { // a thread's tasks on the same rows share its copy (Workers: neighbouring tasks)
-                    if (pa.a.length < size) pa.a = new float[size];
-                    if (transA) packRows(a, aOff, 1, m, i0, i1, k, pa.a); else packRows(a, aOff, k, 1, i0, i1, k, pa.a);
-                    pa.call = call;
-                    pa.i0 = i0;
-                }
-                float[] ap = pa.a;
+                float[] ap = packedRows(call, transA, a, aOff, m, k, i0, i1);
                 for (int s = s0; s < s1; s++)
                     strip(transA, transB, -1, n, k, alpha, ap, 0, b, bOff, beta, c, cOff, n, i0, i1, s * W, epilogue);
             } else {
@@ -295,6 +287,19 @@ final class VectorGemm {
      */
     private static final class PackedA { Object call; int i0; float[] a = new float[0]; }
     private static final ThreadLocal<PackedA> PACKED_A = ThreadLocal.withInitial(PackedA::new);
+
+    /** op(A)'s rows i0 .. i1 as packRows lays them out, in this thread's copy for the call (made by its first task on them). */
+    private static float[] packedRows(Object call, boolean transA, float[] a, int aOff, int m, int k, int i0, int i1) {
+        PackedA pa = PACKED_A.get();
+        if (pa.call != call || pa.i0 != i0) {
+            int size = (i1 - i0 + MR - 1) / MR * MR * ((k + KC - 1) / KC * KC);
+            if (pa.a.length < size) pa.a = new float[size];
+            if (transA) packRows(a, aOff, 1, m, i0, i1, k, pa.a); else packRows(a, aOff, k, 1, i0, i1, k, pa.a);
+            pa.call = call;
+            pa.i0 = i0;
+        }
+        return pa.a;
+    }
 
     /**
      * Rows i0 .. i1 of op(A), k columns, op(A)[i, p] = a[aOff + i*rs + p*ps] (A: rs = lda, ps = 1;
