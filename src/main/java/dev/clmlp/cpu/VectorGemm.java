@@ -54,7 +54,7 @@ final class VectorGemm {
      * or L3; but the packed kernel wins from far narrower B. Alternated in one JVM with packing
      * from 1024 (AVX2) or 512 (AVX-512), Ice Lake Xeon, two threads:
      * <ul>
-     * <li>AVX2 (-XX:UseAVX=2), packing always: 512^3 1.52-1.59x as fast, 64x512x512 1.48-1.51x,
+     * <li>AVX2 (-XX:UseAVX=2), packing always: 512^3 1.54-1.62x as fast, 64x512x512 1.48-1.51x,
      * 64x256x128 1.44x, 64x128x128 1.32x, 64x128x64 1.20x; 64x1024x1024 (packed before) the same.</li>
      * <li>AVX-512, from 128 columns: 64x256x256 1.12x, 256^3 1.12x, 64x128x128 1.07x; with 64
      * columns (two strips) 64x128x64 lost 10%, so B that narrow stays in place.</li>
