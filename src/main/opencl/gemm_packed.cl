@@ -1,5 +1,6 @@
 // gemm_packed, the GEMM for CPU devices (gemm_common.cl), and the pieces gemm_sparse.cl and
-// gemm_backward.cl build on: the register block's macros (REGISTER_BLOCK, PANEL_BLOCKS), pack_rows, the column sums.
+// gemm_backward.cl build on: the register block's macros (REGISTER_BLOCK, PANEL_BLOCKS), pack_rows,
+// the epilogue pass (EPILOGUE_BLOCK), the column sums.
 // needs: random.cl activations.cl gemm_common.cl
 //
 // gemm_packed is the GotoBLAS structure in one work-item. A work-item owns the
@@ -63,6 +64,21 @@ void storeV(const floatV v, __global float* p, const int w)
     vstoreV(v, 0, l);
     for (int q = 0; q < w; q++) p[q] = l[q];
 }
+
+// The epilogue over rows i0 .. i1 and columns j0 .. j1 of C, VW columns at a time, in a pass of
+// its own over a finished block, which is still in cache (inside the register loop it spilled the
+// accumulators). A macro, as LOAD_BLOCK: it reads the kernel's GEMM_PARAMS.
+#define EPILOGUE_BLOCK(i0, i1, j0, j1) \
+    if (epi != EPI_NONE) \
+        for (int i = (i0); i < (i1); i++) { \
+            __global float* ci = C + cOff + i * n; \
+            for (int j = (j0); j < (j1); j += VW) { \
+                const int w = min(VW, (j1) - j); \
+                const floatV y = loadV(aux + auxOff + (epi == EPI_BIAS_ACT ? j : i * n + j), w); \
+                const floatV mk = epi == EPI_MASK_ACT_SLOPE ? loadV(mask + maskOff + i * n + j, w) : (floatV)(1.0f); \
+                storeV(epilogueV(loadV(ci + j, w), epi, act, y, mk), ci + j, w); \
+            } \
+        }
 
 // The register block's multiply-adds: fma() where it is one instruction (FAST_FMA, from the
 // device's CL_FP_FMA: ClDevice.fastFma), else mad(). PoCL's mad() compiles to a multiply and an
@@ -205,20 +221,7 @@ __kernel void gemm_packed(GEMM_PARAMS, const int rows, const int colSums, __glob
         const int first = p0 == 0;
         PANEL_BLOCKS(A + aOff + p0 * aCs, aRs, !first || beta != 0.0f, iBeg, iEnd, j0, cols, kc);
     }
-    // the epilogue in a pass of its own over the item's block, which is still in cache (inside
-    // the register loop above it spilled the accumulators), VW columns at a time
-    if (epi != EPI_NONE)
-        for (int i = iBeg; i < iEnd; i++) {
-            __global float* ci = C + cOff + i * n;
-            #pragma unroll
-            for (int c = 0; c < NR; c++) {
-                const int j = j0 + c * VW, w = min(VW, cols - c * VW);
-                if (w <= 0) break;
-                const floatV y = loadV(aux + auxOff + (epi == EPI_BIAS_ACT ? j : i * n + j), w);
-                const floatV mk = epi == EPI_MASK_ACT_SLOPE ? loadV(mask + maskOff + i * n + j, w) : (floatV)(1.0f);
-                storeV(epilogueV(loadV(ci + j, w), epi, act, y, mk), ci + j, w);
-            }
-        }
+    EPILOGUE_BLOCK(iBeg, iEnd, j0, j0 + cols);
     // a dropout after the dense layer: mask and dropped as the dropout kernel writes them, the
     // random words eight Philox blocks at a time, over each row's columns of the strip (or over
     // all of the item's rows at once when the strip is the whole width)

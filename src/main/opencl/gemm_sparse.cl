@@ -30,8 +30,7 @@
 // prefetcher follows (PoCL, 784x64x1024:tn+sums, Ice Lake: 943-1,081 against 622-672 us; at
 // n = 128 the panel was still faster, 81-85 against 88-99). There a block without a live value of
 // p leaves C alone where C is only added to (a later panel, or beta 1) and alpha < 0, as in an SGD
-// step: its sums, alpha * +0 = -0,
-// added to any c give c, to the bit (with alpha > 0, +0 would turn a -0 into +0, as gemm_packed
+// step: its sums, alpha * +0 = -0, added to any c give c, to the bit (with alpha > 0, +0 would turn a -0 into +0, as gemm_packed
 // does). MNIST's margins make many such blocks (784x64x512:tn+sums, relative to the forward
 // 64x512x512 of the same runs: 1.32-1.33 against 1.43-1.57).
 // A zero term adds a zero, so the sums are gemm_packed's.
@@ -97,16 +96,7 @@ __kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __gl
             for (int blk = 0; blk < blocks; blk++) SPARSE_BLOCK(blk, j0, cols, panel[(p) * NR + (c)]);
         }
     }
-    if (epi != EPI_NONE)
-        for (int i = iBeg; i < iEnd; i++) {
-            __global float* ci = C + cOff + i * n;
-            for (int j = jBeg; j < jEnd; j += VW) {
-                const int w = min(VW, jEnd - j);
-                const floatV y = loadV(aux + auxOff + (epi == EPI_BIAS_ACT ? j : i * n + j), w);
-                const floatV mk = epi == EPI_MASK_ACT_SLOPE ? loadV(mask + maskOff + i * n + j, w) : (floatV)(1.0f);
-                storeV(epilogueV(loadV(ci + j, w), epi, act, y, mk), ci + j, w);
-            }
-        }
+    EPILOGUE_BLOCK(iBeg, iEnd, jBeg, jEnd);
     if (colSums && iBeg == 0) // column sums of the item's columns of B, in order of p as gemm_packed adds them
         for (int j = jBeg; j < jEnd; j += VW) {
             const int w = min(VW, jEnd - j);
