@@ -116,30 +116,19 @@ class VectorGemmTest {
      */
     @Test
     void packedRowsOfAAreEachCallsOwn() throws Exception {
-        int callers = 3, steps = 6;
+        int steps = 6;
         try (Workers pool = new Workers(3, 0)) {
-            java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
-            java.util.concurrent.ExecutorService es = java.util.concurrent.Executors.newFixedThreadPool(callers);
-            try {
-                for (int caller = 0; caller < callers; caller++) {
-                    int m = 40 + caller, k = 300, n = Math.max(VectorGemm.PACK_B_FROM, 1) + 200 + 10 * caller; // B packed, so A too
-                    long seed = caller;
-                    runs.add(es.submit(() -> {
-                        Random r = new Random(seed);
-                        float[] b = random(r, k * n);
-                        for (int step = 0; step < steps; step++) {
-                            float[] a = random(r, m * k), c = new float[m * n], ref = new float[m * n];
-                            VectorGemm.gemm(null, false, false, m, n, k, 1f, a, 0, b, 0, 0f, ref, 0);
-                            VectorGemm.gemm(pool, false, false, m, n, k, 1f, a, 0, b, 0, 0f, c, 0);
-                            assertArrayEquals(ref, c, "step " + step + ", " + m + "x" + k + "x" + n);
-                        }
-                        return null;
-                    }));
+            callersAtOnce(3, caller -> {
+                int m = 40 + caller, k = 300, n = Math.max(VectorGemm.PACK_B_FROM, 1) + 200 + 10 * caller; // B packed, so A too
+                Random r = new Random(caller);
+                float[] b = random(r, k * n);
+                for (int step = 0; step < steps; step++) {
+                    float[] a = random(r, m * k), c = new float[m * n], ref = new float[m * n];
+                    VectorGemm.gemm(null, false, false, m, n, k, 1f, a, 0, b, 0, 0f, ref, 0);
+                    VectorGemm.gemm(pool, false, false, m, n, k, 1f, a, 0, b, 0, 0f, c, 0);
+                    assertArrayEquals(ref, c, "step " + step + ", " + m + "x" + k + "x" + n);
                 }
-                for (var run : runs) run.get();
-            } finally {
-                es.shutdownNow();
-            }
+            });
         }
     }
 
@@ -149,32 +138,36 @@ class VectorGemmTest {
      */
     @Test
     void inputGradThenUpdateCopiesEachCallsOwnDz() throws Exception {
-        int callers = 3, steps = 6;
+        int steps = 6;
         try (Workers pool = new Workers(3, 0)) {
-            java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
-            java.util.concurrent.ExecutorService es = java.util.concurrent.Executors.newFixedThreadPool(callers);
-            try {
-                for (int caller = 0; caller < callers; caller++) {
-                    int rows = 40 + caller, in = 300, out = 200 + 30 * caller; // a size each: a copy of another call's dz would not fit
-                    long seed = caller;
-                    runs.add(es.submit(() -> {
-                        Random r = new Random(seed);
-                        float[] w = random(r, in * out), wRef = w.clone();
-                        for (int step = 0; step < steps; step++) {
-                            float[] dz = random(r, rows * out), x = random(r, rows * in), dx = new float[rows * in], dxRef = new float[rows * in];
-                            VectorGemm.gemm(null, false, true, rows, in, out, 1f, dz, 0, wRef, 0, 0f, dxRef, 0, null);
-                            VectorGemm.gemm(null, true, false, in, out, rows, -0.05f, x, 0, dz, 0, 1f, wRef, 0);
-                            VectorGemm.inputGradThenUpdate(pool, rows, in, out, dz, 0, w, 0, null, dx, 0, -0.05f, x, 0);
-                            assertArrayEquals(dxRef, dx, "dx of step " + step + ", " + rows + "x" + in + "x" + out);
-                            assertArrayEquals(wRef, w, "w after step " + step + ", " + rows + "x" + in + "x" + out);
-                        }
-                        return null;
-                    }));
+            callersAtOnce(3, caller -> {
+                int rows = 40 + caller, in = 300, out = 200 + 30 * caller; // a size each: a copy of another call's dz would not fit
+                Random r = new Random(caller);
+                float[] w = random(r, in * out), wRef = w.clone();
+                for (int step = 0; step < steps; step++) {
+                    float[] dz = random(r, rows * out), x = random(r, rows * in), dx = new float[rows * in], dxRef = new float[rows * in];
+                    VectorGemm.gemm(null, false, true, rows, in, out, 1f, dz, 0, wRef, 0, 0f, dxRef, 0, null);
+                    VectorGemm.gemm(null, true, false, in, out, rows, -0.05f, x, 0, dz, 0, 1f, wRef, 0);
+                    VectorGemm.inputGradThenUpdate(pool, rows, in, out, dz, 0, w, 0, null, dx, 0, -0.05f, x, 0);
+                    assertArrayEquals(dxRef, dx, "dx of step " + step + ", " + rows + "x" + in + "x" + out);
+                    assertArrayEquals(wRef, w, "w after step " + step + ", " + rows + "x" + in + "x" + out);
                 }
-                for (var run : runs) run.get();
-            } finally {
-                es.shutdownNow();
+            });
+        }
+    }
+
+    /** Runs body(caller) for callers 0 .. callers-1, each on a thread of its own, at once; rethrows the first failure. */
+    private static void callersAtOnce(int callers, java.util.function.IntConsumer body) throws Exception {
+        java.util.concurrent.ExecutorService es = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (int caller = 0; caller < callers; caller++) {
+                int c = caller;
+                runs.add(es.submit(() -> body.accept(c)));
             }
+            for (var run : runs) run.get();
+        } finally {
+            es.shutdownNow();
         }
     }
 
