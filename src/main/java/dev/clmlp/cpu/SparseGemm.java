@@ -121,7 +121,7 @@ final class SparseGemm {
             for (int i = i0; i < i1; i += MR) {
                 int count = nonzeroColumns(a, aOff, k, i, Math.min(MR, i1 - i), idx, 0);
                 for (int j0 = 0; j0 < n; j0 += WIDTH)
-                    block(alpha, beta, a, aOff, k, i, Math.min(MR, i1 - i), idx, 0, count, b, bOff, n, j0, c, cOff, tile);
+                    block(alpha, beta, a, aOff, k, i, Math.min(MR, i1 - i), idx, 0, count, b, bOff + j0, n, c, cOff + j0, n, tile);
             }
             if (epilogue != null) epilogue.apply(c, cOff, n, i0, i1, 0, n);
         });
@@ -135,18 +135,27 @@ final class SparseGemm {
      * stays in L2 from one block of rows to the next, where split by rows every task streams all of
      * B (64x784x1024: 3 MB of B for every block of rows). The nonzero columns of every block of
      * rows are listed first, once, for all the strips. The same sums in the same order.
+     * <p>
+     * The task copies its strip's rows together first (those some block reads: 62% of them on
+     * MNIST's batches of 64) and reads the copy: in place, B's rows 4 KB apart fall in so few of
+     * L2's sets that each block of rows read the strip from L3 again. 64x784x1024 alternated in
+     * one JVM, Ice Lake Xeon with AVX-512: 0.80-0.83x the time copying every row, then 0.87-0.90x
+     * of that copying only the rows in use; on one thread 0.80x, then 0.88x.
      */
     private static void timesByStrips(Workers team, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
                                       float beta, float[] c, int cOff, VectorGemm.Epilogue epilogue) {
         int blocks = (m + MR - 1) / MR, strips = n / WIDTH;
         int[] counts = new int[blocks], columns = buffer(BLOCK_COLUMNS, blocks * k); // each block writes its part; every strip reads all
         CpuGemm.run(team, blocks, bl -> counts[bl] = nonzeroColumns(a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k));
+        int[] live = new int[k];
+        int lives = rowsInUse(columns, counts, k, live);
         int per = (strips + tasks(team, strips) - 1) / tasks(team, strips); // neighbouring strips a task, as in VectorGemm
         CpuGemm.run(team, (strips + per - 1) / per, t -> {
-            float[] tile = tile(WIDTH);
+            float[] tile = tile(WIDTH), strip = VectorGemm.grown(STRIP, k * WIDTH);
             for (int s = t * per; s < Math.min(strips, t * per + per); s++) {
+                for (int e = 0; e < lives; e++) System.arraycopy(b, bOff + live[e] * n + s * WIDTH, strip, live[e] * WIDTH, WIDTH);
                 for (int bl = 0; bl < blocks; bl++)
-                    block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k, counts[bl], b, bOff, n, s * WIDTH, c, cOff, tile);
+                    block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k, counts[bl], strip, 0, WIDTH, c, cOff + s * WIDTH, n, tile);
                 if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, s * WIDTH, WIDTH);
             }
         });
@@ -154,6 +163,21 @@ final class SparseGemm {
 
     /** The calling thread's lists of nonzero columns for {@link #timesByStrips}. */
     private static final ThreadLocal<int[]> BLOCK_COLUMNS = ThreadLocal.withInitial(() -> new int[0]);
+    /** Per-thread copy of a strip of B's rows (k x WIDTH) for {@link #timesByStrips}. */
+    private static final ThreadLocal<float[]> STRIP = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * Writes to rows[0..) the values of p, in order, that one of the blocks' lists (block bl's
+     * counts[bl] columns from columns[bl*k]) holds: the rows of B that the product reads; returns how many.
+     */
+    private static int rowsInUse(int[] columns, int[] counts, int k, int[] rows) {
+        boolean[] used = new boolean[k];
+        for (int bl = 0; bl < counts.length; bl++)
+            for (int e = bl * k, end = e + counts[bl]; e < end; e++) used[columns[e]] = true;
+        int count = 0;
+        for (int q = 0; q < k; q++) if (used[q]) rows[count++] = q;
+        return count;
+    }
 
     /** Writes to idx[at..) the columns q where one of rows i .. i+rows-1 of A (m x k at aOff) is not zero, in order; returns how many. */
     private static int nonzeroColumns(float[] a, int aOff, int k, int i, int rows, int[] idx, int at) {
@@ -165,18 +189,19 @@ final class SparseGemm {
     }
 
     /**
-     * Rows i .. i+rows-1 and columns j0 .. j0+WIDTH of C from the nonzero columns idx[from .. from+count)
-     * of those rows of A, in VectorGemm's panels of p: sums from zero in each, through the calling
-     * thread's tile (MR x WIDTH at least).
+     * Rows i .. i+rows-1 of a strip of WIDTH columns of C (from c[co], rows n apart) from the nonzero
+     * columns idx[from .. from+count) of those rows of A and the strip of B (from b[bo], rows ldb
+     * apart), in VectorGemm's panels of p: sums from zero in each, through the calling thread's
+     * tile (MR x WIDTH at least).
      */
     private static void block(float alpha, float beta, float[] a, int aOff, int k, int i, int rows, int[] idx, int from, int count,
-                              float[] b, int bOff, int n, int j0, float[] c, int cOff, float[] tile) {
+                              float[] b, int bo, int ldb, float[] c, int co, int n, float[] tile) {
         int a0 = aOff + i * k, a1 = a0 + Math.min(1, rows - 1) * k, a2 = a0 + Math.min(2, rows - 1) * k, a3 = a0 + (rows - 1) * k; // rows past the last repeat it, and are not stored
         for (int p0 = 0, end = from + count; p0 < k; p0 += VectorGemm.KC) {
             int to = from, p1 = Math.min(k, p0 + VectorGemm.KC);
             while (to < end && idx[to] < p1) to++;
-            kernel(a, a0, a1, a2, a3, 1, idx, from, to, b, bOff + j0, n, 1, tile);
-            VectorGemm.store(alpha, p0 == 0 ? beta : 1f, tile, WIDTH, rows, c, cOff + i * n + j0, n, WIDTH);
+            kernel(a, a0, a1, a2, a3, 1, idx, from, to, b, bo, ldb, 1, tile);
+            VectorGemm.store(alpha, p0 == 0 ? beta : 1f, tile, WIDTH, rows, c, co + i * n, n, WIDTH);
             from = to;
         }
     }

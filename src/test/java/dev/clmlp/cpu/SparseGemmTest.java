@@ -65,13 +65,15 @@ class SparseGemmTest {
     @Test
     void offsetsInsideLargerArraysAreRespected() {
         Random r = new Random(3);
-        int m = 9, n = SparseGemm.WIDTH, k = 40, ao = 5, bo = 7, co = 11;
-        float[] a = sparse(r, m + 1, k, 20), b = dense(r, k * n + bo), expected = dense(r, m * n + co + 3), actual = expected.clone();
-        try (Workers pool = new Workers(2, 0)) {
-            VectorGemm.gemm(pool, false, false, m, n, k, 1f, a, ao, b, bo, 0f, expected, co, null);
-            SparseGemm.times(pool, m, n, k, 1f, a, ao, b, bo, 0f, actual, co, null);
+        for (int n : new int[] {SparseGemm.WIDTH, SparseGemm.WIDE * SparseGemm.WIDTH}) { // split by rows, and by strips of B copied
+            int m = 9, k = 40, ao = 5, bo = 7, co = 11;
+            float[] a = sparse(r, m + 1, k, 20), b = dense(r, k * n + bo), expected = dense(r, m * n + co + 3), actual = expected.clone();
+            try (Workers pool = new Workers(2, 0)) {
+                VectorGemm.gemm(pool, false, false, m, n, k, 1f, a, ao, b, bo, 0f, expected, co, null);
+                SparseGemm.times(pool, m, n, k, 1f, a, ao, b, bo, 0f, actual, co, null);
+            }
+            assertArrayEquals(expected, actual, "n = " + n + ": elements outside C keep their values too");
         }
-        assertArrayEquals(expected, actual, "elements outside C keep their values too");
     }
 
     @Test
