@@ -129,6 +129,15 @@ final class SparseGemm {
 
     /** Strips of C from which {@link #times} splits the work by columns rather than by rows. */
     static final int WIDE = 8;
+    /**
+     * B's row length (floats) from which {@link #timesByStrips} copies a strip's rows in use (62%
+     * of them on MNIST's batches of 64) together before the blocks read them: rows 4 KB apart fall
+     * in so few of L2's sets that each block of rows read the strip from L3 again. Alternated in
+     * one JVM, Ice Lake Xeon with AVX-512, two threads: 64x784x1024 and 64x784x2048 1.34x as fast;
+     * 64x784x512 the same there, but in training at 512-512 its share of the step rose from 15-17%
+     * to 18-19%, so rows 2 KB apart stay in place.
+     */
+    static final int COPY_B_FROM = 1024;
 
     /**
      * {@link #times} for a wide C: a task takes a strip and all the rows, so that its strip of B
@@ -136,26 +145,25 @@ final class SparseGemm {
      * B (64x784x1024: 3 MB of B for every block of rows). The nonzero columns of every block of
      * rows are listed first, once, for all the strips. The same sums in the same order.
      * <p>
-     * The task copies its strip's rows together first (those some block reads: 62% of them on
-     * MNIST's batches of 64) and reads the copy: in place, B's rows 4 KB apart fall in so few of
-     * L2's sets that each block of rows read the strip from L3 again. 64x784x1024 alternated in
-     * one JVM, Ice Lake Xeon with AVX-512: 0.80-0.83x the time copying every row, then 0.87-0.90x
-     * of that copying only the rows in use; on one thread 0.80x, then 0.88x.
+     * From {@link #COPY_B_FROM} columns the task copies its strip's rows together first (those
+     * some block reads) and reads the copy.
      */
     private static void timesByStrips(Workers team, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
                                       float beta, float[] c, int cOff, VectorGemm.Epilogue epilogue) {
         int blocks = (m + MR - 1) / MR, strips = n / WIDTH;
         int[] counts = new int[blocks], columns = buffer(BLOCK_COLUMNS, blocks * k); // each block writes its part; every strip reads all
         CpuGemm.run(team, blocks, bl -> counts[bl] = nonzeroColumns(a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k));
-        int[] live = new int[k];
-        int lives = rowsInUse(columns, counts, k, live);
+        boolean copy = n >= COPY_B_FROM;
+        int[] live = new int[copy ? k : 0];
+        int lives = copy ? rowsInUse(columns, counts, k, live) : 0;
         int per = (strips + tasks(team, strips) - 1) / tasks(team, strips); // neighbouring strips a task, as in VectorGemm
         CpuGemm.run(team, (strips + per - 1) / per, t -> {
-            float[] tile = tile(WIDTH), strip = VectorGemm.grown(STRIP, k * WIDTH);
+            float[] tile = tile(WIDTH), strip = copy ? VectorGemm.grown(STRIP, k * WIDTH) : b;
             for (int s = t * per; s < Math.min(strips, t * per + per); s++) {
-                for (int e = 0; e < lives; e++) System.arraycopy(b, bOff + live[e] * n + s * WIDTH, strip, live[e] * WIDTH, WIDTH);
+                if (copy) for (int e = 0; e < lives; e++) System.arraycopy(b, bOff + live[e] * n + s * WIDTH, strip, live[e] * WIDTH, WIDTH);
+                int bo = copy ? 0 : bOff + s * WIDTH, ldb = copy ? WIDTH : n;
                 for (int bl = 0; bl < blocks; bl++)
-                    block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k, counts[bl], strip, 0, WIDTH, c, cOff + s * WIDTH, n, tile);
+                    block(alpha, beta, a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k, counts[bl], strip, bo, ldb, c, cOff + s * WIDTH, n, tile);
                 if (epilogue != null) epilogue.apply(c, cOff, n, 0, m, s * WIDTH, WIDTH);
             }
         });

@@ -30,9 +30,10 @@ class SparseGemmTest {
     @Property(tries = 60)
     void timesMatchesVectorGemmBitForBit(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = SparseGemm.WIDE + 2) int strips,
                                          @ForAll @IntRange(min = 1, max = 600) int k, @ForAll @IntRange(min = 0, max = 40) int percent,
-                                         @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll boolean accumulate, @ForAll long seed) {
+                                         @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll boolean accumulate,
+                                         @ForAll boolean rowsFarApart, @ForAll long seed) {
         Random r = new Random(seed);
-        int n = strips * SparseGemm.WIDTH;
+        int n = strips * SparseGemm.WIDTH + (rowsFarApart ? SparseGemm.COPY_B_FROM : 0); // far apart: B's strips copied
         float[] a = sparse(r, m, k, percent), b = dense(r, k * n), c0 = dense(r, m * n);
         float alpha = accumulate ? -0.01f : 1f, beta = accumulate ? 1f : 0f;
         float[] expected = c0.clone(), actual = c0.clone();
@@ -65,7 +66,7 @@ class SparseGemmTest {
     @Test
     void offsetsInsideLargerArraysAreRespected() {
         Random r = new Random(3);
-        for (int n : new int[] {SparseGemm.WIDTH, SparseGemm.WIDE * SparseGemm.WIDTH}) { // split by rows, and by strips of B copied
+        for (int n : new int[] {SparseGemm.WIDTH, SparseGemm.WIDE * SparseGemm.WIDTH, SparseGemm.COPY_B_FROM + SparseGemm.WIDTH}) { // by rows; by strips, read in place and copied
             int m = 9, k = 40, ao = 5, bo = 7, co = 11;
             float[] a = sparse(r, m + 1, k, 20), b = dense(r, k * n + bo), expected = dense(r, m * n + co + 3), actual = expected.clone();
             try (Workers pool = new Workers(2, 0)) {
