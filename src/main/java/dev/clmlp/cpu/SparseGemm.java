@@ -154,7 +154,7 @@ final class SparseGemm {
         int[] counts = new int[blocks], columns = buffer(BLOCK_COLUMNS, blocks * k); // each block writes its part; every strip reads all
         CpuGemm.run(team, blocks, bl -> counts[bl] = nonzeroColumns(a, aOff, k, bl * MR, Math.min(MR, m - bl * MR), columns, bl * k));
         boolean copy = n >= COPY_B_FROM;
-        int[] live = new int[copy ? k : 0];
+        int[] live = copy ? buffer(LIVE_ROWS, k) : null; // like columns: the caller's, read by every task
         int lives = copy ? rowsInUse(columns, counts, k, live) : 0;
         int per = (strips + tasks(team, strips) - 1) / tasks(team, strips); // neighbouring strips a task, as in VectorGemm
         CpuGemm.run(team, (strips + per - 1) / per, t -> {
@@ -173,17 +173,21 @@ final class SparseGemm {
     private static final ThreadLocal<int[]> BLOCK_COLUMNS = ThreadLocal.withInitial(() -> new int[0]);
     /** Per-thread copy of a strip of B's rows (k x WIDTH) for {@link #timesByStrips}. */
     private static final ThreadLocal<float[]> STRIP = ThreadLocal.withInitial(() -> new float[0]);
+    /** The calling thread's list of B's rows in use for {@link #timesByStrips}. */
+    private static final ThreadLocal<int[]> LIVE_ROWS = ThreadLocal.withInitial(() -> new int[0]);
 
     /**
      * Writes to rows[0..) the values of p, in order, that one of the blocks' lists (block bl's
-     * counts[bl] columns from columns[bl*k]) holds: the rows of B that the product reads; returns how many.
+     * counts[bl] columns from columns[bl*k]) holds: the rows of B that the product reads; returns
+     * how many. rows (k long at least) marks them first and is then compacted in place, so that a
+     * product allocates nothing here.
      */
     private static int rowsInUse(int[] columns, int[] counts, int k, int[] rows) {
-        boolean[] used = new boolean[k];
+        java.util.Arrays.fill(rows, 0, k, 0);
         for (int bl = 0; bl < counts.length; bl++)
-            for (int e = bl * k, end = e + counts[bl]; e < end; e++) used[columns[e]] = true;
+            for (int e = bl * k, end = e + counts[bl]; e < end; e++) rows[columns[e]] = 1;
         int count = 0;
-        for (int q = 0; q < k; q++) if (used[q]) rows[count++] = q;
+        for (int q = 0; q < k; q++) if (rows[q] != 0) rows[count++] = q; // count <= q: a mark is read before it is overwritten
         return count;
     }
 
