@@ -1,5 +1,5 @@
 // gemm_packed, the GEMM for CPU devices (gemm_common.cl), and the pieces gemm_sparse.cl and
-// gemm_backward.cl build on: the register block's macros (REGISTER_BLOCK, PANEL_BLOCKS), pack_rows,
+// gemm_backward.cl build on: the register block's macros (REGISTER_BLOCK, PANEL_BLOCKS), pack_row and pack_rows,
 // the epilogue pass (EPILOGUE_BLOCK), the column sums.
 // needs: random.cl activations.cl gemm_common.cl
 //
@@ -138,13 +138,18 @@ void storeV(const floatV v, __global float* p, const int w)
         } \
     }
 
-// A strip's kc x NCOL panel of a row-major op(B) at b (rows bRs apart) into local memory, row by
-// row, its columns past `cols` zero (loadV)
+// Row p of a strip's panel of a row-major op(B) at b (rows bRs apart) into local memory, its
+// columns past `cols` zero (loadV)
+void pack_row(__local floatV* panel, __global const float* b, const int bRs, const int p, const int cols)
+{
+    #pragma unroll
+    for (int c = 0; c < NR; c++) panel[p * NR + c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
+}
+
+// A strip's kc x NCOL panel of a row-major op(B), row by row (pack_row)
 void pack_rows(__local floatV* panel, __global const float* b, const int bRs, const int kc, const int cols)
 {
-    for (int p = 0; p < kc; p++)
-        #pragma unroll
-        for (int c = 0; c < NR; c++) panel[p * NR + c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
+    for (int p = 0; p < kc; p++) pack_row(panel, b, bRs, p, cols);
 }
 
 // One register block: rows i0 .. of C (not past iEnd) x a strip's columns j0 .. j0 + cols, summed

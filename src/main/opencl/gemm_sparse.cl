@@ -98,11 +98,8 @@ __kernel void gemm_sparse_a(GEMM_PARAMS, const int rows, const int colSums, __gl
         }
         for (int j0 = jBeg; j0 < jEnd; j0 += NCOL) { // strip by strip, each packed, then block by block
             const int cols = min(NCOL, jEnd - j0);
-            __global const float* b = B + bOff + p0 * bRs + j0;
             for (int p = 0; p < kc; p++)
-                if ((used[p >> 5] >> (p & 31)) & 1)
-                    #pragma unroll
-                    for (int c = 0; c < NR; c++) panel[p * NR + c] = loadV(b + p * bRs + c * VW, min(VW, cols - c * VW));
+                if ((used[p >> 5] >> (p & 31)) & 1) pack_row(panel, B + bOff + p0 * bRs + j0, bRs, p, cols);
             for (int blk = 0; blk < blocks; blk++) SPARSE_BLOCK(blk, j0, cols, panel[(p) * NR + (c)]);
         }
     }
